@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+using Confluent.Kafka;
+
+namespace EasyHard.Core.Configuration;
+
+/// <summary>
+/// Kafka connection (section <c>Kafka</c>). <see cref="Consumer"/> and <see cref="Producer"/> bind straight
+/// onto librdkafka's settings, so any client property can be set, e.g. <c>Kafka__Consumer__FetchMaxBytes</c>
+/// or <c>Kafka__Producer__LingerMs</c>; security settings (SASL/SSL) go in both the same way.
+/// </summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+
+    /// <summary><c>embedded</c> starts librdkafka's mock cluster in this process; otherwise host:port list.</summary>
+    [Required(AllowEmptyStrings = false)] public string BootstrapServers { get; set; } = Kafka.EmbeddedKafkaCluster.Marker;
+
+    /// <summary>Brokers of the embedded mock cluster.</summary>
+    [Range(1, 9)] public int EmbeddedBrokers { get; set; } = 3;
+
+    public ConsumerConfig Consumer { get; set; } = new();
+
+    public ProducerConfig Producer { get; set; } = new();
+
+    public bool IsEmbedded => string.Equals(BootstrapServers, Kafka.EmbeddedKafkaCluster.Marker, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EasyHard.Core.Configuration;
+
+/// <summary>Shape and limits of accepted samples (section <c>Schema</c>).</summary>
+public sealed class SampleSchemaOptions
+{
+    public const string SectionName = "Schema";
+
+    /// <summary>Number of features every sample must have.</summary>
+    [Range(1, 1_000_000)] public int Dimension { get; set; } = 784;
+
+    /// <summary>Number of classes; labels lie in [0, Classes).</summary>
+    [Range(2, 100_000)] public int Classes { get; set; } = 10;
+
+    /// <summary>Largest accepted record value, in bytes.</summary>
+    [Range(64, 64 * 1024 * 1024)] public int MaxRecordBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Longest accepted sample id, in UTF-8 bytes.</summary>
+    [Range(1, 4096)] public int MaxIdLength { get; set; } = 256;
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EasyHard.Core.Configuration;
+
+/// <summary>Topic names (section <c>Topics</c>); the defaults follow the design's data flow.</summary>
+public sealed class TopicOptions
+{
+    public const string SectionName = "Topics";
+
+    /// <summary>What producers write.</summary>
+    [Required(AllowEmptyStrings = false)] public string Input { get; set; } = "training-samples";
+
+    /// <summary>Canonical protobuf samples, keyed by id.</summary>
+    [Required(AllowEmptyStrings = false)] public string Samples { get; set; } = "easyhard.samples";
+
+    /// <summary>Canonical samples with scores and weight.</summary>
+    [Required(AllowEmptyStrings = false)] public string Scored { get; set; } = "easyhard.scored";
+
+    /// <summary>The trainer stream: original bytes with easyhard-* headers.</summary>
+    [Required(AllowEmptyStrings = false)] public string Weighted { get; set; } = "easyhard.weighted";
+
+    /// <summary>Samples whose noise score passed the quarantine threshold.</summary>
+    [Required(AllowEmptyStrings = false)] public string Quarantine { get; set; } = "easyhard.quarantine";
+
+    /// <summary>Dead letters: original bytes of every record that could not be accepted.</summary>
+    [Required(AllowEmptyStrings = false)] public string DeadLetter { get; set; } = "easyhard.dlq";
+
+    /// <summary>Per-sample losses published by trainers.</summary>
+    [Required(AllowEmptyStrings = false)] public string Feedback { get; set; } = "easyhard.feedback";
+
+    /// <summary>Number of partitions used when EasyHard creates topics itself (embedded cluster).</summary>
+    [Range(1, 1024)] public int Partitions { get; set; } = 4;
+
+    public IEnumerable<string> All() => [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback];
+}

@@ -1,0 +1,14 @@
+using Confluent.Kafka;
+
+namespace EasyHard.Core.Kafka;
+
+/// <summary>
+/// The functional core of a role, as seen by the Kafka shell: takes one micro-batch of consumed records
+/// and returns what to produce. Side effects that must be durable before the input offsets are committed
+/// (SQL writes) happen inside <see cref="ProcessAsync"/>. A record that cannot be accepted is returned as a
+/// dead letter, never thrown: an exception means a transient failure and the batch is retried.
+/// </summary>
+public interface IBatchProcessor
+{
+    Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken);
+}

@@ -1,0 +1,104 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace EasyHard.Core.Kafka;
+
+/// <summary>
+/// P/Invoke into librdkafka's mock-cluster API (rdkafka_mock.h), on the same native library that
+/// Confluent.Kafka has loaded. Used for topic creation (the mock cluster has no controller for
+/// CreateTopics) and for fault injection in tests.
+/// </summary>
+public static partial class MockClusterNative
+{
+    private const string Library = "librdkafka";
+
+    static MockClusterNative() => NativeLibrary.SetDllImportResolver(typeof(MockClusterNative).Assembly, ResolveLibrdkafka);
+
+    // Confluent.Kafka loads librdkafka by full path from the NuGet runtimes folder, which the default
+    // probing for a bare "librdkafka" does not look in. Loading the same path yields the same module.
+    private static IntPtr ResolveLibrdkafka(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != Library)
+        {
+            return IntPtr.Zero;
+        }
+
+        var baseDir = AppContext.BaseDirectory;
+        string[] candidates =
+        [
+            Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", "librdkafka.so"),
+            Path.Combine(baseDir, "runtimes", "linux-x64", "native", "librdkafka.so"),
+            Path.Combine(baseDir, "librdkafka.so"),
+        ];
+        foreach (var path in candidates)
+        {
+            if (File.Exists(path) && NativeLibrary.TryLoad(path, out var handle))
+            {
+                return handle;
+            }
+        }
+
+        return NativeLibrary.TryLoad("librdkafka.so.1", out var fallback) ? fallback : IntPtr.Zero;
+    }
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_handle_mock_cluster")]
+    private static partial IntPtr HandleMockCluster(IntPtr rk);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int TopicCreate(IntPtr mcluster, string topic, int partitionCount, int replicationFactor);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_down")]
+    private static partial int BrokerSetDown(IntPtr mcluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_up")]
+    private static partial int BrokerSetUp(IntPtr mcluster, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int PartitionSetLeader(IntPtr mcluster, string topic, int partition, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    private static partial void PushRequestErrorsArray(IntPtr mcluster, short apiKey, nuint count, [In] int[] errors);
+
+    /// <summary>The mock cluster owned by the client behind <paramref name="handle"/>.</summary>
+    public static IntPtr ClusterOf(Handle handle)
+    {
+        // Confluent.Kafka keeps the rd_kafka_t* in an internal SafeHandle; there is no public accessor.
+        var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("Confluent.Kafka.Handle has no LibrdkafkaHandle property.");
+        var safeHandle = (SafeHandle)(property.GetValue(handle) ?? throw new InvalidOperationException("Client handle is null."));
+        var cluster = HandleMockCluster(safeHandle.DangerousGetHandle());
+        return cluster == IntPtr.Zero
+            ? throw new InvalidOperationException("The client was not created with test.mock.num.brokers.")
+            : cluster;
+    }
+
+    /// <summary>Creates a topic; one that exists already is left as it is.</summary>
+    public static void CreateTopic(IntPtr cluster, string topic, int partitions, int replicationFactor)
+    {
+        var error = TopicCreate(cluster, topic, partitions, replicationFactor);
+        if (error != (int)ErrorCode.TopicAlreadyExists)
+        {
+            Check(error, $"create topic {topic}");
+        }
+    }
+
+    public static void SetBrokerDown(IntPtr cluster, int brokerId) => Check(BrokerSetDown(cluster, brokerId), $"take broker {brokerId} down");
+
+    public static void SetBrokerUp(IntPtr cluster, int brokerId) => Check(BrokerSetUp(cluster, brokerId), $"bring broker {brokerId} up");
+
+    public static void SetPartitionLeader(IntPtr cluster, string topic, int partition, int brokerId) =>
+        Check(PartitionSetLeader(cluster, topic, partition, brokerId), $"move leader of {topic}/{partition}");
+
+    /// <summary>Makes the next requests of the given Kafka API key fail with the given errors, in order.</summary>
+    public static void PushRequestErrors(IntPtr cluster, short apiKey, params ErrorCode[] errors) =>
+        PushRequestErrorsArray(cluster, apiKey, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
+
+    private static void Check(int errorCode, string what)
+    {
+        if (errorCode != 0)
+        {
+            throw new KafkaException(new Error((ErrorCode)errorCode, $"mock cluster: could not {what}"));
+        }
+    }
+}

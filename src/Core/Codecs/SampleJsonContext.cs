@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace EasyHard.Core.Codecs;
+
+/// <summary>Source-generated System.Text.Json metadata for the sample's JSON form.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = SampleJsonCodec.MaxDepth)]
+[JsonSerializable(typeof(SampleJson))]
+public sealed partial class SampleJsonContext : JsonSerializerContext;

@@ -1,0 +1,41 @@
+using EasyHard.Core.Configuration;
+using EasyHard.Core.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EasyHard.Core.Hosting;
+
+/// <summary>Registers the Kafka shell (connection, readiness, one worker per role) around each role's batch processor.</summary>
+public static class KafkaRoleRegistration
+{
+    /// <summary>Kafka connection, readiness and clock shared by every role of the process.</summary>
+    public static IHostApplicationBuilder AddKafkaShell(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<KafkaConnection>();
+        builder.Services.TryAddSingleton<RoleReadiness>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddKafkaRole<TProcessor>(this IHostApplicationBuilder builder,
+        Func<IServiceProvider, KafkaRoleDefinition> define)
+        where TProcessor : class, IBatchProcessor
+    {
+        builder.AddKafkaShell();
+        builder.Services.AddSingleton<IHostedService>(sp => new KafkaBatchWorker(
+            define(sp),
+            sp.GetRequiredService<TProcessor>(),
+            sp.GetRequiredService<KafkaConnection>(),
+            sp.GetRequiredService<RoleReadiness>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<KafkaBatchWorker>>()));
+        return builder;
+    }
+
+    public static TopicOptions Topics(this IServiceProvider services) => services.GetRequiredService<IOptions<TopicOptions>>().Value;
+}

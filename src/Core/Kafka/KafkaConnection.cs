@@ -1,0 +1,100 @@
+using Confluent.Kafka;
+using EasyHard.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EasyHard.Core.Kafka;
+
+/// <summary>
+/// Resolves where Kafka is (a real cluster, or the in-process mock cluster for <c>embedded</c>) and builds
+/// clients from the bound librdkafka settings. One per process.
+/// </summary>
+public sealed class KafkaConnection : IDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly Lazy<EmbeddedKafkaCluster?> _embedded;
+
+    public KafkaConnection(IOptions<KafkaOptions> options, IOptions<TopicOptions> topics)
+    {
+        _options = options.Value;
+        var topicOptions = topics.Value;
+        _embedded = new Lazy<EmbeddedKafkaCluster?>(() =>
+        {
+            if (!_options.IsEmbedded)
+            {
+                return null;
+            }
+
+            var cluster = new EmbeddedKafkaCluster(_options.EmbeddedBrokers);
+            cluster.CreateTopics(topicOptions.All(), topicOptions.Partitions);
+            return cluster;
+        });
+    }
+
+    /// <summary>The mock cluster when running embedded, else null.</summary>
+    public EmbeddedKafkaCluster? Embedded => _embedded.Value;
+
+    public string BootstrapServers => _embedded.Value?.BootstrapServers ?? _options.BootstrapServers;
+
+    /// <summary>
+    /// A consumer for a role: manual commits (offsets are committed by the shell only after the batch's
+    /// output is durable), reads only committed transactional data, starts from the earliest offset.
+    /// </summary>
+    public IConsumer<byte[], byte[]> CreateConsumer(string groupId, string clientId,
+        Action<IConsumer<byte[], byte[]>, List<TopicPartition>>? onAssigned = null,
+        Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(_options.Consumer))
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = groupId,
+            ClientId = clientId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+        };
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        config.IsolationLevel ??= IsolationLevel.ReadCommitted;
+        config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+        if (config.Get("dotnet.consumer.consume.result.fields") is null)
+        {
+            // Headers (content-type), timestamp (latency) and topic are all the shell reads.
+            config.ConsumeResultFields = "headers,timestamp,topic";
+        }
+        var builder = new ConsumerBuilder<byte[], byte[]>(config);
+        if (onAssigned is not null)
+        {
+            builder.SetPartitionsAssignedHandler(onAssigned);
+        }
+
+        if (onRevoked is not null)
+        {
+            builder.SetPartitionsRevokedHandler(onRevoked);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>An idempotent producer (acks=all, no reordering on retry).</summary>
+    public IProducer<byte[], byte[]> CreateProducer(string clientId)
+    {
+        var config = new ProducerConfig(new Dictionary<string, string>(_options.Producer))
+        {
+            BootstrapServers = BootstrapServers,
+            ClientId = clientId,
+        };
+        config.EnableIdempotence ??= true;
+        config.Acks ??= Acks.All;
+        config.LingerMs ??= 5;
+        return new ProducerBuilder<byte[], byte[]>(config).Build();
+    }
+
+    public IAdminClient CreateAdminClient() =>
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+
+    public void Dispose()
+    {
+        if (_embedded.IsValueCreated)
+        {
+            _embedded.Value?.Dispose();
+        }
+    }
+}

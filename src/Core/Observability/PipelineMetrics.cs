@@ -1,0 +1,110 @@
+using Prometheus;
+
+namespace EasyHard.Core.Observability;
+
+/// <summary>
+/// The Kafka shell's metrics for one role, named <c>easyhard_&lt;role&gt;_&lt;what&gt;_&lt;unit&gt;</c>.
+/// One instance per role; labelled children are resolved once and cached.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    private static readonly Dictionary<string, PipelineMetrics> ByRole = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+
+    private readonly Counter _produced;
+    private readonly Counter _errors;
+    private readonly Gauge _lag;
+    private readonly Dictionary<string, Counter.Child> _producedByTopic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counter.Child> _errorsByKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, int), Gauge.Child> _lagByPartition = [];
+
+    private PipelineMetrics(string role)
+    {
+        Role = role;
+        var prefix = $"easyhard_{role}_";
+        Consumed = Metrics.CreateCounter(prefix + "records_consumed_total", $"Records the {role} role consumed.");
+        Committed = Metrics.CreateCounter(prefix + "records_committed_total", $"Records whose offsets the {role} role committed.");
+        _produced = Metrics.CreateCounter(prefix + "records_produced_total", $"Records the {role} role produced, by topic.", "topic");
+        _errors = Metrics.CreateCounter(prefix + "errors_total", $"Transient failures of the {role} role, by kind; each is retried.", "kind");
+        _lag = Metrics.CreateGauge(prefix + "consumer_lag_records", $"High watermark minus next offset of the {role} role's consumer.", "topic", "partition");
+        BatchSize = Metrics.CreateHistogram(prefix + "batch_size_records", $"Records per micro-batch of the {role} role.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 14) });
+        var seconds = new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) };
+        BatchDuration = Metrics.CreateHistogram(prefix + "batch_duration_seconds", $"Time the {role} role's core spent on one batch.", seconds);
+        ProduceDuration = Metrics.CreateHistogram(prefix + "produce_duration_seconds", $"Time from first produce to last delivery report of a batch ({role}).", seconds);
+        CommitDuration = Metrics.CreateHistogram(prefix + "commit_duration_seconds", $"Time to commit a batch's offsets ({role}).", seconds);
+        Ready = Metrics.CreateGauge(prefix + "ready", $"1 when the {role} role is ready, 0 while it retries a failure.");
+    }
+
+    public string Role { get; }
+
+    public Counter Consumed { get; }
+
+    public Counter Committed { get; }
+
+    public Histogram BatchSize { get; }
+
+    public Histogram BatchDuration { get; }
+
+    public Histogram ProduceDuration { get; }
+
+    public Histogram CommitDuration { get; }
+
+    public Gauge Ready { get; }
+
+    public static PipelineMetrics For(string role)
+    {
+        lock (Gate)
+        {
+            if (!ByRole.TryGetValue(role, out var metrics))
+            {
+                metrics = new PipelineMetrics(role);
+                ByRole[role] = metrics;
+            }
+
+            return metrics;
+        }
+    }
+
+    public Counter.Child Produced(string topic)
+    {
+        lock (_producedByTopic)
+        {
+            if (!_producedByTopic.TryGetValue(topic, out var child))
+            {
+                child = _produced.WithLabels(topic);
+                _producedByTopic[topic] = child;
+            }
+
+            return child;
+        }
+    }
+
+    public Counter.Child Errors(string kind)
+    {
+        lock (_errorsByKind)
+        {
+            if (!_errorsByKind.TryGetValue(kind, out var child))
+            {
+                child = _errors.WithLabels(kind);
+                _errorsByKind[kind] = child;
+            }
+
+            return child;
+        }
+    }
+
+    public Gauge.Child Lag(string topic, int partition)
+    {
+        lock (_lagByPartition)
+        {
+            if (!_lagByPartition.TryGetValue((topic, partition), out var child))
+            {
+                child = _lag.WithLabels(topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _lagByPartition[(topic, partition)] = child;
+            }
+
+            return child;
+        }
+    }
+}

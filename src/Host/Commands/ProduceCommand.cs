@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using EasyHard.Core.Configuration;
+using EasyHard.Host.Datasets;
+using EasyHard.Host.Producing;
+
+namespace EasyHard.Host.Commands;
+
+/// <summary><c>easyhard produce</c>: the load generator (Fashion-MNIST or synthetic samples with injected label noise).</summary>
+public static class ProduceCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist | synthetic", DefaultValueFactory = _ => "fashion-mnist" };
+        var count = new Option<int>("--count") { Description = "Number of valid samples", DefaultValueFactory = _ => 10_000 };
+        var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var format = new Option<string>("--format") { Description = "json | protobuf", DefaultValueFactory = _ => "json" };
+        var rate = new Option<double>("--rate") { Description = "Samples per second (0 = as fast as possible)", DefaultValueFactory = _ => 0 };
+        var malformed = new Option<double>("--malformed") { Description = "Share of malformed records mixed in", DefaultValueFactory = _ => 0 };
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers (see `easyhard kafka`)", Required = true };
+        var topic = new Option<string>("--topic") { DefaultValueFactory = _ => new TopicOptions().Input };
+        var truth = new Option<FileInfo?>("--truth") { Description = "Write id,given_label,true_label,is_noisy as CSV here" };
+        var command = new Command("produce", "Produce training samples with injected label noise to Kafka.")
+        {
+            dataset, count, noise, seed, format, rate, malformed, bootstrap, topic, truth,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var stream = GeneratedStream.Create(parse.GetValue(dataset)!, parse.GetValue(count), NoiseSpec.Parse(parse.GetValue(noise)!),
+                parse.GetValue(seed), fallBackToSynthetic: false);
+            var encoder = new SampleEncoder(SampleEncoder.ParseFormat(parse.GetValue(format)!));
+            if (parse.GetValue(truth) is { } truthFile)
+            {
+                await File.WriteAllLinesAsync(truthFile.FullName,
+                    ["id,given_label,true_label,is_noisy", .. stream.Samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Id},{s.Label},{s.TrueLabel},{(s.IsNoisy ? 1 : 0)}"))], ct);
+            }
+
+            var generator = new LoadGenerator(parse.GetValue(bootstrap)!, parse.GetValue(topic)!);
+            var report = await generator.RunAsync(stream.Samples, encoder, parse.GetValue(malformed), parse.GetValue(seed), parse.GetValue(rate),
+                stream.Dimension, stream.Classes, sent => Console.Error.Write($"\rproduced {sent}"), ct);
+            Console.Error.WriteLine();
+            Console.WriteLine($"produced {report.Valid} samples ({stream.DatasetName}, dimension {stream.Dimension}) and {report.Malformed} malformed records in {report.Elapsed.TotalSeconds:F1}s; {report.Failed} failed deliveries");
+            return report.Failed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using EasyHard.Host.Replay;
+using EasyHard.Scorer;
+using Microsoft.Extensions.Configuration;
+
+namespace EasyHard.Host.Commands;
+
+/// <summary><c>easyhard replay --input F.jsonl[.gz] --output G.jsonl</c>: the scoring core over a file, no Kafka.</summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<FileInfo>("--input") { Description = "JSON-lines samples (.jsonl or .jsonl.gz)", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "Where to write one scored JSON object per accepted line", Required = true };
+        var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
+        var dimension = new Option<int?>("--dimension") { Description = "Feature dimension (default: taken from the first valid record)" };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Start from (and save to) this scorer checkpoint; default: a fresh proxy" };
+        var command = new Command("replay", "Score a file of samples with the same core as the pipeline (arrival order, same batching, online learning).")
+        {
+            input, output, classes, dimension, checkpoint,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse =>
+        {
+            var inputFile = parse.GetValue(input)!;
+            if (!inputFile.Exists)
+            {
+                Console.Error.WriteLine($"--input: {inputFile.FullName} does not exist.");
+                return 2;
+            }
+
+            var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+            var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+            var savedCheckpoint = parse.GetValue(checkpoint);
+            options.CheckpointPath = savedCheckpoint?.FullName ?? Path.Combine(Path.GetTempPath(), $"easyhard-replay-{Guid.NewGuid():N}.ckpt");
+            options.CheckpointIntervalSeconds = 0;
+
+            var replay = new FileReplay(options, parse.GetValue(classes), parse.GetValue(dimension), Console.Error);
+            var result = replay.Run(inputFile.FullName, parse.GetValue(output)!.FullName);
+            Console.WriteLine($"replay: {result.Lines} lines, {result.Scored} scored, {result.Rejected} rejected (reported above), dimension {result.Dimension}, model version {result.ModelVersion} -> {parse.GetValue(output)!.FullName}");
+            return 0;
+        });
+        return command;
+    }
+}

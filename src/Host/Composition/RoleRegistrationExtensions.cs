@@ -1,0 +1,66 @@
+using EasyHard.Core.Hosting;
+using EasyHard.Ingest;
+using EasyHard.Scorer;
+using EasyHard.Scorer.Hosting;
+using EasyHard.Sink;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EasyHard.Host.Composition;
+
+/// <summary>Joins each role's functional core to the Kafka shell.</summary>
+public static class RoleRegistrationExtensions
+{
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        builder.AddIngestCore();
+        return builder.AddKafkaRole<IngestBatchProcessor>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            return new KafkaRoleDefinition("ingest", [sp.Topics().Input], options.GroupId, options.Batching);
+        });
+    }
+
+    public static IHostApplicationBuilder AddScorer(this IHostApplicationBuilder builder)
+    {
+        builder.AddScorerCore();
+        builder.Services.AddHostedService<CheckpointOnStop>();
+        return builder.AddKafkaRole<ScorerBatchProcessor>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ScorerOptions>>().Value;
+            return new KafkaRoleDefinition("scorer", [sp.Topics().Samples], options.GroupId, options.Batching);
+        });
+    }
+
+    public static IHostApplicationBuilder AddSink(this IHostApplicationBuilder builder)
+    {
+        builder.AddSinkCore();
+        return builder.AddKafkaRole<SinkBatchProcessor>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SinkOptions>>().Value;
+            return new KafkaRoleDefinition("sink", [sp.Topics().Scored], options.GroupId, options.Batching);
+        });
+    }
+
+    public static IHostApplicationBuilder AddRoles(this IHostApplicationBuilder builder, Roles roles)
+    {
+        builder.AddKafkaShell();
+        if (roles.HasFlag(Roles.Ingest))
+        {
+            builder.AddIngest();
+        }
+
+        if (roles.HasFlag(Roles.Scorer))
+        {
+            builder.AddScorer();
+        }
+
+        if (roles.HasFlag(Roles.Sink))
+        {
+            builder.AddSink();
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,12 @@
+using System.CommandLine;
+using EasyHard.Host.Commands;
+
+var root = new RootCommand("EasyHard: scores streaming training samples for difficulty, label noise and influence, and emits reweighted streams.")
+{
+    RunCommand.Create(),
+    ProduceCommand.Create(),
+    ReplayCommand.Create(),
+    KafkaCommand.Create(),
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

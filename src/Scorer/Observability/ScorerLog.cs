@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace EasyHard.Scorer;
+
+/// <summary>Source-generated log messages of the scorer.</summary>
+internal static partial class ScorerLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Scorer proxy on {Device}: {EnsembleSize} heads, hidden {HiddenSizes}, {Optimizer} lr {LearningRate}, dimension {Dimension}, classes {Classes}")]
+    public static partial void ProxyStarted(ILogger logger, string device, int ensembleSize, string hiddenSizes, string optimizer, double learningRate, int dimension, int classes);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Restored scorer checkpoint {Path} at model version {ModelVersion}")]
+    public static partial void CheckpointRestored(ILogger logger, string path, long modelVersion);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Saved scorer checkpoint {Path} at model version {ModelVersion}")]
+    public static partial void CheckpointSaved(ILogger logger, string path, long modelVersion);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dead-lettered {Topic} {Partition} {Offset}: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string reason);
+}

@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using EasyHard.Core.Configuration;
+
+namespace EasyHard.Scorer;
+
+/// <summary>
+/// Scorer configuration (section <c>Scorer</c>). Cross-field rules live in <see cref="ScorerOptionsValidator"/>.
+/// </summary>
+public sealed class ScorerOptions
+{
+    public const string SectionName = "Scorer";
+
+    /// <summary>Kafka consumer group of the scorer.</summary>
+    [Required(AllowEmptyStrings = false)] public string GroupId { get; set; } = "easyhard-scorer";
+
+    /// <summary>Micro-batch size and latency; one batch = one prequential score-then-train step.</summary>
+    [Required] public BatchingOptions Batching { get; set; } = new() { MaxBatchSize = 256, MaxBatchDelayMs = 50 };
+
+    /// <summary><c>auto</c> (CUDA when available, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
+    [Required, RegularExpression("^(?i)(auto|cpu|cuda)$", ErrorMessage = "Scorer:Device must be auto, cpu or cuda.")]
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Hidden layer widths of every MLP head.</summary>
+    [Required, MinLength(1)] public int[] HiddenSizes { get; set; } = [128];
+
+    /// <summary>Number of heads E in the ensemble.</summary>
+    [Range(1, 64)] public int EnsembleSize { get; set; } = 3;
+
+    /// <summary><c>adam</c> or <c>sgd</c>.</summary>
+    [Required, RegularExpression("^(?i)(adam|sgd)$", ErrorMessage = "Scorer:Optimizer must be adam or sgd.")]
+    public string Optimizer { get; set; } = "adam";
+
+    [Range(1e-7, 10.0)] public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Seed of parameter initialisation, bootstrap views and reservoirs.</summary>
+    [Range(0, int.MaxValue)] public int Seed { get; set; }
+
+    /// <summary>
+    /// Mean of the Poisson per-sample weight each head gives a sample (online bagging, Oza &amp; Russell 2001):
+    /// 1 = classic bootstrap, 0 = every head sees every sample with weight 1.
+    /// </summary>
+    [Range(0.0, 10.0)] public double BootstrapRate { get; set; } = 1.0;
+
+    /// <summary>Samples seen before scores count: until then they are marked warming and weigh 1.</summary>
+    [Range(0, int.MaxValue)] public int WarmupSamples { get; set; } = 2000;
+
+    /// <summary>Noise at or above this quarantines a sample; a value above 1 disables quarantine.</summary>
+    [Range(0.0, 2.0)] public double QuarantineThreshold { get; set; } = 0.95;
+
+    /// <summary>Exponent γ of the noise factor (1 − noise)^γ.</summary>
+    [Range(0.0, 100.0)] public double NoiseGamma { get; set; } = 1.0;
+
+    /// <summary>LinUpper half-width δ: batch losses are scaled to [−δ, δ] (Sow et al. 2025).</summary>
+    [Range(1e-6, 1000.0)] public double LossPolicyDelta { get; set; } = 1.0;
+
+    /// <summary>LinUpper softmax temperature r.</summary>
+    [Range(1e-6, 1000.0)] public double LossPolicyTemperature { get; set; } = 1.0;
+
+    /// <summary>Samples after warm-up during which the loss policy stays uniform.</summary>
+    [Range(0, int.MaxValue)] public int LossPolicyBurnInSamples { get; set; } = 1000;
+
+    [Range(0.0, 1000.0)] public double WeightMin { get; set; } = 0.05;
+
+    [Range(0.0, 1000.0)] public double WeightMax { get; set; } = 5.0;
+
+    /// <summary>Number of recent weights whose mean is held at 1.</summary>
+    [Range(1, 10_000_000)] public int RenormalizationWindow { get; set; } = 4096;
+
+    /// <summary>Recent losses/difficulties kept per class for the loss mixture and the bucket quantiles.</summary>
+    [Range(16, 1_000_000)] public int ClassWindow { get; set; } = 512;
+
+    /// <summary>Recent clean samples whose mean gradient is the influence target.</summary>
+    [Range(1, 1_000_000)] public int InfluenceReservoirSize { get; set; } = 256;
+
+    /// <summary>Per-sample decay of the confident-learning class statistics (1 = plain running mean).</summary>
+    [Range(0.9, 1.0)] public double ThresholdDecay { get; set; } = 0.999;
+
+    /// <summary>Checkpoint file; its folder is created when missing.</summary>
+    [Required(AllowEmptyStrings = false)] public string CheckpointPath { get; set; } = "data/scorer.ckpt";
+
+    /// <summary>Seconds between periodic checkpoints; 0 saves only on demand.</summary>
+    [Range(0, 86_400)] public int CheckpointIntervalSeconds { get; set; } = 60;
+}

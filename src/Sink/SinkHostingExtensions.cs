@@ -1,0 +1,41 @@
+using EasyHard.Core.Configuration;
+using EasyHard.Sink.Health;
+using EasyHard.Sink.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EasyHard.Sink;
+
+/// <summary>Registers the Sink's functional core; the Kafka worker that drives it is registered by the host.</summary>
+public static class SinkHostingExtensions
+{
+    /// <summary>Readiness tag of <see cref="SqlHealthCheck"/> (served on <c>/health/ready</c>).</summary>
+    public const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddSinkCore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<SinkOptions>()
+            .BindConfiguration(SinkOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>());
+        services.AddOptions<TopicOptions>()
+            .BindConfiguration(TopicOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISampleStore>(sp => SampleStoreFactory.Create(
+            sp.GetRequiredService<IOptions<SinkOptions>>().Value.Database,
+            sp.GetRequiredService<TimeProvider>()));
+        // Before the Kafka worker (registered later by the host): the schema exists before the first batch.
+        services.AddHostedService<SinkMigrationService>();
+        services.TryAddSingleton<SinkBatchProcessor>();
+        services.AddHealthChecks().AddCheck<SqlHealthCheck>(SqlHealthCheck.Name, tags: [ReadyTag]);
+        return builder;
+    }
+}

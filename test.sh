@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs EasyHard's whole test suite on a fresh Debian 12 machine: installs what the tests need (PostgreSQL,
+# Fashion-MNIST, Prometheus, Python baselines), starts a throwaway PostgreSQL, restores, builds and tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+packages=(postgresql dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if (( ${#missing[@]} )); then
+  echo "Installing ${missing[*]}..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
+fi
+
+eval "$(scripts/postgres.sh start)"
+trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+: "${EASYHARD_TEST_POSTGRES:?scripts/postgres.sh start did not export EASYHARD_TEST_POSTGRES}"
+export EASYHARD_TEST_POSTGRES
+
+dotnet restore EasyHard.sln -nologo
+dotnet build EasyHard.sln -c Release --no-restore -nologo -clp:ErrorsOnly
+
+results="$root/TestResults"
+rm -rf "$results"
+status=0
+dotnet test EasyHard.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --blame-hang-timeout 10m || status=$?
+
+# One closing line over all test projects, read from the TRX files.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None: continue
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

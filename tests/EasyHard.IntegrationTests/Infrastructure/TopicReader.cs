@@ -1,0 +1,48 @@
+using Confluent.Kafka;
+
+namespace EasyHard.IntegrationTests.Infrastructure;
+
+/// <summary>Reads every committed record of a topic (read_committed), stopping at the high watermarks.</summary>
+public static class TopicReader
+{
+    public static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrapServers, string topic, TimeSpan deadline)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnablePartitionEof = true,
+        };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var atEnd = new HashSet<int>();
+        var records = new List<ConsumeResult<byte[], byte[]>>();
+        var stop = DateTime.UtcNow + deadline;
+        while (atEnd.Count < partitions.Count && DateTime.UtcNow < stop)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.IsPartitionEOF)
+            {
+                atEnd.Add(result.Partition.Value);
+                continue;
+            }
+
+            atEnd.Remove(result.Partition.Value);
+            records.Add(result);
+        }
+
+        consumer.Close();
+        return records;
+    }
+}

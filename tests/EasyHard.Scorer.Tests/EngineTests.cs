@@ -1,0 +1,99 @@
+using EasyHard.Scorer.Scoring;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EasyHard.Scorer.Tests;
+
+public sealed class EngineTests
+{
+    [Fact]
+    public void Score_BatchIsScoredByTheModelBeforeItTrainsOnThatBatch()
+    {
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.0, seed: 1);
+        using var engine = new ScoringEngine(TestData.Options(TestData.TempCheckpoint()), 16, 4);
+        engine.Score(samples.Take(64).ToList());
+        var batch = samples.Skip(64).ToList();
+
+        var before = engine.PredictMeanProbabilities(batch);
+        long versionBefore = engine.ModelVersion;
+        var scored = engine.Score(batch);
+        var after = engine.PredictMeanProbabilities(batch);
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            Assert.Equal(before[(i * 4) + batch[i].Sample.Label], scored[i].Scores.SelfConfidence, 6);
+        }
+
+        Assert.Equal(versionBefore + 1, engine.ModelVersion);
+        Assert.Equal(engine.ModelVersion, scored[0].ModelVersion);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void Checkpoint_RoundTrip_SameScoresAndModelVersionContinues()
+    {
+        var path = TestData.TempCheckpoint();
+        var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 2);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        using var original = new ScoringEngine(TestData.Options(path), 16, 4, time);
+        original.Score(samples.Take(64).ToList());
+        original.SaveCheckpoint();
+
+        using var restored = new ScoringEngine(TestData.Options(path), 16, 4, time);
+        Assert.Equal(original.ModelVersion, restored.ModelVersion);
+        for (int round = 0; round < 2; round++)
+        {
+            var batch = samples.Skip(64 * (round + 1)).Take(64).ToList();
+            var a = original.Score(batch);
+            var b = restored.Score(batch);
+            Assert.Equal(a, b);
+        }
+
+        Assert.Equal(3, restored.ModelVersion);
+        Assert.Equal(1_700_000_000_000, restored.Score(samples.Take(1).ToList())[0].ScoredAtUnixMs);
+    }
+
+    [Fact]
+    public void Checkpoint_DifferentDimension_FailsFastNamingTheMismatch()
+    {
+        var path = TestData.TempCheckpoint();
+        using (var engine = new ScoringEngine(TestData.Options(path), 16, 4))
+        {
+            engine.SaveCheckpoint();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 17, 4));
+        Assert.Contains("dimension=16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checkpoint_IntervalElapsed_SavesPeriodically()
+    {
+        var path = TestData.TempCheckpoint();
+        var time = new FakeTimeProvider();
+        var options = TestData.Options(path);
+        options.CheckpointIntervalSeconds = 30;
+        var (samples, _) = TestData.Clusters(32, 16, 4, 0.0, seed: 3);
+        using var engine = new ScoringEngine(options, 16, 4, time);
+
+        engine.Score(samples);
+        Assert.False(File.Exists(path));
+        time.Advance(TimeSpan.FromSeconds(31));
+        engine.Score(samples);
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public void Score_WarmUpAndQuarantine_WarmingWeighsOneAndQuarantineFollowsThreshold()
+    {
+        var options = TestData.Options(TestData.TempCheckpoint(), warmup: 64);
+        options.QuarantineThreshold = 0.0;
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.0, seed: 4);
+        using var engine = new ScoringEngine(options, 16, 4);
+
+        var scored = engine.Score(samples);
+
+        Assert.All(scored.Take(64), s => Assert.True(s.Warming && s.Weight == 1f && !s.Quarantined));
+        Assert.All(scored.Skip(64), s => Assert.True(!s.Warming && s.Quarantined));
+    }
+}

@@ -32,6 +32,9 @@ public sealed class ScorerOptions
 
     [Range(1e-7, 10.0)] public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>Samples per optimizer step when training on a scored batch (a batch takes ceil(batch / this) steps).</summary>
+    [Range(1, 100_000)] public int TrainMinibatchSize { get; set; } = 64;
+
     /// <summary>Seed of parameter initialisation, bootstrap views and reservoirs.</summary>
     [Range(0, int.MaxValue)] public int Seed { get; set; }
 

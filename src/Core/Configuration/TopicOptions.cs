@@ -29,7 +29,7 @@ public sealed class TopicOptions
     [Required(AllowEmptyStrings = false)] public string Feedback { get; set; } = "easyhard.feedback";
 
     /// <summary>Number of partitions used when EasyHard creates topics itself (embedded cluster).</summary>
-    [Range(1, 1024)] public int Partitions { get; set; } = 4;
+    [Range(1, 1024)] public int Partitions { get; set; } = 8;
 
     public IEnumerable<string> All() => [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback];
 }

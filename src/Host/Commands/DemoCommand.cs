@@ -20,10 +20,12 @@ namespace EasyHard.Host.Commands;
 /// </summary>
 public static class DemoCommand
 {
+    private const int MaxBacklog = 4096;
+
     public static Command Create()
     {
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist (synthetic when not installed) | synthetic", DefaultValueFactory = _ => "fashion-mnist" };
-        var count = new Option<int>("--count") { Description = "Valid samples to stream", DefaultValueFactory = _ => 30_000 };
+        var count = new Option<int>("--count") { Description = "Valid samples to stream", DefaultValueFactory = _ => 60_000 };
         var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var format = new Option<string>("--format") { Description = "json | protobuf", DefaultValueFactory = _ => "protobuf" };
@@ -70,11 +72,23 @@ public static class DemoCommand
             var generator = new LoadGenerator(bootstrap, app.Services.Topics().Input);
             var encoder = new SampleEncoder(SampleEncoder.ParseFormat(parse.GetValue(format)!));
             long produced = 0;
-            var producing = Task.Run(() => generator.RunAsync(stream.Samples, encoder, parse.GetValue(malformed), parse.GetValue(seed),
-                parse.GetValue(rate), stream.Dimension, stream.Classes, sent => Interlocked.Exchange(ref produced, sent), ct), ct);
-
             var topics = app.Services.Topics();
             var sink = PipelineMetrics.For("sink");
+
+            // The embedded mock cluster keeps at most 5 MB per partition (a hard-coded librdkafka limit), so a
+            // producer far ahead of the scorer would have its oldest records deleted before they are read.
+            // Like a real producer honouring a lag budget, the demo keeps at most MaxBacklog samples in flight.
+            async Task KeepBacklogBounded(long sentValid, CancellationToken token)
+            {
+                while (sentValid - sink.Committed.Value > MaxBacklog)
+                {
+                    await Task.Delay(20, token);
+                }
+            }
+
+            var producing = Task.Run(() => generator.RunAsync(stream.Samples, encoder, parse.GetValue(malformed), parse.GetValue(seed),
+                parse.GetValue(rate), stream.Dimension, stream.Classes, sent => Interlocked.Exchange(ref produced, sent), ct, KeepBacklogBounded), ct);
+
             double DeadLettered() => RejectReasons.All.Sum(r => IngestMetrics.DeadLetteredFor(r).Value);
             double Emitted() => sink.Produced(topics.Weighted).Value + sink.Produced(topics.Quarantine).Value;
             var scorer = PipelineMetrics.For("scorer");

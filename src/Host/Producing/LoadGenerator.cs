@@ -14,8 +14,10 @@ public sealed class LoadGenerator(string bootstrapServers, string topic)
 {
     public sealed record Report(long Valid, long Malformed, long Failed, TimeSpan Elapsed);
 
+    /// <param name="throttle">Called every 256 records with the valid samples sent so far; may wait (backpressure).</param>
     public async Task<Report> RunAsync(IReadOnlyList<LabelledSample> samples, SampleEncoder encoder, double malformedFraction,
-        int seed, double ratePerSecond, int dimension, int classes, Action<long>? progress, CancellationToken cancellationToken)
+        int seed, double ratePerSecond, int dimension, int classes, Action<long>? progress, CancellationToken cancellationToken,
+        Func<long, CancellationToken, Task>? throttle = null)
     {
         var config = new ProducerConfig
         {
@@ -57,6 +59,11 @@ public sealed class LoadGenerator(string bootstrapServers, string topic)
             if (sent % 256 == 0)
             {
                 progress?.Invoke(sent);
+                if (throttle is not null)
+                {
+                    await throttle(valid, cancellationToken);
+                }
+
                 if (ratePerSecond > 0)
                 {
                     var ahead = TimeSpan.FromSeconds(sent / ratePerSecond) - clock.Elapsed;

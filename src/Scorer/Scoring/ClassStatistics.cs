@@ -25,9 +25,6 @@ internal sealed class ClassStatistics
     /// </summary>
     private const double ConfidentLearningWeight = 1.5;
 
-    /// <summary>Log-odds per unit of loss outside [μ0, μ1]: orders samples there without moving their calibration much.</summary>
-    private const double TieBreakSlope = 0.1;
-
     private const double NoiseRateSmoothing = 0.01;
 
     private readonly double thresholdDecay;
@@ -147,13 +144,14 @@ internal sealed class ClassStatistics
         var mu1 = Gather(Mu1);
         var var1 = Gather(Var1).clamp_min(VarianceFloor);
         var pi1 = Gather(Pi1).clamp(1e-3, 1 - 1e-3);
-        // With unequal variances the Gaussian log-odds is quadratic in the loss and turns back down outside
-        // [μ0, μ1] (a tiny loss would look "noisy" under a very narrow clean component). On [μ0, μ1] it is
-        // monotone, so the loss is clamped there and a small linear term keeps the ranking strict outside it.
-        var clamped = minimum(maximum(loss, mu0), mu1);
+        // The posterior is evaluated with the components' pooled variance: with unequal variances the Gaussian
+        // log-odds is quadratic in the loss and turns back down in the tails (a tiny loss would look "noisy"
+        // under a very narrow clean component). With a shared variance it is linear in the loss, so within a
+        // class the noise score ranks samples exactly as their loss does, and the fitted means, weights and
+        // spread still set its calibration.
+        var pooled = ((1 - pi1) * var0) + (pi1 * var1);
         var logOdds = (pi1.log() - (1 - pi1).log())
-            + LogNormal(clamped, mu1, var1) - LogNormal(clamped, mu0, var0)
-            + (TieBreakSlope * (loss - clamped));
+            + ((mu1 - mu0) / pooled * (loss - ((mu0 + mu1) / 2)));
         var fitted = tensor(Fitted, device: device).gather(0, labels);
         return where(fitted, logOdds.clamp(-30, 30), zeros_like(logOdds));
     }

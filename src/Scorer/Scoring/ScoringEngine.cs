@@ -194,6 +194,7 @@ public sealed class ScoringEngine : IDisposable
         var (features, labels) = Pack(samples, start, n);
         float[] loss, selfConfidence, margin, el2n, disagreement, gradNorm, difficulty, noise, influence;
         long[] predicted, bucket;
+        var steps = 0;
 
         using (var scope = NewDisposeScope())
         {
@@ -222,11 +223,18 @@ public sealed class ScoringEngine : IDisposable
                 bucket = bucketTensor.cpu().data<long>().ToArray();
             }
 
-            // Prequential: train only after the batch has been scored by the previous model.
-            ensemble.TrainStep(x, y, BootstrapWeights(n).to(Device));
+            // Prequential: train only after the batch has been scored by the previous model. The scored batch
+            // is trained on in minibatches so that one pass over a stream takes enough optimizer steps.
+            var bootstrap = BootstrapWeights(n).to(Device);
+            for (long offset = 0; offset < n; offset += options.TrainMinibatchSize)
+            {
+                var length = Math.Min(options.TrainMinibatchSize, n - offset);
+                ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
+                steps++;
+            }
         }
 
-        ModelVersion++;
+        ModelVersion += steps;
         var labelInts = Array.ConvertAll(labels, l => (int)l);
         statistics.Update(loss, selfConfidence, labelInts, noise, Device);
         var random = new Random(unchecked((options.Seed * 1_000_003) + (int)ModelVersion));

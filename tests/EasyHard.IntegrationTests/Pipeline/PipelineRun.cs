@@ -1,0 +1,98 @@
+using Confluent.Kafka;
+using EasyHard.Core.Contracts;
+using EasyHard.Core.Kafka;
+using EasyHard.Host.Composition;
+using EasyHard.Host.Datasets;
+using EasyHard.Host.Producing;
+using EasyHard.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+
+namespace EasyHard.IntegrationTests.Pipeline;
+
+/// <summary>One EasyHard pipeline on its own topics of a shared mock cluster, with small synthetic samples.</summary>
+internal sealed class PipelineRun : IAsyncDisposable
+{
+    public const int Dimension = 16;
+
+    private readonly List<string> _config;
+
+    public PipelineRun(EmbeddedKafkaCluster cluster, string prefix, IEnumerable<string> extraConfig)
+    {
+        Cluster = cluster;
+        Topics = new TestTopics(prefix);
+        Topics.CreateOn(cluster);
+        Directory = System.IO.Directory.CreateTempSubdirectory("easyhard-it-").FullName;
+        CheckpointPath = Path.Combine(Directory, "scorer.ckpt");
+        _config =
+        [
+            $"--Kafka:BootstrapServers={cluster.BootstrapServers}",
+            "--Http:Port=0",
+            $"--Schema:Dimension={Dimension}",
+            "--Schema:Classes=10",
+            $"--Scorer:CheckpointPath={CheckpointPath}",
+            "--Scorer:WarmupSamples=500",
+            "--Logging:LogLevel:Default=Warning",
+            .. Topics.ConfigArgs(),
+            .. extraConfig,
+        ];
+    }
+
+    public EmbeddedKafkaCluster Cluster { get; }
+
+    public TestTopics Topics { get; }
+
+    public string Directory { get; }
+
+    public string CheckpointPath { get; }
+
+    public WebApplication? App { get; private set; }
+
+    public async Task StartAsync(Roles roles = Roles.All)
+    {
+        App = EasyHardApp.Build(roles, [.. _config]);
+        await App.StartAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            App = null;
+        }
+    }
+
+    /// <summary>Produces <paramref name="count"/> valid synthetic samples (ids prefixed) and returns them.</summary>
+    public async Task<(IReadOnlyList<LabelledSample> Samples, long Malformed)> ProduceAsync(int count, double malformedFraction, int seed, string idPrefix)
+    {
+        var data = SyntheticDataset.Generate(count, Dimension, classes: 10, seed: seed);
+        var labels = new NoiseInjector(NoiseSpec.Parse("symmetric:0.2"), 10, seed).Apply(data.Labels);
+        var samples = data.WithLabels(labels, idPrefix);
+        var generator = new LoadGenerator(Cluster.BootstrapServers, Topics.Options.Input);
+        var report = await generator.RunAsync(samples, new SampleEncoder(SampleFormat.Json), malformedFraction, seed, 0, Dimension, 10, null, CancellationToken.None);
+        Assert.Equal(0, report.Failed);
+        return (samples, report.Malformed);
+    }
+
+    public List<ConsumeResult<byte[], byte[]>> Read(string topic) => TopicReader.ReadAll(Cluster.BootstrapServers, topic, TimeSpan.FromSeconds(60));
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+
+    public static string HeaderText(ConsumeResult<byte[], byte[]> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? System.Text.Encoding.UTF8.GetString(bytes) : "";
+
+    public static string[] TrainerHeaders { get; } =
+        [HeaderNames.Weight, HeaderNames.Difficulty, HeaderNames.Noise, HeaderNames.Influence, HeaderNames.Bucket, HeaderNames.ModelVersion];
+}

@@ -1,0 +1,47 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using EasyHard.Host.Datasets;
+using EasyHard.Host.Replay;
+using EasyHard.Scorer;
+
+namespace EasyHard.IntegrationTests.Replay;
+
+public sealed class FileReplayTests
+{
+    [Fact]
+    public void Replay_GzippedFileWithBadLines_ScoresEveryValidLineAndReportsBadOnesByLineNumber()
+    {
+        var directory = Directory.CreateTempSubdirectory("easyhard-replay-").FullName;
+        var input = Path.Combine(directory, "in.jsonl.gz");
+        var output = Path.Combine(directory, "out.jsonl");
+        var data = SyntheticDataset.Generate(600, dimension: 8, classes: 10, seed: 3);
+        var samples = data.WithLabels(new NoiseInjector(NoiseSpec.None, 10, 3).Apply(data.Labels), "r");
+        var encoder = new SampleEncoder(SampleFormat.Json);
+        var lines = samples.Select(s => Encoding.UTF8.GetString(encoder.Encode(s).Payload)).ToList();
+        lines.Insert(10, "{not json");
+        lines.Insert(20, """{"id":"x","features":[1,2,3],"label":1}""");
+        lines.Insert(30, """{"id":"y","features":[1,2,3,4,5,6,7,8],"label":99}""");
+        using (var gz = new GZipStream(File.Create(input), CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gz))
+        {
+            lines.ForEach(writer.WriteLine);
+        }
+
+        var errors = new StringWriter();
+        var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, "ckpt"), CheckpointIntervalSeconds = 0, WarmupSamples = 100 };
+        var result = new FileReplay(options, classes: 10, dimension: null, errors).Run(input, output);
+
+        Assert.Equal(8, result.Dimension);
+        Assert.Equal(600, result.Scored);
+        Assert.Equal(3, result.Rejected);
+        Assert.Contains(":11: unparsable_json", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains(":21: wrong_dimension", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains(":31: label_out_of_range", errors.ToString(), StringComparison.Ordinal);
+        var scored = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(samples.Select(s => s.Id), scored.Select(e => e.GetProperty("id").GetString()));
+        string[] fields = ["id", "label", "predicted_label", "loss", "self_confidence", "margin", "el2n", "grad_norm", "influence", "difficulty", "noise", "weight", "bucket", "model_version"];
+        Assert.All(scored, e => Assert.All(fields, f => Assert.True(e.TryGetProperty(f, out _), $"missing {f}")));
+        Assert.True(scored[^1].GetProperty("model_version").GetInt64() > 0);
+    }
+}

@@ -20,10 +20,6 @@ public static class ScorerMetrics
     public static readonly Counter DeadLetters = Metrics.CreateCounter(
         "easyhard_scorer_dead_letters_total", "Records the scorer could not accept, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
 
-    public static readonly Histogram BatchDuration = Metrics.CreateHistogram(
-        "easyhard_scorer_batch_duration_seconds", "Time to score and train on one micro-batch.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
-
     public static readonly Histogram Difficulty = Metrics.CreateHistogram(
         "easyhard_scorer_difficulty_ratio", "Distribution of difficulty = 1 − p̄_y.", new HistogramConfiguration { Buckets = UnitBuckets });
 

@@ -190,7 +190,6 @@ public sealed class ScoringEngine : IDisposable
 
     private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, int n, List<ScoredSample> results)
     {
-        long began = Stopwatch.GetTimestamp();
         var (features, labels) = Pack(samples, start, n);
         float[] loss, selfConfidence, margin, el2n, disagreement, gradNorm, difficulty, noise, influence;
         long[] predicted, bucket;
@@ -312,7 +311,6 @@ public sealed class ScoringEngine : IDisposable
         ScorerMetrics.SamplesQuarantined.Inc(quarantinedCount);
         ScorerMetrics.ProxyAccuracy.Set(accuracy);
         ScorerMetrics.ModelVersion.Set(ModelVersion);
-        ScorerMetrics.BatchDuration.Observe(Stopwatch.GetElapsedTime(began).TotalSeconds);
     }
 
     /// <summary>Weights of the batch: 1 for warming samples, the policy product renormalized for the rest.</summary>

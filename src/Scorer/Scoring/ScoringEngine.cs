@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Scorer.Persistence;

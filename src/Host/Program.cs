@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EasyHard.Host.Commands;
+using EasyHard.Host.Commands.Bench;
 
 var root = new RootCommand("EasyHard: scores streaming training samples for difficulty, label noise and influence, and emits reweighted streams.")
 {
@@ -8,5 +9,6 @@ var root = new RootCommand("EasyHard: scores streaming training samples for diff
     ReplayCommand.Create(),
     KafkaCommand.Create(),
     DemoCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

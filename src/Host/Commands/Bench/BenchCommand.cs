@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace EasyHard.Host.Commands.Bench;
+
+/// <summary><c>easyhard bench ...</c>: rerunnable benchmarks; speed, memory and quality figures live here, never in timed tests.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks: each prints a markdown table and writes JSON to --out.");
+        return command;
+    }
+}

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using EasyHard.Core.Configuration;
+using EasyHard.Core.Hosting.Delivery;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
 using Microsoft.Extensions.Hosting;
@@ -9,10 +11,13 @@ namespace EasyHard.Core.Hosting;
 
 /// <summary>
 /// The thin Kafka shell around a role's <see cref="IBatchProcessor"/>: consume a micro-batch, process it on
-/// this one thread, produce the output and wait for every delivery report, then commit the input offsets.
-/// Offsets are therefore never committed past a record whose output is not durable (at-least-once).
-/// A failure that is not bad input (broker or database down) pauses the partitions, backs off and retries
-/// the same batch, keeping the group membership alive; fatal client errors stop the host.
+/// this one thread, then deliver the output and commit the input offsets through the configured
+/// <see cref="DeliveryOptions.Guarantee"/>: one Kafka transaction per batch (exactly-once), or produce, await
+/// every delivery report, then commit (at-least-once). Offsets are never committed past a record whose output
+/// is not durable. A failure that is not bad input (broker or database down) pauses the partitions, backs off
+/// and retries the same batch, keeping the group membership alive; fatal client errors stop the host.
+/// Records of partitions revoked in a rebalance leave the unfinished batch at once: their new owner starts from
+/// the last committed offset, so processing them here too would duplicate them.
 /// </summary>
 public sealed partial class KafkaBatchWorker : BackgroundService
 {
@@ -22,21 +27,25 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly KafkaRoleDefinition _definition;
     private readonly IBatchProcessor _processor;
     private readonly KafkaConnection _connection;
+    private readonly DeliveryOptions _delivery;
     private readonly RoleReadiness _readiness;
     private readonly TimeProvider _time;
     private readonly ILogger<KafkaBatchWorker> _logger;
     private readonly PipelineMetrics _metrics;
+    private readonly List<ConsumeResult<byte[], byte[]>> _batch;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
-        RoleReadiness readiness, TimeProvider time, ILogger<KafkaBatchWorker> logger)
+        DeliveryOptions delivery, RoleReadiness readiness, TimeProvider time, ILogger<KafkaBatchWorker> logger)
     {
         _definition = definition;
         _processor = processor;
         _connection = connection;
+        _delivery = delivery;
         _readiness = readiness;
         _time = time;
         _logger = logger;
         _metrics = PipelineMetrics.For(definition.Role);
+        _batch = new List<ConsumeResult<byte[], byte[]>>(definition.Batching.MaxBatchSize);
         _readiness.Starting(definition.Role);
     }
 
@@ -47,27 +56,32 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private void Run(CancellationToken stopping)
     {
         var role = _definition.Role;
-        var clientId = $"easyhard-{role}-{Environment.MachineName}-{Environment.ProcessId}";
-        using var producer = _connection.CreateProducer(clientId);
+        var instance = _delivery.ResolvedInstanceId;
+        var clientId = $"easyhard-{role}-{instance}";
+        string? transactionalId = _delivery.IsExactlyOnce ? $"easyhard-{role}-{instance}" : null;
+        using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,
             onAssigned: (_, partitions) => LogAssigned(role, string.Join(',', partitions)),
-            onRevoked: (_, partitions) => LogRevoked(role, string.Join(',', partitions)));
+            onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
+            onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
+        using IBatchDelivery delivery = _delivery.IsExactlyOnce
+            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs))
+            : new AtLeastOnceDelivery(producer, consumer, _metrics, _time);
         consumer.Subscribe(_definition.InputTopics);
-        LogStarted(role, string.Join(',', _definition.InputTopics), _definition.GroupId, _connection.BootstrapServers);
+        LogStarted(role, string.Join(',', _definition.InputTopics), _definition.GroupId, _connection.BootstrapServers, _delivery.Guarantee);
         _readiness.Ready(role);
         _metrics.Ready.Set(1);
 
-        var batch = new List<ConsumeResult<byte[], byte[]>>(_definition.Batching.MaxBatchSize);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                CollectBatch(consumer, batch, stopping);
-                if (batch.Count > 0)
+                CollectBatch(consumer, stopping);
+                if (_batch.Count > 0)
                 {
                     // A batch in hand is finished even when stopping began while it was being collected.
-                    ProcessUntilCommitted(consumer, producer, batch, stopping);
-                    batch.Clear();
+                    ProcessUntilCommitted(consumer, delivery, stopping);
+                    _batch.Clear();
                 }
             }
         }
@@ -75,20 +89,28 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         {
             _readiness.Stopped(role);
             _metrics.Ready.Set(0);
-            producer.Flush(TimeSpan.FromSeconds(10));
             consumer.Close();
             LogStopped(role);
         }
     }
 
-    private void CollectBatch(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch, CancellationToken stopping)
+    /// <summary>Runs inside <c>Consume</c> on this thread when partitions move to another member.</summary>
+    private void DropRevoked(IEnumerable<TopicPartition> partitions, string how)
+    {
+        var gone = partitions.ToHashSet();
+        var dropped = _batch.RemoveAll(r => gone.Contains(r.TopicPartition));
+        _metrics.Revoked.Inc(dropped);
+        LogRevoked(_definition.Role, how, string.Join(',', gone), dropped);
+    }
+
+    private void CollectBatch(IConsumer<byte[], byte[]> consumer, CancellationToken stopping)
     {
         var maxDelay = TimeSpan.FromMilliseconds(_definition.Batching.MaxBatchDelayMs);
         long firstArrival = 0;
-        while (batch.Count < _definition.Batching.MaxBatchSize)
+        while (_batch.Count < _definition.Batching.MaxBatchSize)
         {
             var wait = IdlePoll;
-            if (batch.Count > 0)
+            if (_batch.Count > 0)
             {
                 var remaining = maxDelay - _time.GetElapsedTime(firstArrival);
                 if (remaining <= TimeSpan.Zero)
@@ -114,40 +136,42 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 continue;
             }
 
-            if (batch.Count == 0)
+            if (_batch.Count == 0)
             {
                 firstArrival = _time.GetTimestamp();
             }
 
-            batch.Add(result);
+            _batch.Add(result);
         }
     }
 
-    private void ProcessUntilCommitted(IConsumer<byte[], byte[]> consumer, IProducer<byte[], byte[]> producer,
-        List<ConsumeResult<byte[], byte[]>> batch, CancellationToken stopping)
+    private void ProcessUntilCommitted(IConsumer<byte[], byte[]> consumer, IBatchDelivery delivery, CancellationToken stopping)
     {
         var role = _definition.Role;
-        _metrics.Consumed.Inc(batch.Count);
-        _metrics.BatchSize.Observe(batch.Count);
+        _metrics.Consumed.Inc(_batch.Count);
+        _metrics.BatchSize.Observe(_batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var started = _time.GetTimestamp();
-                // Cancellation is not passed in: a started batch runs to completion so that shutdown drains it.
-                var outputs = _processor.ProcessAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
-                _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-
-                ProduceAndAwaitDelivery(producer, outputs);
-                Commit(consumer, batch);
-                if (attempt > 1)
+                delivery.Reset();
+                if (_batch.Count == 0)
                 {
-                    consumer.Resume(consumer.Assignment);
-                    LogRecovered(role, attempt - 1);
+                    // Every partition of the batch moved to another member while it was retried.
+                    ResumeAfterFailure(consumer, attempt);
+                    return;
                 }
 
-                _readiness.Ready(role);
-                _metrics.Ready.Set(1);
+                var started = _time.GetTimestamp();
+                // Cancellation is not passed in: a started batch runs to completion so that shutdown drains it.
+                var outputs = _processor.ProcessAsync(_batch, CancellationToken.None).GetAwaiter().GetResult();
+                _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
+
+                var offsets = NextOffsets(_batch);
+                delivery.Deliver(outputs, offsets);
+                _metrics.Committed.Inc(_batch.Count);
+                RecordLag(consumer, offsets);
+                ResumeAfterFailure(consumer, attempt);
                 return;
             }
             catch (KafkaException e) when (e.Error.IsFatal)
@@ -162,7 +186,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _metrics.Ready.Set(0);
                 _readiness.NotReady(role, $"retrying after {kind}: {e.Message}");
                 var backoff = Backoff(attempt);
-                LogRetrying(e, role, batch.Count, attempt, backoff.TotalMilliseconds);
+                LogRetrying(e, role, _batch.Count, attempt, backoff.TotalMilliseconds);
                 if (attempt == 1)
                 {
                     consumer.Pause(consumer.Assignment);
@@ -172,68 +196,43 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 {
                     // Stopping while the batch cannot be completed: its offsets stay uncommitted and the
                     // records are delivered again to whoever owns the partitions next. Nothing is lost.
-                    LogAbandoned(role, batch.Count);
+                    TryReset(delivery);
+                    LogAbandoned(role, _batch.Count);
                     return;
                 }
             }
         }
     }
 
-    private void ProduceAndAwaitDelivery(IProducer<byte[], byte[]> producer, IReadOnlyList<OutgoingMessage> outputs)
+    private void ResumeAfterFailure(IConsumer<byte[], byte[]> consumer, int attempt)
     {
-        if (outputs.Count == 0)
+        if (attempt > 1)
         {
-            return;
+            consumer.Resume(consumer.Assignment);
+            LogRecovered(_definition.Role, attempt - 1);
         }
 
-        var started = _time.GetTimestamp();
-        var pending = outputs.Count;
-        Error? firstError = null;
-        void OnDelivered(DeliveryReport<byte[], byte[]> report)
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.CompareExchange(ref firstError, report.Error, null);
-            }
+        _readiness.Ready(_definition.Role);
+        _metrics.Ready.Set(1);
+    }
 
-            Interlocked.Decrement(ref pending);
+    private void TryReset(IBatchDelivery delivery)
+    {
+        try
+        {
+            delivery.Reset();
         }
-
-        foreach (var output in outputs)
+        catch (KafkaException e)
         {
-            var message = new Message<byte[], byte[]> { Key = output.Key!, Value = output.Value, Headers = output.Headers };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(output.Topic, message, OnDelivered);
-                    break;
-                }
-                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
-
-            _metrics.Produced(output.Topic).Inc();
-        }
-
-        // Delivery reports arrive through Poll/Flush; librdkafka's own retries and message.timeout.ms bound this.
-        while (Volatile.Read(ref pending) > 0)
-        {
-            producer.Flush(TimeSpan.FromMilliseconds(200));
-        }
-
-        _metrics.ProduceDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-        if (firstError is not null)
-        {
-            throw new KafkaException(firstError);
+            // Best effort while stopping: an open transaction times out on the coordinator (and is aborted at once
+            // by the next instance with this transactional id), so its output never becomes visible.
+            LogResetFailed(e, _definition.Role);
         }
     }
 
-    private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
+    /// <summary>The offset to commit per partition: one past the batch's last record there.</summary>
+    private static List<TopicPartitionOffset> NextOffsets(List<ConsumeResult<byte[], byte[]>> batch)
     {
-        var started = _time.GetTimestamp();
         var next = new Dictionary<TopicPartition, long>();
         foreach (var record in batch)
         {
@@ -244,15 +243,17 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             }
         }
 
-        consumer.Commit(next.Select(kv => new TopicPartitionOffset(kv.Key, kv.Value)));
-        _metrics.CommitDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-        _metrics.Committed.Inc(batch.Count);
-        foreach (var (partition, offset) in next)
+        return next.Select(kv => new TopicPartitionOffset(kv.Key, kv.Value)).ToList();
+    }
+
+    private void RecordLag(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> offsets)
+    {
+        foreach (var committed in offsets)
         {
-            var watermarks = consumer.GetWatermarkOffsets(partition);
+            var watermarks = consumer.GetWatermarkOffsets(committed.TopicPartition);
             if (watermarks.High != Offset.Unset)
             {
-                _metrics.Lag(partition.Topic, partition.Partition.Value).Set(Math.Max(0, watermarks.High.Value - offset));
+                _metrics.Lag(committed.Topic, committed.Partition.Value).Set(Math.Max(0, watermarks.High.Value - committed.Offset.Value));
             }
         }
     }
@@ -281,14 +282,17 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         return TimeSpan.FromMilliseconds(millis * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} consuming {Topics} as group {GroupId} from {BootstrapServers}")]
-    private partial void LogStarted(string role, string topics, string groupId, string bootstrapServers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} consuming {Topics} as group {GroupId} from {BootstrapServers}, {Guarantee}")]
+    private partial void LogStarted(string role, string topics, string groupId, string bootstrapServers, string guarantee);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions}")]
     private partial void LogAssigned(string role, string partitions);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} revoked {Partitions}")]
-    private partial void LogRevoked(string role, string partitions);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} partitions {How}: {Partitions}; {Dropped} records of the unfinished batch left to their new owner")]
+    private partial void LogRevoked(string role, string how, string partitions, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} could not abort its open transaction while stopping; the coordinator will")]
+    private partial void LogResetFailed(Exception exception, string role);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} failed a batch of {Count} records (attempt {Attempt}); retrying in {BackoffMs:F0} ms")]
     private partial void LogRetrying(Exception exception, string role, int count, int attempt, double backoffMs);

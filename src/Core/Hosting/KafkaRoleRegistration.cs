@@ -16,6 +16,7 @@ public static class KafkaRoleRegistration
     {
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<KafkaConnection>();
         builder.Services.TryAddSingleton<RoleReadiness>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -31,6 +32,7 @@ public static class KafkaRoleRegistration
             define(sp),
             sp.GetRequiredService<TProcessor>(),
             sp.GetRequiredService<KafkaConnection>(),
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
             sp.GetRequiredService<RoleReadiness>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KafkaBatchWorker>>()));

@@ -41,7 +41,8 @@ public sealed class KafkaConnection : IDisposable
     /// </summary>
     public IConsumer<byte[], byte[]> CreateConsumer(string groupId, string clientId,
         Action<IConsumer<byte[], byte[]>, List<TopicPartition>>? onAssigned = null,
-        Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null)
+        Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null,
+        Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onLost = null)
     {
         var config = new ConsumerConfig(new Dictionary<string, string>(_options.Consumer))
         {
@@ -70,25 +71,52 @@ public sealed class KafkaConnection : IDisposable
             builder.SetPartitionsRevokedHandler(onRevoked);
         }
 
+        if (onLost is not null)
+        {
+            builder.SetPartitionsLostHandler(onLost);
+        }
+
         return builder.Build();
     }
 
-    /// <summary>An idempotent producer (acks=all, no reordering on retry).</summary>
-    public IProducer<byte[], byte[]> CreateProducer(string clientId)
+    /// <summary>
+    /// An idempotent producer (acks=all, no reordering on retry); transactional when <paramref name="transactionalId"/>
+    /// is given (exactly-once delivery).
+    /// </summary>
+    public IProducer<byte[], byte[]> CreateProducer(string clientId, string? transactionalId = null, int transactionTimeoutMs = 60_000)
     {
         var config = new ProducerConfig(new Dictionary<string, string>(_options.Producer))
         {
             BootstrapServers = BootstrapServers,
             ClientId = clientId,
         };
+        if (transactionalId is not null)
+        {
+            config.TransactionalId = transactionalId;
+            config.TransactionTimeoutMs ??= transactionTimeoutMs;
+        }
+
         config.EnableIdempotence ??= true;
         config.Acks ??= Acks.All;
         config.LingerMs ??= 5;
         return new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
-    public IAdminClient CreateAdminClient() =>
-        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+    /// <summary>An admin client with the producer's connection settings (security included).</summary>
+    public IAdminClient CreateAdminClient()
+    {
+        var settings = new Dictionary<string, string>(_options.Producer.Where(kv => IsConnectionSetting(kv.Key)))
+        {
+            ["bootstrap.servers"] = BootstrapServers,
+        };
+        return new AdminClientBuilder(new AdminClientConfig(settings)).Build();
+    }
+
+    /// <summary>Settings every client kind shares: security, client identity and broker connection tuning.</summary>
+    private static bool IsConnectionSetting(string key) =>
+        key.StartsWith("security.", StringComparison.Ordinal) || key.StartsWith("sasl.", StringComparison.Ordinal)
+        || key.StartsWith("ssl.", StringComparison.Ordinal) || key.StartsWith("socket.", StringComparison.Ordinal)
+        || key is "client.dns.lookup" or "broker.address.family";
 
     public void Dispose()
     {

@@ -17,6 +17,8 @@ public sealed class PipelineMetrics
     private readonly Dictionary<string, Counter.Child> _producedByTopic = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter.Child> _errorsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), Gauge.Child> _lagByPartition = [];
+    private readonly Counter.Child _committedTransactions;
+    private readonly Counter.Child _abortedTransactions;
 
     private PipelineMetrics(string role)
     {
@@ -34,7 +36,23 @@ public sealed class PipelineMetrics
         ProduceDuration = Metrics.CreateHistogram(prefix + "produce_duration_seconds", $"Time from first produce to last delivery report of a batch ({role}).", seconds);
         CommitDuration = Metrics.CreateHistogram(prefix + "commit_duration_seconds", $"Time to commit a batch's offsets ({role}).", seconds);
         Ready = Metrics.CreateGauge(prefix + "ready", $"1 when the {role} role is ready, 0 while it retries a failure.");
+        var transactions = Metrics.CreateCounter(prefix + "transactions_total",
+            $"Kafka transactions of the {role} role (exactly-once delivery), by outcome.", "outcome");
+        _committedTransactions = transactions.WithLabels("committed");
+        _abortedTransactions = transactions.WithLabels("aborted");
+        Revoked = Metrics.CreateCounter(prefix + "records_revoked_total",
+            $"Records the {role} role dropped from an unfinished batch because their partition moved to another member (the new owner processes them).");
     }
+
+    public Counter Revoked { get; }
+
+    /// <summary>Transactions by outcome: <c>committed</c> or <c>aborted</c>.</summary>
+    public Counter.Child Transactions(string outcome) => outcome switch
+    {
+        "committed" => _committedTransactions,
+        "aborted" => _abortedTransactions,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "expected 'committed' or 'aborted'"),
+    };
 
     public string Role { get; }
 

@@ -32,6 +32,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             $"--Scorer:CheckpointPath={CheckpointPath}",
             "--Scorer:WarmupSamples=500",
             "--Logging:LogLevel:Default=Warning",
+            $"--Delivery:InstanceId={prefix}",
             .. Topics.ConfigArgs(),
             .. extraConfig,
         ];

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EasyHard.Core.Configuration;
+
+/// <summary>
+/// Delivery guarantee of the Kafka → Kafka hops (section <c>Delivery</c>).
+/// <para><c>exactly_once</c> (default): each batch's output and its input offsets are committed in one Kafka
+/// transaction (<c>SendOffsetsToTransaction</c>); downstream <c>read_committed</c> consumers never see the output of
+/// a failed or fenced attempt. Costs one transaction commit per micro-batch (a few broker round trips) and makes
+/// output visible only when the batch commits.</para>
+/// <para><c>at_least_once</c>: produce, wait for every delivery report, then commit offsets. Slightly lower latency;
+/// a crash between produce and commit re-delivers the batch, so downstream may see duplicates (SQL stays exact:
+/// its upsert ignores a re-delivered record).</para>
+/// </summary>
+public sealed class DeliveryOptions : IValidatableObject
+{
+    public const string SectionName = "Delivery";
+
+    public const string ExactlyOnce = "exactly_once";
+
+    public const string AtLeastOnce = "at_least_once";
+
+    [Required(AllowEmptyStrings = false)] public string Guarantee { get; set; } = ExactlyOnce;
+
+    /// <summary>
+    /// Stable name of this instance, part of its transactional id (<c>easyhard-&lt;role&gt;-&lt;instance&gt;</c>):
+    /// a restarted instance with the same name fences its predecessor's open transaction at start. Default: the
+    /// host name (the pod name on Kubernetes). Instances running at the same time must have distinct names.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>How long a transaction may stay open before the coordinator aborts it (librdkafka <c>transaction.timeout.ms</c>).</summary>
+    [Range(1_000, 900_000)] public int TransactionTimeoutMs { get; set; } = 60_000;
+
+    public bool IsExactlyOnce => string.Equals(Guarantee, ExactlyOnce, StringComparison.Ordinal);
+
+    public string ResolvedInstanceId => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Guarantee is not (ExactlyOnce or AtLeastOnce))
+        {
+            yield return new ValidationResult($"Delivery:Guarantee must be '{ExactlyOnce}' or '{AtLeastOnce}', not '{Guarantee}'.", [nameof(Guarantee)]);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Confluent.Kafka;
+using EasyHard.Core.Kafka;
+using EasyHard.Core.Observability;
+
+namespace EasyHard.Core.Hosting.Delivery;
+
+/// <summary>
+/// Produce every output, wait for every delivery report, then commit the input offsets. Offsets are never committed
+/// past a record whose output is not durable; a crash between the two re-delivers the batch (duplicates, no loss).
+/// </summary>
+internal sealed class AtLeastOnceDelivery(IProducer<byte[], byte[]> producer, IConsumer<byte[], byte[]> consumer,
+    PipelineMetrics metrics, TimeProvider time) : IBatchDelivery
+{
+    public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
+    {
+        ProduceAndAwaitDelivery(outputs);
+        var started = time.GetTimestamp();
+        consumer.Commit(offsets);
+        metrics.CommitDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    public void Reset()
+    {
+        // Nothing is open between attempts: a retry produces the batch again.
+    }
+
+    public void Dispose() => producer.Flush(TimeSpan.FromSeconds(10));
+
+    private void ProduceAndAwaitDelivery(IReadOnlyList<OutgoingMessage> outputs)
+    {
+        if (outputs.Count == 0)
+        {
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var pending = outputs.Count;
+        Error? firstError = null;
+        void OnDelivered(DeliveryReport<byte[], byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.CompareExchange(ref firstError, report.Error, null);
+            }
+
+            Interlocked.Decrement(ref pending);
+        }
+
+        OutputProducer.Enqueue(producer, outputs, metrics, OnDelivered);
+
+        // Delivery reports arrive through Poll/Flush; librdkafka's own retries and message.timeout.ms bound this.
+        while (Volatile.Read(ref pending) > 0)
+        {
+            producer.Flush(TimeSpan.FromMilliseconds(200));
+        }
+
+        metrics.ProduceDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+        if (firstError is not null)
+        {
+            throw new KafkaException(firstError);
+        }
+    }
+}

@@ -163,7 +163,11 @@ public static class SampleJsonCodec
         var featureFields = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var field = Identify(ref reader);
+            if (!TryIdentify(ref reader, out var field))
+            {
+                return InvalidString("a property name");
+            }
+
             if (field != Field.Unknown)
             {
                 var bit = 1 << (int)field;
@@ -232,6 +236,20 @@ public static class SampleJsonCodec
 
         sample = result;
         return null;
+    }
+
+    private static bool TryIdentify(ref Utf8JsonReader reader, out Field field)
+    {
+        // ValueTextEquals throws on a name whose escapes cannot be unescaped (a lone surrogate), and only when the
+        // name resembles the one compared with; unescaping escaped names first rejects every such name alike.
+        if (reader.ValueIsEscaped && !TryGetString(ref reader, out _))
+        {
+            field = Field.Unknown;
+            return false;
+        }
+
+        field = Identify(ref reader);
+        return true;
     }
 
     private static Field Identify(ref Utf8JsonReader reader)
@@ -402,7 +420,16 @@ public static class SampleJsonCodec
         if (reader.ValueIsEscaped)
         {
             unescaped = ArrayPool<byte>.Shared.Rent(text.Length);
-            text = unescaped.AsSpan(0, reader.CopyString(unescaped));
+            try
+            {
+                text = unescaped.AsSpan(0, reader.CopyString(unescaped));
+            }
+            catch (InvalidOperationException)
+            {
+                // "\ud800": valid JSON, but CopyString cannot unescape a lone surrogate to UTF-8 (see TryGetString).
+                ArrayPool<byte>.Shared.Return(unescaped);
+                return InvalidString("features_b64");
+            }
         }
 
         var decoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(text.Length));

@@ -118,6 +118,8 @@ internal static class BadRecordCorpus
         Add("JSON overlong UTF-8 sequence", [.. "{\"id\":\"a"u8, 0xC0, 0xAF, .. "\",\"features\":[1,2,3,4],\"label\":3}"u8], null, RejectReasons.InvalidUtf8);
         Add("JSON UTF-8 encoded surrogate", [.. "{\"id\":\"a"u8, 0xED, 0xA0, 0x80, .. "\",\"features\":[1,2,3,4],\"label\":3}"u8], null, RejectReasons.InvalidUtf8);
         AddJson("JSON id escaping an unpaired surrogate", $"{{\"id\":\"\\ud800\",{Features},\"label\":3}}", RejectReasons.InvalidUtf8);
+        AddJson("property name escaping an unpaired surrogate", $"{{\"f\\ud800eatures\":1,{Features},\"label\":3}}", RejectReasons.InvalidUtf8);
+        AddJson("features_b64 escaping an unpaired surrogate", "{\"features_b64\":\"AAAA\\ud800AAA=\",\"label\":3}", RejectReasons.InvalidUtf8);
 
         // JSON field types.
         AddJson("id number", $"{{\"id\":42,{Features},\"label\":3}}", RejectReasons.InvalidFieldType);

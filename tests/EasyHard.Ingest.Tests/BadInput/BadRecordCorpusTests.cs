@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace EasyHard.Ingest.Tests.BadInput;
 
+[Collection(IngestMetricsCollection.Name)]
 public sealed class BadRecordCorpusTests
 {
     private static readonly TopicOptions Topics = new() { Samples = "samples-test", DeadLetter = "dlq-test" };

@@ -51,6 +51,33 @@ public sealed class SampleParserRejectionTests
     }
 
     [Fact]
+    public void Parse_ContentTypeMismatch_MessageNamesTheRealFormat()
+    {
+        var result = TestSamples.Parser().Parse(TestSamples.Json("{\"features\":[1,2,3,4],\"label\":1}"), Proto, [], TestSamples.Origin);
+
+        Assert.Equal(RejectReasons.ContentTypeMismatch, result.Rejection?.Reason);
+        Assert.Contains("content-type says 'application/x-protobuf' but the value is a application/json sample", result.Rejection!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ConcatenatedSamples_MessageSaysWhereTheExtraBytesStart()
+    {
+        var result = TestSamples.Parser().Parse(TestSamples.Json("{\"features\":[1,2,3,4],\"label\":1} {}"), null, [], TestSamples.Origin);
+
+        Assert.Equal(RejectReasons.JsonTrailingData, result.Rejection?.Reason);
+        Assert.Equal("2 more bytes follow the sample object at byte 33; send one sample per record", result.Rejection!.Message);
+    }
+
+    [Fact]
+    public void Parse_IdWithControlCharacter_MessageShowsItSafely()
+    {
+        var result = TestSamples.Parser().Parse(TestSamples.Json("{\"id\":\"a\\nb\",\"features\":[1,2,3,4],\"label\":1}"), null, [], TestSamples.Origin);
+
+        Assert.Equal(RejectReasons.InvalidId, result.Rejection?.Reason);
+        Assert.Equal("id contains control or formatting character U+000A at position 1: 'a?b'", result.Rejection!.Message);
+    }
+
+    [Fact]
     public void Parse_OversizedProtobuf_IsRejectedBeforeParsing()
     {
         // Garbage that would fail to parse: the size check must win, proving nothing was parsed.

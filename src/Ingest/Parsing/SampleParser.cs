@@ -77,7 +77,7 @@ public sealed class SampleParser
             else
             {
                 return SampleParseResult.Rejected(RejectReasons.UnsupportedContentType,
-                    $"content-type '{Truncate(contentType!)}' is not supported; use {ContentTypes.Json} or {ContentTypes.Protobuf}");
+                    $"content-type '{Truncate(Printable(contentType!))}' is not supported; use {ContentTypes.Json} or {ContentTypes.Protobuf}");
             }
 
             if (format == Format.Json && span.Trim(" \t\r\n"u8).IsEmpty)
@@ -98,7 +98,7 @@ public sealed class SampleParser
                     : SampleJsonCodec.TryParse(span, out _, out _);
                 return otherParses
                     ? SampleParseResult.Rejected(RejectReasons.ContentTypeMismatch,
-                        $"content-type says '{Truncate(contentType!)}' but the value is a {other} sample ({rejection!.Message})")
+                        $"content-type says '{Truncate(Printable(contentType!))}' but the value is a {other} sample ({rejection!.Message})")
                     : SampleParseResult.Rejected(rejection!);
             }
         }

@@ -53,6 +53,7 @@ internal static class BadRecordCorpus
         Add("one byte over the record limit", PaddedJson(Schema.MaxRecordBytes + 1), Json, RejectReasons.Oversized);
         Add("10 MB record", PaddedJson(10 * 1024 * 1024), null, RejectReasons.Oversized);
         AddJson("unsupported content type", "id,label\ns-1,3", RejectReasons.UnsupportedContentType, "text/csv");
+        Add("content type forging a log line", Protobuf(Sample()), "text/plain\nINFO all good", RejectReasons.UnsupportedContentType);
         Add("octet-stream content type", Protobuf(Sample()), "application/octet-stream", RejectReasons.UnsupportedContentType);
         AddJson("content-type says protobuf, value is JSON", $$"""{"id":"s-1",{{Features}},"label":3}""", RejectReasons.ContentTypeMismatch, Proto);
         Add("content-type says JSON, value is protobuf", Protobuf(Sample()), Json, RejectReasons.ContentTypeMismatch);

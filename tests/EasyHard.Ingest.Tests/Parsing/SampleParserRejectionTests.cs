@@ -1,8 +1,5 @@
-using System.Text;
 using EasyHard.Core.Codecs;
 using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
-using Google.Protobuf;
 
 namespace EasyHard.Ingest.Tests.Parsing;
 
@@ -75,6 +72,15 @@ public sealed class SampleParserRejectionTests
 
         Assert.Equal(RejectReasons.InvalidId, result.Rejection?.Reason);
         Assert.Equal("id contains control or formatting character U+000A at position 1: 'a?b'", result.Rejection!.Message);
+    }
+
+    [Fact]
+    public void Parse_ContentTypeWithNewline_IsQuotedWithoutIt()
+    {
+        var result = TestSamples.Parser().Parse(TestSamples.Json("{}"), "text/plain\r\nINFO forged", [], TestSamples.Origin);
+
+        Assert.Equal(RejectReasons.UnsupportedContentType, result.Rejection?.Reason);
+        Assert.StartsWith("content-type 'text/plain??INFO forged' is not supported", result.Rejection!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Contracts.V1;
@@ -15,22 +16,37 @@ namespace EasyHard.Ingest;
 /// Ingest's functional core as the Kafka shell sees it: one output per input record, in input order; valid records
 /// become canonical protobuf samples on <see cref="TopicOptions.Samples"/> keyed by id, invalid ones dead letters
 /// carrying the original bytes. Never throws for bad input.
+/// <para>Duplicate ids are not bad input. Two records with the same sample id, in one batch or in different ones,
+/// are both forwarded, in order, each with its own origin: a sample seen again (a later epoch, a re-labelled copy)
+/// is a new exposure, which the Sink's upsert by id counts in <c>exposures</c>, and the Scorer must see every
+/// exposure the trainer sees. Dropping the second one here would undercount exposures and hide re-labels; true
+/// duplicates of one record (the same topic/partition/offset delivered twice) are made harmless downstream, where
+/// the upsert ignores an exposure it already holds.</para>
 /// </summary>
 public sealed partial class IngestBatchProcessor : IBatchProcessor
 {
-    private readonly SampleParser _parser;
+    private readonly ParseRecord _parse;
     private readonly TopicOptions _topics;
     private readonly ILogger<IngestBatchProcessor> _logger;
 
     public IngestBatchProcessor(SampleParser parser, IOptions<TopicOptions> topics, ILogger<IngestBatchProcessor> logger)
+        : this((parser ?? throw new ArgumentNullException(nameof(parser))).Parse, topics, logger)
     {
-        ArgumentNullException.ThrowIfNull(parser);
+    }
+
+    /// <summary>With another parse function: lets tests prove what happens when parsing throws.</summary>
+    internal IngestBatchProcessor(ParseRecord parse, IOptions<TopicOptions> topics, ILogger<IngestBatchProcessor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentNullException.ThrowIfNull(logger);
-        _parser = parser;
+        _parse = parse;
         _topics = topics.Value;
         _logger = logger;
     }
+
+    /// <summary>The signature of <see cref="SampleParser.Parse"/>.</summary>
+    internal delegate SampleParseResult ParseRecord(ReadOnlyMemory<byte> value, string? contentType, ReadOnlySpan<byte> key, Origin origin);
 
     public Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken)
     {
@@ -58,7 +74,19 @@ public sealed partial class IngestBatchProcessor : IBatchProcessor
             Offset = record.Offset.Value,
             TimestampUnixMs = record.Message.Timestamp.UnixTimestampMs,
         };
-        var result = _parser.Parse(value, ContentType(record.Message.Headers), record.Message.Key, origin);
+        SampleParseResult result;
+        try
+        {
+            result = _parse(value, ContentType(record.Message.Headers), record.Message.Key, origin);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            // No input should get here. If a defect lets one through, retrying the batch would fail on the same
+            // record forever and stall its partition; dead-lettering it keeps the bytes for a fix and a replay.
+            LogParserFailed(e, origin.Topic, record.Partition.Value, record.Offset.Value);
+            result = SampleParseResult.Rejected(RejectReasons.ParserError, $"parsing threw {e.GetType().Name}: {e.Message}");
+        }
+
         if (result.IsAccepted)
         {
             IngestMetrics.RecordsAccepted.Inc();
@@ -91,6 +119,9 @@ public sealed partial class IngestBatchProcessor : IBatchProcessor
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Parsing {Topic} {Partition} {Offset} threw; the record is dead-lettered as parser_error")]
+    private partial void LogParserFailed(Exception exception, string topic, int partition, long offset);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dead-lettered {Topic} {Partition} {Offset}: {Reason} ({Detail})")]
     private partial void LogDeadLettered(string topic, int partition, long offset, string reason, string detail);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace EasyHard.Ingest.Tests;
 
+[Collection(IngestMetricsCollection.Name)]
 public sealed class IngestBatchProcessorTests
 {
     private static readonly TopicOptions Topics = new() { Samples = "samples-test", DeadLetter = "dlq-test" };
@@ -108,6 +109,42 @@ public sealed class IngestBatchProcessorTests
 
         Assert.True(IngestMetrics.RecordsAccepted.Value >= accepted + 1);
         Assert.True(IngestMetrics.RecordBytes.Count >= sizes + 1);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SameIdTwiceInOneBatch_ForwardsBothExposuresInOrder()
+    {
+        // A repeated id is a new exposure (a later epoch, a re-labelled copy), not bad input: the Sink counts it.
+        var first = SampleJsonCodec.Write(TestSamples.Sample("dup", 1));
+        var second = SampleProtobufCodec.Write(TestSamples.Sample("dup", 2));
+        var batch = new[]
+        {
+            TestSamples.Record(first, ContentTypes.Json, offset: 20),
+            TestSamples.Record(second, ContentTypes.Protobuf, offset: 21),
+        };
+
+        var output = await Processor().ProcessAsync(batch, CancellationToken.None);
+
+        Assert.Equal(["samples-test", "samples-test"], output.Select(m => m.Topic));
+        Assert.All(output, m => Assert.Equal("dup", Encoding.UTF8.GetString(m.Key!)));
+        var exposures = output.Select(m => CanonicalSample.Parser.ParseFrom(m.Value)).ToArray();
+        Assert.Equal([20L, 21L], exposures.Select(c => c.Origin.Offset));
+        Assert.Equal([1, 2], exposures.Select(c => c.Sample.Label));
+        Assert.Equal(first, exposures[0].OriginalPayload.ToByteArray());
+        Assert.Equal(second, exposures[1].OriginalPayload.ToByteArray());
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SameRecordTwiceInOneBatch_ForwardsItTwiceWithTheSameOrigin()
+    {
+        // A redelivery carries the same topic/partition/offset, which is what lets the Sink's upsert ignore it.
+        var record = TestSamples.Record(SampleJsonCodec.Write(TestSamples.Sample("again")), offset: 30);
+
+        var output = await Processor().ProcessAsync([record, record], CancellationToken.None);
+
+        Assert.Equal(2, output.Count);
+        Assert.Equal(output[0].Value, output[1].Value);
+        Assert.Equal(30, CanonicalSample.Parser.ParseFrom(output[1].Value).Origin.Offset);
     }
 
     private static string Header(Headers headers, string name) => Encoding.UTF8.GetString(headers.GetLastBytes(name));

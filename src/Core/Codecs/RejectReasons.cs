@@ -15,11 +15,26 @@ public static class RejectReasons
     /// <summary>The <c>content-type</c> header names a format EasyHard does not read.</summary>
     public const string UnsupportedContentType = "unsupported_content_type";
 
-    /// <summary>A JSON payload is not valid UTF-8.</summary>
+    /// <summary>
+    /// The <c>content-type</c> header names one format but the payload is the other (e.g. it says protobuf and the
+    /// bytes are a JSON sample): the record would have been accepted with the right header.
+    /// </summary>
+    public const string ContentTypeMismatch = "content_type_mismatch";
+
+    /// <summary>
+    /// Text is not valid UTF-8: a JSON payload (including a UTF-16 one), a protobuf string field, or a JSON
+    /// <c>\u</c> escape of an unpaired surrogate, which has no UTF-8 form.
+    /// </summary>
     public const string InvalidUtf8 = "invalid_utf8";
 
-    /// <summary>Not well-formed JSON, or not a JSON object at the top level.</summary>
+    /// <summary>Not well-formed JSON (syntax error, truncated, comments, trailing commas, NaN outside features...).</summary>
     public const string UnparsableJson = "unparsable_json";
+
+    /// <summary>Well-formed JSON whose top-level value is not an object (an array, <c>null</c>, a string, a number).</summary>
+    public const string JsonNotObject = "json_not_object";
+
+    /// <summary>More bytes follow the sample object (e.g. several samples concatenated in one record).</summary>
+    public const string JsonTrailingData = "json_trailing_data";
 
     /// <summary>JSON nested deeper than a sample can be (see <see cref="SampleJsonCodec.MaxNesting"/>).</summary>
     public const string JsonTooDeep = "json_too_deep";
@@ -27,7 +42,7 @@ public static class RejectReasons
     /// <summary>Not a well-formed protobuf <c>easyhard.v1.TrainingSample</c>.</summary>
     public const string UnparsableProtobuf = "unparsable_protobuf";
 
-    /// <summary>A JSON field appears twice in the same object.</summary>
+    /// <summary>A JSON field (or an attribute key) appears twice in the same object.</summary>
     public const string DuplicateField = "duplicate_field";
 
     /// <summary>A field has the wrong JSON type (e.g. <c>"id": 42</c>, <c>"features": "0.1,0.2"</c>).</summary>
@@ -36,8 +51,26 @@ public static class RejectReasons
     /// <summary>The sample id is longer than <c>Schema:MaxIdLength</c> UTF-8 bytes.</summary>
     public const string IdTooLong = "id_too_long";
 
-    /// <summary>The sample id contains control characters.</summary>
+    /// <summary>
+    /// A JSON sample has <c>"id": ""</c>. An absent (or null) id is not an error: the sample takes its id from the
+    /// record key or its origin. An empty string is a value, and almost always a producer bug.
+    /// </summary>
+    public const string EmptyId = "empty_id";
+
+    /// <summary>
+    /// The sample id is only whitespace, or contains control characters, line/paragraph separators or bidirectional
+    /// formatting characters (which would corrupt logs, headers and anything that displays the id).
+    /// </summary>
     public const string InvalidId = "invalid_id";
+
+    /// <summary>
+    /// <c>source</c> is longer than <see cref="SampleLimits.MaxSourceBytes"/> UTF-8 bytes or contains the characters
+    /// an id may not contain (U+0000 among them, which PostgreSQL text cannot store).
+    /// </summary>
+    public const string InvalidSource = "invalid_source";
+
+    /// <summary><c>attributes</c> has more than <see cref="SampleLimits.MaxAttributes"/> entries.</summary>
+    public const string TooManyAttributes = "too_many_attributes";
 
     /// <summary>A JSON sample has no <c>label</c> (or <c>"label": null</c>).</summary>
     public const string MissingLabel = "missing_label";
@@ -66,11 +99,18 @@ public static class RejectReasons
     /// <summary><c>human_difficulty</c> is NaN or ±Infinity.</summary>
     public const string NonFiniteHumanDifficulty = "non_finite_human_difficulty";
 
+    /// <summary>
+    /// Parsing the record threw an exception no bad input should cause: a defect in EasyHard, logged as an error.
+    /// The record is dead-lettered rather than retried, so one record can never block its partition.
+    /// </summary>
+    public const string ParserError = "parser_error";
+
     /// <summary>Every code, so metrics can pre-create (and export at zero) one labelled child per reason.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        EmptyPayload, Oversized, UnsupportedContentType, InvalidUtf8, UnparsableJson, JsonTooDeep, UnparsableProtobuf,
-        DuplicateField, InvalidFieldType, IdTooLong, InvalidId, MissingLabel, LabelNotInteger, LabelOutOfRange,
-        MissingFeatures, ConflictingFeatures, InvalidBase64, WrongDimension, NonFiniteFeature, NonFiniteHumanDifficulty,
+        EmptyPayload, Oversized, UnsupportedContentType, ContentTypeMismatch, InvalidUtf8, UnparsableJson, JsonNotObject,
+        JsonTrailingData, JsonTooDeep, UnparsableProtobuf, DuplicateField, InvalidFieldType, IdTooLong, EmptyId, InvalidId,
+        InvalidSource, TooManyAttributes, MissingLabel, LabelNotInteger, LabelOutOfRange, MissingFeatures,
+        ConflictingFeatures, InvalidBase64, WrongDimension, NonFiniteFeature, NonFiniteHumanDifficulty, ParserError,
     ];
 }

@@ -153,7 +153,8 @@ public static class SampleJsonCodec
 
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return new Rejection(RejectReasons.UnparsableJson, $"expected a JSON object at the top level, found {Describe(reader.TokenType)}");
+            // One record is one sample: a top-level array is usually a whole batch sent as one message.
+            return new Rejection(RejectReasons.JsonNotObject, $"expected a JSON object at the top level, found {Describe(reader.TokenType)}");
         }
 
         var result = new TrainingSample();
@@ -162,7 +163,11 @@ public static class SampleJsonCodec
         var featureFields = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var field = Identify(ref reader);
+            if (!TryIdentify(ref reader, out var field))
+            {
+                return InvalidString("a property name");
+            }
+
             if (field != Field.Unknown)
             {
                 var bit = 1 << (int)field;
@@ -177,12 +182,12 @@ public static class SampleJsonCodec
             var present = false;
             var error = field switch
             {
-                Field.Id => ReadOptionalString(ref reader, "id", value => result.Id = value),
+                Field.Id => ReadId(ref reader, result),
                 Field.Source => ReadOptionalString(ref reader, "source", value => result.Source = value),
                 Field.Features => ReadFeatures(ref reader, json, result, out present),
                 Field.FeaturesB64 => ReadFeaturesBase64(ref reader, result, out present),
                 Field.Label => ReadLabel(ref reader, result, out hasLabel),
-                Field.HumanDifficulty => ReadHumanDifficulty(ref reader, result),
+                Field.HumanDifficulty => ReadHumanDifficulty(ref reader, json, result),
                 Field.Attributes => ReadAttributes(ref reader, result),
                 _ => SkipUnknown(ref reader),
             };
@@ -201,10 +206,22 @@ public static class SampleJsonCodec
             }
         }
 
-        // A second value after the object ("{} {}" or "{}x") makes Read throw: trailing garbage is invalid JSON.
-        if (reader.Read())
+        // Anything but whitespace after the object ("{} {}", "{}x", "{}\0") is trailing data. The reader would throw
+        // on it (or, for a second value, need AllowMultipleValues); checking the bytes names the problem instead.
+        if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
         {
-            return new Rejection(RejectReasons.UnparsableJson, $"unexpected {Describe(reader.TokenType)} after the sample object");
+            var rest = json[checked((int)reader.BytesConsumed)..];
+            var trailing = rest.Length - rest.TrimStart(" \t\r\n"u8).Length;
+            if (trailing != rest.Length)
+            {
+                return new Rejection(RejectReasons.JsonTrailingData,
+                    $"{rest.Length - trailing} more bytes follow the sample object at byte {reader.BytesConsumed + trailing}; send one sample per record");
+            }
+        }
+        else
+        {
+            // Read returned false inside the object: the input ended before its closing brace.
+            return new Rejection(RejectReasons.UnparsableJson, "the JSON object is not closed (truncated input)");
         }
 
         if (!hasLabel)
@@ -219,6 +236,20 @@ public static class SampleJsonCodec
 
         sample = result;
         return null;
+    }
+
+    private static bool TryIdentify(ref Utf8JsonReader reader, out Field field)
+    {
+        // ValueTextEquals throws on a name whose escapes cannot be unescaped (a lone surrogate), and only when the
+        // name resembles the one compared with; unescaping escaped names first rejects every such name alike.
+        if (reader.ValueIsEscaped && !TryGetString(ref reader, out _))
+        {
+            field = Field.Unknown;
+            return false;
+        }
+
+        field = Identify(ref reader);
+        return true;
     }
 
     private static Field Identify(ref Utf8JsonReader reader)
@@ -268,6 +299,17 @@ public static class SampleJsonCodec
         _ => "?",
     };
 
+    private static Rejection? ReadId(ref Utf8JsonReader reader, TrainingSample sample)
+    {
+        var error = ReadOptionalString(ref reader, "id", value => sample.Id = value);
+        if (error is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.IsEmpty)
+        {
+            return new Rejection(RejectReasons.EmptyId, "field 'id' is an empty string; omit it (or send null) to have an id derived from the record key or origin");
+        }
+
+        return error;
+    }
+
     private static Rejection? ReadOptionalString(ref Utf8JsonReader reader, string name, Action<string> assign)
     {
         reader.Read();
@@ -308,14 +350,8 @@ public static class SampleJsonCodec
             var count = 0;
             while (true)
             {
-                var before = checked((int)reader.BytesConsumed);
-                try
+                if (ReadNonFiniteLiteral(ref reader, json, out var literal))
                 {
-                    reader.Read();
-                }
-                catch (JsonException) when (StartsWithNonFiniteLiteral(json[before..], out var literal))
-                {
-                    // Python's json.dumps writes NaN/Infinity as bare literals (not JSON): name the real problem.
                     return new Rejection(RejectReasons.NonFiniteFeature, $"features[{count}] is {literal}; every feature must be a finite number");
                 }
 
@@ -384,7 +420,16 @@ public static class SampleJsonCodec
         if (reader.ValueIsEscaped)
         {
             unescaped = ArrayPool<byte>.Shared.Rent(text.Length);
-            text = unescaped.AsSpan(0, reader.CopyString(unescaped));
+            try
+            {
+                text = unescaped.AsSpan(0, reader.CopyString(unescaped));
+            }
+            catch (InvalidOperationException)
+            {
+                // "\ud800": valid JSON, but CopyString cannot unescape a lone surrogate to UTF-8 (see TryGetString).
+                ArrayPool<byte>.Shared.Return(unescaped);
+                return InvalidString("features_b64");
+            }
         }
 
         var decoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(text.Length));
@@ -463,9 +508,13 @@ public static class SampleJsonCodec
         }
     }
 
-    private static Rejection? ReadHumanDifficulty(ref Utf8JsonReader reader, TrainingSample sample)
+    private static Rejection? ReadHumanDifficulty(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, TrainingSample sample)
     {
-        reader.Read();
+        if (ReadNonFiniteLiteral(ref reader, json, out var literal))
+        {
+            return new Rejection(RejectReasons.NonFiniteHumanDifficulty, $"human_difficulty is {literal}; it must be a finite number");
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
@@ -516,6 +565,11 @@ public static class SampleJsonCodec
                 return InvalidString($"attributes.{Quote(key)}");
             }
 
+            if (sample.Attributes.ContainsKey(key))
+            {
+                return new Rejection(RejectReasons.DuplicateField, $"attribute '{Quote(key)}' appears more than once");
+            }
+
             sample.Attributes[key] = value;
         }
 
@@ -562,7 +616,7 @@ public static class SampleJsonCodec
     }
 
     private static Rejection InvalidString(string field) =>
-        new(RejectReasons.UnparsableJson, $"field '{field}' contains an invalid \\u escape (unpaired surrogate)");
+        new(RejectReasons.InvalidUtf8, $"field '{field}' contains a \\u escape of an unpaired surrogate, which is not valid Unicode text");
 
     private static bool IsNonFiniteWord(ref Utf8JsonReader reader)
     {
@@ -578,9 +632,28 @@ public static class SampleJsonCodec
             || span.SequenceEqual("Inf"u8) || span.SequenceEqual("-Inf"u8);
     }
 
+    /// <summary>
+    /// Reads the next token; returns true (and reads nothing) when the input there is a bare NaN/Infinity literal.
+    /// Python's json.dumps writes those (they are not JSON), so the reject names the real problem, not the syntax.
+    /// </summary>
+    private static bool ReadNonFiniteLiteral(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, out string literal)
+    {
+        var before = checked((int)reader.BytesConsumed);
+        try
+        {
+            reader.Read();
+            literal = string.Empty;
+            return false;
+        }
+        catch (JsonException) when (StartsWithNonFiniteLiteral(json[before..], out literal))
+        {
+            return true;
+        }
+    }
+
     private static bool StartsWithNonFiniteLiteral(ReadOnlySpan<byte> rest, out string literal)
     {
-        rest = rest.TrimStart(" \t\r\n,"u8);
+        rest = rest.TrimStart(" \t\r\n,:"u8);
         foreach (var candidate in (ReadOnlySpan<string>)["NaN", "Infinity", "-Infinity"])
         {
             if (rest.StartsWith(Encoding.ASCII.GetBytes(candidate)))

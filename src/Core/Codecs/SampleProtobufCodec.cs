@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 using EasyHard.Core.Contracts.V1;
 using Google.Protobuf;
 
@@ -55,6 +56,29 @@ public static class SampleProtobufCodec
         return sample.ToByteArray();
     }
 
+    /// <summary>A map entry is a message with string key (1) and string value (2).</summary>
+    private static bool AttributeEntryIsUtf8(ByteString entry)
+    {
+        var input = new CodedInputStream(entry.ToByteArray());
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited && WireFormat.GetTagFieldNumber(tag) is 1 or 2)
+            {
+                if (!Utf8.IsValid(input.ReadBytes().Span))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+        }
+
+        return true;
+    }
+
     private static Rejection? CheckWireShape(ArraySegment<byte> segment)
     {
         var input = new CodedInputStream(segment.Array!, segment.Offset, segment.Count);
@@ -82,6 +106,26 @@ public static class SampleProtobufCodec
             if (number <= TrainingSample.AttributesFieldNumber)
             {
                 known++;
+            }
+
+            // The runtime rejects bad UTF-8 in string fields with the same exception as any malformed input;
+            // checking here gives it its own reason (the payload is protobuf, a producer wrote bytes as a string).
+            if (number is TrainingSample.IdFieldNumber or TrainingSample.SourceFieldNumber or TrainingSample.AttributesFieldNumber)
+            {
+                var bytes = input.ReadBytes();
+                var valid = number == TrainingSample.AttributesFieldNumber ? AttributeEntryIsUtf8(bytes) : Utf8.IsValid(bytes.Span);
+                if (!valid)
+                {
+                    var name = number switch
+                    {
+                        TrainingSample.IdFieldNumber => "id",
+                        TrainingSample.SourceFieldNumber => "source",
+                        _ => "an attributes entry",
+                    };
+                    return new Rejection(RejectReasons.InvalidUtf8, $"protobuf string field {name} is not valid UTF-8");
+                }
+
+                continue;
             }
 
             input.SkipLastField();

@@ -17,8 +17,8 @@ namespace EasyHard.Ingest.Parsing;
 /// payload is sniffed: first non-whitespace byte <c>{</c> means JSON, anything else protobuf. A protobuf sample
 /// can begin with bytes that look like JSON whitespace (0x0A is the tag of <c>id</c>), so when sniffed JSON has
 /// leading whitespace and fails to parse, protobuf is tried before rejecting.</para>
-/// <para>Id: the sample's own <c>id</c> when present (validated: at most <c>Schema:MaxIdLength</c> UTF-8 bytes, no
-/// control characters). Otherwise the record key, when it is usable as an id (valid UTF-8, non-empty, within the
+/// <para>Id: the sample's own <c>id</c> when present (validated: at most <c>Schema:MaxIdLength</c> UTF-8 bytes, none
+/// of the characters <see cref="SampleLimits.IsForbiddenInText"/> names). Otherwise the record key, when it is usable as an id (valid UTF-8, non-empty, within the
 /// length limit, no control characters). Otherwise <c>{topic}-{partition}-{offset}</c> of the origin, which is
 /// unique per record and stable across re-deliveries, so upserts by id stay idempotent. A derived id is never
 /// a reason to reject.</para>
@@ -77,7 +77,7 @@ public sealed class SampleParser
             else
             {
                 return SampleParseResult.Rejected(RejectReasons.UnsupportedContentType,
-                    $"content-type '{Truncate(contentType!)}' is not supported; use {ContentTypes.Json} or {ContentTypes.Protobuf}");
+                    $"content-type '{Truncate(Printable(contentType!))}' is not supported; use {ContentTypes.Json} or {ContentTypes.Protobuf}");
             }
 
             if (format == Format.Json && span.Trim(" \t\r\n"u8).IsEmpty)
@@ -90,7 +90,16 @@ public sealed class SampleParser
                 : SampleProtobufCodec.TryParse(value, out sample, out rejection);
             if (!ok || sample is null)
             {
-                return SampleParseResult.Rejected(rejection!);
+                // Only on the failure path, so a correct header costs nothing: when the payload parses as the other
+                // format, the header is what is wrong, and saying so is what the producer needs to hear.
+                var other = format == Format.Json ? ContentTypes.Protobuf : ContentTypes.Json;
+                var otherParses = format == Format.Json
+                    ? SampleProtobufCodec.TryParse(value, out _, out _)
+                    : SampleJsonCodec.TryParse(span, out _, out _);
+                return otherParses
+                    ? SampleParseResult.Rejected(RejectReasons.ContentTypeMismatch,
+                        $"content-type says '{Truncate(Printable(contentType!))}' but the value is a {other} sample ({rejection!.Message})")
+                    : SampleParseResult.Rejected(rejection!);
             }
         }
         else
@@ -175,6 +184,12 @@ public sealed class SampleParser
                 $"label {sample.Label} is outside [0, {_schema.Classes}) (Schema:Classes = {_schema.Classes})");
         }
 
+        var fieldError = CheckSource(sample.Source) ?? CheckAttributes(sample);
+        if (fieldError is not null)
+        {
+            return fieldError;
+        }
+
         var features = sample.Features;
         if (features.Count != _schema.Dimension)
         {
@@ -210,13 +225,11 @@ public sealed class SampleParser
                 $"id '{Truncate(id)}' is {bytes} UTF-8 bytes; Schema:MaxIdLength is {_schema.MaxIdLength}");
         }
 
-        for (var i = 0; i < id.Length; i++)
+        var forbidden = SampleLimits.IndexOfForbiddenChar(id);
+        if (forbidden >= 0)
         {
-            if (char.IsControl(id[i]))
-            {
-                return new Rejection(RejectReasons.InvalidId,
-                    $"id contains control character U+{(int)id[i]:X4} at position {i}: '{Truncate(Printable(id))}'");
-            }
+            return new Rejection(RejectReasons.InvalidId,
+                $"id contains control or formatting character U+{(int)id[forbidden]:X4} at position {forbidden}: '{Truncate(Printable(id))}'");
         }
 
         if (id.AsSpan().Trim().IsEmpty)
@@ -226,6 +239,28 @@ public sealed class SampleParser
 
         return null;
     }
+
+    private static Rejection? CheckSource(string source)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(source);
+        if (bytes > SampleLimits.MaxSourceBytes)
+        {
+            return new Rejection(RejectReasons.InvalidSource,
+                $"source '{Truncate(Printable(source))}' is {bytes} UTF-8 bytes; the limit is {SampleLimits.MaxSourceBytes}");
+        }
+
+        var forbidden = SampleLimits.IndexOfForbiddenChar(source);
+        return forbidden < 0
+            ? null
+            : new Rejection(RejectReasons.InvalidSource,
+                $"source contains control or formatting character U+{(int)source[forbidden]:X4} at position {forbidden}: '{Truncate(Printable(source))}'");
+    }
+
+    private static Rejection? CheckAttributes(TrainingSample sample) =>
+        sample.Attributes.Count > SampleLimits.MaxAttributes
+            ? new Rejection(RejectReasons.TooManyAttributes,
+                $"attributes has {sample.Attributes.Count} entries; the limit is {SampleLimits.MaxAttributes}")
+            : null;
 
     private string? KeyAsId(ReadOnlySpan<byte> key)
     {
@@ -264,7 +299,7 @@ public sealed class SampleParser
         var builder = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            builder.Append(char.IsControl(c) ? '?' : c);
+            builder.Append(SampleLimits.IsForbiddenInText(c) ? '?' : c);
         }
 
         return builder.ToString();

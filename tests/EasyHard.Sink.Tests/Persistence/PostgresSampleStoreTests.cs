@@ -44,6 +44,17 @@ public sealed class PostgresSampleStoreTests : SampleStoreTests
         Assert.Equal(0, await Store.CountAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Upsert_BatchWithOneNulId_WritesNothing()
+    {
+        await Store.UpsertAsync([Samples.Scored("kept")], CancellationToken.None);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.UpsertAsync([Samples.Scored("good"), Samples.Scored("bad\0id")], CancellationToken.None));
+
+        Assert.Equal(1, await Store.CountAsync(CancellationToken.None));
+        Assert.Null(await Store.FindAsync("good", CancellationToken.None));
+    }
+
     private DatabaseOptions Options() => new()
     {
         Provider = DatabaseProviders.Postgres,

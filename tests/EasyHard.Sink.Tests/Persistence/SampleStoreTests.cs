@@ -7,7 +7,7 @@ namespace EasyHard.Sink.Tests.Persistence;
 /// <summary>
 /// The behaviour every <see cref="ISampleStore"/> must have, run against SQLite and PostgreSQL by the subclasses.
 /// </summary>
-public abstract class SampleStoreTests : IAsyncLifetime
+public abstract partial class SampleStoreTests : IAsyncLifetime
 {
     protected static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero));
 

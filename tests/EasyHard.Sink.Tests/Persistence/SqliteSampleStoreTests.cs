@@ -34,6 +34,18 @@ public sealed class SqliteSampleStoreTests : SampleStoreTests
         Assert.Equal(1, await b.CountAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Upsert_IdAndSourceWithNul_RoundTripExactly()
+    {
+        // SQLite text is length-delimited; Ingest and the Sink processor keep NUL out anyway, for PostgreSQL's sake.
+        await Store.UpsertAsync([Samples.Scored("nul\0id", source: "web\0")], CancellationToken.None);
+
+        var row = await Store.FindAsync("nul\0id", CancellationToken.None);
+        Assert.Equal("nul\0id", row?.SampleId);
+        Assert.Equal("web\0", row?.Source);
+        Assert.Null(await Store.FindAsync("nul", CancellationToken.None));
+    }
+
     private DatabaseOptions Options(string file = "easyhard.db") => new()
     {
         Provider = DatabaseProviders.Sqlite,

@@ -3,7 +3,8 @@
 #
 #   scripts/postgres.sh start    # prints: export EASYHARD_TEST_POSTGRES='Host=...'
 #   eval "$(scripts/postgres.sh start)"
-#   scripts/postgres.sh stop
+#   scripts/postgres.sh stop     # stops and deletes the cluster
+#   scripts/postgres.sh halt     # stops it, keeping the data for the next start
 #
 # It installs nothing: it uses the Debian `postgresql` package's binaries. initdb refuses to run as
 # root, so when invoked as root the cluster runs as the `postgres` OS user. Local connections are
@@ -111,13 +112,22 @@ stop() {
   rm -rf "${BASE}"
 }
 
+# Stops the server but keeps its data, so that `start` brings the same database back (outage tests).
+halt() {
+  if is_running; then
+    as_owner "${BIN}/pg_ctl" -D "${DATA}" -m fast -w stop >/dev/null
+    echo "postgres.sh: halted (data kept in ${DATA})" >&2
+  fi
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  halt) halt ;;
   status)
     if is_running; then echo "running on 127.0.0.1:${PORT}" >&2; else echo "not running" >&2; exit 3; fi ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|halt|status" >&2
     exit 2
     ;;
 esac

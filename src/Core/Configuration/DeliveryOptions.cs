@@ -32,12 +32,31 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>How long a transaction may stay open before the coordinator aborts it (librdkafka <c>transaction.timeout.ms</c>).</summary>
     [Range(1_000, 900_000)] public int TransactionTimeoutMs { get; set; } = 60_000;
 
+    /// <summary>
+    /// <c>auto</c> (default: on with the embedded cluster only), <c>on</c> or <c>off</c>. With exactly-once delivery,
+    /// each transaction also writes its input offsets as records to <c>Topics:OffsetJournal</c>, and a member that is
+    /// assigned a partition resumes from the journal. This is for clusters that accept <c>SendOffsetsToTransaction</c>
+    /// but do not store it: librdkafka's mock cluster (the embedded default) answers TxnOffsetCommit without keeping
+    /// the offsets (rdkafka_mock_handlers.c), so without the journal every restart would start from the beginning.
+    /// A real Kafka cluster stores transactional offsets, so <c>auto</c> leaves the journal off there and offsets can
+    /// be reset with the usual tools.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)] public string OffsetJournal { get; set; } = "auto";
+
     public bool IsExactlyOnce => string.Equals(Guarantee, ExactlyOnce, StringComparison.Ordinal);
 
     public string ResolvedInstanceId => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId;
 
+    public bool UsesOffsetJournal(bool embeddedCluster) =>
+        IsExactlyOnce && (OffsetJournal == "on" || (OffsetJournal == "auto" && embeddedCluster));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (OffsetJournal is not ("auto" or "on" or "off"))
+        {
+            yield return new ValidationResult($"Delivery:OffsetJournal must be 'auto', 'on' or 'off', not '{OffsetJournal}'.", [nameof(OffsetJournal)]);
+        }
+
         if (Guarantee is not (ExactlyOnce or AtLeastOnce))
         {
             yield return new ValidationResult($"Delivery:Guarantee must be '{ExactlyOnce}' or '{AtLeastOnce}', not '{Guarantee}'.", [nameof(Guarantee)]);

@@ -28,8 +28,15 @@ public sealed class TopicOptions
     /// <summary>Per-sample losses published by trainers.</summary>
     [Required(AllowEmptyStrings = false)] public string Feedback { get; set; } = "easyhard.feedback";
 
+    /// <summary>
+    /// Offset journal of the exactly-once hops (see <see cref="DeliveryOptions.OffsetJournal"/>): each transaction
+    /// also records the input offsets it consumed here, as data, so a restarted or new member resumes exactly there
+    /// even on a cluster that does not keep transactional offset commits.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)] public string OffsetJournal { get; set; } = "easyhard.offsets";
+
     /// <summary>Number of partitions used when EasyHard creates topics itself (embedded cluster).</summary>
     [Range(1, 1024)] public int Partitions { get; set; } = 8;
 
-    public IEnumerable<string> All() => [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback];
+    public IEnumerable<string> All() => [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal];
 }

@@ -33,6 +33,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly ILogger<KafkaBatchWorker> _logger;
     private readonly PipelineMetrics _metrics;
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
+    private OffsetJournal? _journal;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
         DeliveryOptions delivery, RoleReadiness readiness, TimeProvider time, ILogger<KafkaBatchWorker> logger)
@@ -60,8 +61,16 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         var clientId = $"easyhard-{role}-{instance}";
         string? transactionalId = _delivery.IsExactlyOnce ? $"easyhard-{role}-{instance}" : null;
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
+        var journal = _delivery.UsesOffsetJournal(_connection.IsEmbedded)
+            ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId)
+            : null;
+        _journal = journal;
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,
-            onAssigned: (_, partitions) => LogAssigned(role, string.Join(',', partitions)),
+            onAssigned: (_, partitions) =>
+            {
+                LogAssigned(role, string.Join(',', partitions));
+                return journal?.StartOffsets(partitions) ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset));
+            },
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
         using IBatchDelivery delivery = _delivery.IsExactlyOnce
@@ -168,6 +177,11 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
 
                 var offsets = NextOffsets(_batch);
+                if (_journal is not null)
+                {
+                    outputs = [.. outputs, .. offsets.Select(_journal.Entry)];
+                }
+
                 delivery.Deliver(outputs, offsets);
                 _metrics.Committed.Inc(_batch.Count);
                 RecordLag(consumer, offsets);

@@ -2,5 +2,6 @@ using EasyHard.Core.Configuration;
 
 namespace EasyHard.Core.Hosting;
 
-/// <summary>What the Kafka shell needs to know about a role: its name, input topics, group and batching.</summary>
-public sealed record KafkaRoleDefinition(string Role, IReadOnlyList<string> InputTopics, string GroupId, BatchingOptions Batching);
+/// <summary>What the Kafka shell needs to know about a role: its name, input topics, group, batching and offset journal topic.</summary>
+public sealed record KafkaRoleDefinition(string Role, IReadOnlyList<string> InputTopics, string GroupId, BatchingOptions Batching,
+    string OffsetJournalTopic);

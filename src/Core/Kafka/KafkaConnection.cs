@@ -33,6 +33,9 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>The mock cluster when running embedded, else null.</summary>
     public EmbeddedKafkaCluster? Embedded => _embedded.Value;
 
+    /// <summary>True when <c>Kafka:BootstrapServers</c> is <c>embedded</c> (librdkafka's mock cluster in this process).</summary>
+    public bool IsEmbedded => _options.IsEmbedded;
+
     public string BootstrapServers => _embedded.Value?.BootstrapServers ?? _options.BootstrapServers;
 
     /// <summary>
@@ -40,7 +43,7 @@ public sealed class KafkaConnection : IDisposable
     /// output is durable), reads only committed transactional data, starts from the earliest offset.
     /// </summary>
     public IConsumer<byte[], byte[]> CreateConsumer(string groupId, string clientId,
-        Action<IConsumer<byte[], byte[]>, List<TopicPartition>>? onAssigned = null,
+        Func<IConsumer<byte[], byte[]>, List<TopicPartition>, IEnumerable<TopicPartitionOffset>>? onAssigned = null,
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null,
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onLost = null)
     {

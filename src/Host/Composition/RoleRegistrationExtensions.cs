@@ -18,7 +18,7 @@ public static class RoleRegistrationExtensions
         return builder.AddKafkaRole<IngestBatchProcessor>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
-            return new KafkaRoleDefinition("ingest", [sp.Topics().Input], options.GroupId, options.Batching);
+            return new KafkaRoleDefinition("ingest", [sp.Topics().Input], options.GroupId, options.Batching, sp.Topics().OffsetJournal);
         });
     }
 
@@ -29,7 +29,7 @@ public static class RoleRegistrationExtensions
         return builder.AddKafkaRole<ScorerBatchProcessor>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ScorerOptions>>().Value;
-            return new KafkaRoleDefinition("scorer", [sp.Topics().Samples], options.GroupId, options.Batching);
+            return new KafkaRoleDefinition("scorer", [sp.Topics().Samples], options.GroupId, options.Batching, sp.Topics().OffsetJournal);
         });
     }
 
@@ -39,7 +39,7 @@ public static class RoleRegistrationExtensions
         return builder.AddKafkaRole<SinkBatchProcessor>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SinkOptions>>().Value;
-            return new KafkaRoleDefinition("sink", [sp.Topics().Scored], options.GroupId, options.Batching);
+            return new KafkaRoleDefinition("sink", [sp.Topics().Scored], options.GroupId, options.Batching, sp.Topics().OffsetJournal);
         });
     }
 

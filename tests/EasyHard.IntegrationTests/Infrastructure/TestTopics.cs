@@ -19,6 +19,7 @@ public sealed class TestTopics
             Quarantine = $"{id}.quarantine",
             DeadLetter = $"{id}.dlq",
             Feedback = $"{id}.feedback",
+            OffsetJournal = $"{id}.offsets",
         };
     }
 
@@ -37,6 +38,7 @@ public sealed class TestTopics
         $"--Topics:Quarantine={Options.Quarantine}",
         $"--Topics:DeadLetter={Options.DeadLetter}",
         $"--Topics:Feedback={Options.Feedback}",
+        $"--Topics:OffsetJournal={Options.OffsetJournal}",
         $"--Ingest:GroupId={Id}-ingest",
         $"--Scorer:GroupId={Id}-scorer",
         $"--Sink:GroupId={Id}-sink",

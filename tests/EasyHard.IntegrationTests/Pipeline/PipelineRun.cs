@@ -33,6 +33,8 @@ internal sealed class PipelineRun : IAsyncDisposable
             "--Scorer:WarmupSamples=500",
             "--Logging:LogLevel:Default=Warning",
             $"--Delivery:InstanceId={prefix}",
+            // Against the mock cluster (here reached by address, not as "embedded") offsets need the journal.
+            "--Delivery:OffsetJournal=on",
             .. Topics.ConfigArgs(),
             .. extraConfig,
         ];
@@ -48,10 +50,22 @@ internal sealed class PipelineRun : IAsyncDisposable
 
     public WebApplication? App { get; private set; }
 
+    /// <summary>The configuration every instance of this run shares (topics, groups, cluster, schema).</summary>
+    public IReadOnlyList<string> Config => _config;
+
     public async Task StartAsync(Roles roles = Roles.All)
     {
         App = EasyHardApp.Build(roles, [.. _config]);
         await App.StartAsync();
+    }
+
+    /// <summary>Another member of the same consumer groups (its own transactional id, checkpoint and HTTP port).</summary>
+    public async Task<WebApplication> StartInstanceAsync(string instanceId, Roles roles = Roles.All)
+    {
+        var app = EasyHardApp.Build(roles, [.. _config, $"--Delivery:InstanceId={instanceId}",
+            $"--Scorer:CheckpointPath={Path.Combine(Directory, instanceId + ".ckpt")}"]);
+        await app.StartAsync();
+        return app;
     }
 
     public async Task StopAsync()
@@ -65,13 +79,15 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     /// <summary>Produces <paramref name="count"/> valid synthetic samples (ids prefixed) and returns them.</summary>
-    public async Task<(IReadOnlyList<LabelledSample> Samples, long Malformed)> ProduceAsync(int count, double malformedFraction, int seed, string idPrefix)
+    /// <param name="ratePerSecond">Pace of the producer (0: as fast as it can), so that faults can strike mid-stream.</param>
+    public async Task<(IReadOnlyList<LabelledSample> Samples, long Malformed)> ProduceAsync(int count, double malformedFraction, int seed, string idPrefix,
+        double ratePerSecond = 0)
     {
         var data = SyntheticDataset.Generate(count, Dimension, classes: 10, seed: seed);
         var labels = new NoiseInjector(NoiseSpec.Parse("symmetric:0.2"), 10, seed).Apply(data.Labels);
         var samples = data.WithLabels(labels, idPrefix);
         var generator = new LoadGenerator(Cluster.BootstrapServers, Topics.Options.Input);
-        var report = await generator.RunAsync(samples, new SampleEncoder(SampleFormat.Json), malformedFraction, seed, 0, Dimension, 10, null, CancellationToken.None);
+        var report = await generator.RunAsync(samples, new SampleEncoder(SampleFormat.Json), malformedFraction, seed, ratePerSecond, Dimension, 10, null, CancellationToken.None);
         Assert.Equal(0, report.Failed);
         return (samples, report.Malformed);
     }

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using EasyHard.Core.Kafka;
+
+namespace EasyHard.Core.Hosting.Delivery;
+
+/// <summary>
+/// Input offsets written as ordinary records inside each batch's transaction (key <c>group\ntopic\npartition</c>,
+/// value the next offset in ASCII), so they commit or abort atomically with the batch's output. A member that is
+/// assigned a partition reads the journal (<c>read_committed</c>) and resumes after the last committed batch.
+/// See <see cref="Configuration.DeliveryOptions.OffsetJournal"/> for when it is used.
+/// </summary>
+internal sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId)
+{
+    private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(60);
+
+    public OutgoingMessage Entry(TopicPartitionOffset next) =>
+        new(journalTopic, Key(groupId, next.Topic, next.Partition.Value),
+            Encoding.ASCII.GetBytes(next.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Where to start each assigned partition: the journal's last committed offset, else the group's committed offset.</summary>
+    public IEnumerable<TopicPartitionOffset> StartOffsets(IReadOnlyCollection<TopicPartition> assigned)
+    {
+        if (assigned.Count == 0)
+        {
+            return [];
+        }
+
+        var journal = ReadLatest();
+        return assigned.Select(p => new TopicPartitionOffset(p, journal.TryGetValue(p, out var offset) ? new Offset(offset) : Offset.Unset));
+    }
+
+    /// <summary>The latest committed journal entry of this group per input partition.</summary>
+    private Dictionary<TopicPartition, long> ReadLatest()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = connection.BootstrapServers,
+            GroupId = $"{groupId}-journal-reader",
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+        using var reader = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        using var admin = new DependentAdminClientBuilder(reader.Handle).Build();
+        var partitions = admin.GetMetadata(journalTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(journalTopic, p.PartitionId)).ToList();
+        reader.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+
+        var latest = new Dictionary<TopicPartition, long>();
+        var atEnd = new HashSet<int>();
+        var deadline = DateTime.UtcNow + ReadDeadline;
+        while (atEnd.Count < partitions.Count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new KafkaException(new Error(ErrorCode.Local_TimedOut,
+                    $"offset journal {journalTopic} not read to its end within {ReadDeadline.TotalSeconds:F0} s"));
+            }
+
+            var record = reader.Consume(TimeSpan.FromMilliseconds(200));
+            if (record is null)
+            {
+                continue;
+            }
+
+            if (record.IsPartitionEOF)
+            {
+                atEnd.Add(record.Partition.Value);
+                continue;
+            }
+
+            if (TryParse(record.Message.Key, record.Message.Value, out var partition, out var offset))
+            {
+                latest[partition] = offset;
+            }
+        }
+
+        reader.Close();
+        return latest;
+    }
+
+    private bool TryParse(byte[]? key, byte[]? value, out TopicPartition partition, out long offset)
+    {
+        partition = default!;
+        offset = 0;
+        if (key is null || value is null)
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(key).Split('\n');
+        if (parts.Length != 3 || parts[0] != groupId
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            || !long.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            return false;
+        }
+
+        partition = new TopicPartition(parts[1], number);
+        return true;
+    }
+
+    private static byte[] Key(string group, string topic, int partition) =>
+        Encoding.UTF8.GetBytes($"{group}\n{topic}\n{partition.ToString(CultureInfo.InvariantCulture)}");
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using EasyHard.IntegrationTests.Infrastructure;
+using EasyHard.IntegrationTests.Operations;
+using Xunit.Abstractions;
+
+namespace EasyHard.IntegrationTests.Faults;
+
+/// <summary>
+/// PostgreSQL stopped mid-stream and started again: the Sink retries with backoff, <c>/health/ready</c> answers
+/// 503 meanwhile, and after recovery every id is in SQL and on the trainer stream exactly once.
+/// </summary>
+public sealed class DatabaseFaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Postgres_StoppedMidStream_AndRestarted_SinkRetries_ReportsNotReady_ExactlyOnce()
+    {
+        await using var server = await PrivatePostgres.StartAsync();
+        var httpPort = PrometheusServer.FreePort();
+        await using var harness = await FaultHarness.WithPostgresAsync("pg-down", server.ConnectionString,
+            "--Http:BindAddress=127.0.0.1", $"--Http:Port={httpPort}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        await harness.Run.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/ready")).StatusCode);
+
+        var producing = harness.ProduceAsync(seed: 41);
+        await harness.WaitForStoredAsync(FaultHarness.Count / 4, TimeSpan.FromMinutes(2));
+        await server.HaltAsync();
+        output.WriteLine("PostgreSQL halted");
+
+        string readiness = "";
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var response = await http.GetAsync("health/ready");
+            readiness = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, TimeSpan.FromSeconds(60), () => $"/health/ready reports not ready while the database is down (last: {readiness})");
+        output.WriteLine($"/health/ready while down: 503 {readiness}");
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains("easyhard_sink_ready 0", metrics, StringComparison.Ordinal);
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the rest of the outage
+        await server.StartAgainAsync();
+        output.WriteLine("PostgreSQL started again");
+
+        var ids = await producing;
+        await harness.WaitForAllAsync(ids);
+        await Eventually.WaitUntilAsync(async () => (await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), () => "/health/ready back to 200 after recovery");
+        await harness.Run.StopAsync();
+        await ExactlyOnceVerifier.AssertExactlyOnceAsync(harness, ids, output);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Dapper;
+using EasyHard.Core.Kafka;
+using EasyHard.IntegrationTests.Infrastructure;
+using EasyHard.IntegrationTests.Pipeline;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EasyHard.IntegrationTests.Faults;
+
+/// <summary>
+/// One fault scenario's world: its own mock Kafka cluster, a pipeline on its own topics, and its own SQL database
+/// (a SQLite file, or a schema of a PostgreSQL server). The producer is paced so that faults strike mid-stream.
+/// </summary>
+internal sealed class FaultHarness : IAsyncDisposable
+{
+    public const int Count = 3000;
+    public const double ProducerRate = 600;
+
+    private readonly Func<DbConnection> _connect;
+    private readonly Func<Task> _dropDatabase;
+
+    private FaultHarness(string name, string[] databaseConfig, Func<DbConnection> connect, Func<Task> dropDatabase, string[] extraConfig)
+    {
+        _connect = connect;
+        _dropDatabase = dropDatabase;
+        Run = new PipelineRun(Cluster, name, [.. databaseConfig, .. extraConfig]);
+    }
+
+    public EmbeddedKafkaCluster Cluster { get; } = new();
+
+    public PipelineRun Run { get; }
+
+    public static FaultHarness WithSqlite(string name, params string[] extraConfig)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"easyhard-fault-{Guid.NewGuid():N}.db");
+        return new FaultHarness(name,
+            ["--Sink:Database:Provider=sqlite", $"--Sink:Database:ConnectionString=Data Source={file}"],
+            () => new SqliteConnection($"Data Source={file}"),
+            () =>
+            {
+                SqliteConnection.ClearAllPools();
+                File.Delete(file);
+                return Task.CompletedTask;
+            },
+            extraConfig);
+    }
+
+    /// <summary>A fresh schema on the server at <paramref name="connectionString"/>, dropped at the end.</summary>
+    public static async Task<FaultHarness> WithPostgresAsync(string name, string connectionString, params string[] extraConfig)
+    {
+        var schema = $"fault_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.ExecuteAsync($"CREATE SCHEMA {schema}");
+        }
+
+        var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, Timeout = 5 }.ToString();
+        return new FaultHarness(name,
+            ["--Sink:Database:Provider=postgres", $"--Sink:Database:ConnectionString={scoped}"],
+            () => new NpgsqlConnection(scoped),
+            async () =>
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var admin = new NpgsqlConnection(connectionString);
+                await admin.ExecuteAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            },
+            extraConfig);
+    }
+
+    public static string TestPostgres => Environment.GetEnvironmentVariable("EASYHARD_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("EASYHARD_TEST_POSTGRES is not set: run `eval \"$(scripts/postgres.sh start)\"` first (test.sh does).");
+
+    /// <summary>Starts producing <see cref="Count"/> valid samples (plus 1 % malformed) at a steady pace.</summary>
+    public Task<IReadOnlyList<string>> ProduceAsync(int seed) => ProduceAsync(seed, "id", Count);
+
+    public async Task<IReadOnlyList<string>> ProduceAsync(int seed, string idPrefix, int count)
+    {
+        var (samples, _) = await Run.ProduceAsync(count, 0.01, seed, idPrefix, ProducerRate);
+        return samples.Select(s => s.Id).ToList();
+    }
+
+    public async Task<long> StoredAsync()
+    {
+        try
+        {
+            await using var connection = _connect();
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample_scores");
+        }
+        catch (DbException)
+        {
+            // The table does not exist yet (migrations run at start) or the database is down in this scenario.
+            return 0;
+        }
+    }
+
+    public Task WaitForStoredAsync(long atLeast, TimeSpan deadline) =>
+        Eventually.WaitUntilAsync(async () => await StoredAsync() >= atLeast, deadline, () => $"{atLeast} rows stored");
+
+    /// <summary>Waits until SQL holds as many rows as ids and the trainer stream has committed as many records.</summary>
+    public async Task WaitForAllAsync(IReadOnlyCollection<string> ids)
+    {
+        await WaitForStoredAsync(ids.Count, TimeSpan.FromMinutes(3));
+        await Eventually.WaitUntilAsync(() => Task.FromResult(TrainerStreamIds().Count >= ids.Count), TimeSpan.FromMinutes(2),
+            () => $"{ids.Count} records committed on the trainer stream");
+    }
+
+    /// <summary>Keys of every committed record on <c>easyhard.weighted</c> and the quarantine topic.</summary>
+    public List<string> TrainerStreamIds()
+    {
+        var topics = Run.Topics.Options;
+        return Run.Read(topics.Weighted).Concat(Run.Read(topics.Quarantine))
+            .Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Key)).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> StoredIdsAsync()
+    {
+        await using var connection = _connect();
+        return (await connection.QueryAsync<string>("SELECT sample_id FROM sample_scores")).ToList();
+    }
+
+    public async Task<long> RowsWithExposuresAboveOneAsync()
+    {
+        await using var connection = _connect();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample_scores WHERE exposures <> 1");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Run.DisposeAsync();
+        Cluster.Dispose();
+        await _dropDatabase();
+    }
+}

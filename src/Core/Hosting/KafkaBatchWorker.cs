@@ -81,6 +81,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         _readiness.Ready(role);
         _metrics.Ready.Set(1);
 
+        string? fatal = null;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -94,9 +95,14 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 }
             }
         }
+        catch (Exception e)
+        {
+            fatal = $"{e.GetType().Name}: {e.Message}";
+            throw;
+        }
         finally
         {
-            _readiness.Stopped(role);
+            _readiness.Stopped(role, fatal);
             _metrics.Ready.Set(0);
             consumer.Close();
             LogStopped(role);
@@ -134,7 +140,19 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 return;
             }
 
-            var result = consumer.Consume(wait);
+            ConsumeResult<byte[], byte[]>? result;
+            try
+            {
+                result = consumer.Consume(wait);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                // librdkafka retries fetches itself; a surfaced error is worth counting, not worth stopping for.
+                _metrics.Errors($"consume_{e.Error.Code}").Inc();
+                LogConsumeError(_definition.Role, e.Error.Code, e.Error.Reason);
+                continue;
+            }
+
             if (result is null || result.IsPartitionEOF)
             {
                 if (stopping.IsCancellationRequested)
@@ -298,6 +316,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} consuming {Topics} as group {GroupId} from {BootstrapServers}, {Guarantee}")]
     private partial void LogStarted(string role, string topics, string groupId, string bootstrapServers, string guarantee);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} consume error {Code}: {Reason}")]
+    private partial void LogConsumeError(string role, ErrorCode code, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions}")]
     private partial void LogAssigned(string role, string partitions);

@@ -17,7 +17,7 @@ public sealed class RoleReadiness : IHealthCheck
 
     public void NotReady(string role, string reason) => _notReadyReasons[role] = reason;
 
-    public void Stopped(string role) => _notReadyReasons[role] = "stopped";
+    public void Stopped(string role, string? cause = null) => _notReadyReasons[role] = cause is null ? "stopped" : $"stopped: {cause}";
 
     public bool IsReady => _notReadyReasons.Values.All(r => r is null);
 

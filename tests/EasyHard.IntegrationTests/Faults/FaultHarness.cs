@@ -4,6 +4,8 @@ using EasyHard.Core.Kafka;
 using EasyHard.IntegrationTests.Infrastructure;
 using EasyHard.IntegrationTests.Pipeline;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace EasyHard.IntegrationTests.Faults;
@@ -100,9 +102,28 @@ internal sealed class FaultHarness : IAsyncDisposable
     /// <summary>Waits until SQL holds as many rows as ids and the trainer stream has committed as many records.</summary>
     public async Task WaitForAllAsync(IReadOnlyCollection<string> ids)
     {
-        await WaitForStoredAsync(ids.Count, TimeSpan.FromMinutes(3));
-        await Eventually.WaitUntilAsync(() => Task.FromResult(TrainerStreamIds().Count >= ids.Count), TimeSpan.FromMinutes(2),
-            () => $"{ids.Count} records committed on the trainer stream");
+        try
+        {
+            await WaitForStoredAsync(ids.Count, TimeSpan.FromMinutes(2));
+            await Eventually.WaitUntilAsync(() => Task.FromResult(TrainerStreamIds().Count >= ids.Count), TimeSpan.FromMinutes(2),
+                () => $"{ids.Count} records committed on the trainer stream");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nhealth of the running instance: {await HealthAsync()}", e);
+        }
+    }
+
+    /// <summary>Every health check's status and description (a role that retries says what fails).</summary>
+    public async Task<string> HealthAsync()
+    {
+        if (Run.App is null)
+        {
+            return "not running";
+        }
+
+        var report = await Run.App.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        return string.Join("; ", report.Entries.Select(e => $"{e.Key}={e.Value.Status} {e.Value.Description}"));
     }
 
     /// <summary>Keys of every committed record on <c>easyhard.weighted</c> and the quarantine topic.</summary>

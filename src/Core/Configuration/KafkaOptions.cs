@@ -18,6 +18,14 @@ public sealed class KafkaOptions
     /// <summary>Brokers of the embedded mock cluster.</summary>
     [Range(1, 9)] public int EmbeddedBrokers { get; set; } = 3;
 
+    /// <summary>
+    /// Raw librdkafka properties by their own names, applied to every client this process creates (consumers,
+    /// producers, admin, the offset journal reader, <c>easyhard produce</c>) before the typed sections below, e.g.
+    /// <c>Kafka__Common__security.protocol=SASL_SSL</c>, <c>Kafka__Common__sasl.mechanism=SCRAM-SHA-512</c>: the place
+    /// for security settings, given once for all clients.
+    /// </summary>
+    public Dictionary<string, string> Common { get; set; } = new(StringComparer.Ordinal);
+
     public ConsumerConfig Consumer { get; set; } = new();
 
     public ProducerConfig Producer { get; set; } = new();

@@ -16,6 +16,9 @@ public sealed class SampleSchemaOptions
     /// <summary>Largest accepted record value, in bytes.</summary>
     [Range(64, 64 * 1024 * 1024)] public int MaxRecordBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Longest accepted sample id, in UTF-8 bytes.</summary>
-    [Range(1, 4096)] public int MaxIdLength { get; set; } = 256;
+    /// <summary>
+    /// Longest accepted sample id, in UTF-8 bytes. At most 2048: PostgreSQL's B-tree index (the primary key) rejects
+    /// entries above 2704 bytes, and a longer id would fail every retry of the Sink's batch.
+    /// </summary>
+    [Range(1, 2048)] public int MaxIdLength { get; set; } = 256;
 }

@@ -47,7 +47,7 @@ public sealed class KafkaConnection : IDisposable
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null,
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onLost = null)
     {
-        var config = new ConsumerConfig(new Dictionary<string, string>(_options.Consumer))
+        var config = new ConsumerConfig(WithCommon(_options.Consumer))
         {
             BootstrapServers = BootstrapServers,
             GroupId = groupId,
@@ -88,7 +88,7 @@ public sealed class KafkaConnection : IDisposable
     /// </summary>
     public IProducer<byte[], byte[]> CreateProducer(string clientId, string? transactionalId = null, int transactionTimeoutMs = 60_000)
     {
-        var config = new ProducerConfig(new Dictionary<string, string>(_options.Producer))
+        var config = new ProducerConfig(WithCommon(_options.Producer))
         {
             BootstrapServers = BootstrapServers,
             ClientId = clientId,
@@ -108,11 +108,36 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>An admin client with the producer's connection settings (security included).</summary>
     public IAdminClient CreateAdminClient()
     {
-        var settings = new Dictionary<string, string>(_options.Producer.Where(kv => IsConnectionSetting(kv.Key)))
-        {
-            ["bootstrap.servers"] = BootstrapServers,
-        };
+        var settings = WithCommon(_options.Producer.Where(kv => IsConnectionSetting(kv.Key)));
+        settings["bootstrap.servers"] = BootstrapServers;
         return new AdminClientBuilder(new AdminClientConfig(settings)).Build();
+    }
+
+    /// <summary>A plain consumer (no role, no commits) with the common settings, for reading a topic directly.</summary>
+    public IConsumer<byte[], byte[]> CreateReader(string groupId)
+    {
+        var config = new ConsumerConfig(WithCommon([]))
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnablePartitionEof = true,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+        return new ConsumerBuilder<byte[], byte[]>(config).Build();
+    }
+
+    /// <summary><c>Kafka:Common</c> first, then the client's own settings (which win on a clash).</summary>
+    private Dictionary<string, string> WithCommon(IEnumerable<KeyValuePair<string, string>> specific)
+    {
+        var settings = new Dictionary<string, string>(_options.Common, StringComparer.Ordinal);
+        foreach (var (key, value) in specific)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     /// <summary>Settings every client kind shares: security, client identity and broker connection tuning.</summary>

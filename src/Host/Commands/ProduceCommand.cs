@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using System.Globalization;
 using EasyHard.Core.Configuration;
 using EasyHard.Host.Datasets;
@@ -36,7 +37,10 @@ public static class ProduceCommand
                     ["id,given_label,true_label,is_noisy", .. stream.Samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Id},{s.Label},{s.TrueLabel},{(s.IsNoisy ? 1 : 0)}"))], ct);
             }
 
-            var generator = new LoadGenerator(parse.GetValue(bootstrap)!, parse.GetValue(topic)!);
+            // Security settings come from the environment (Kafka__Common__*), as for the roles; never from arguments.
+            var common = new ConfigurationBuilder().AddEnvironmentVariables().AddEnvironmentVariables("EASYHARD_").Build()
+                .GetSection("Kafka:Common").Get<Dictionary<string, string>>();
+            var generator = new LoadGenerator(parse.GetValue(bootstrap)!, parse.GetValue(topic)!, common);
             var report = await generator.RunAsync(stream.Samples, encoder, parse.GetValue(malformed), parse.GetValue(seed), parse.GetValue(rate),
                 stream.Dimension, stream.Classes, sent => Console.Error.Write($"\rproduced {sent}"), ct);
             Console.Error.WriteLine();

@@ -10,7 +10,7 @@ namespace EasyHard.Host.Producing;
 /// Writes a generated stream to Kafka the way a producer would: asynchronous produce with delivery reports
 /// (never one await per message), an optional target rate, and a share of malformed records.
 /// </summary>
-public sealed class LoadGenerator(string bootstrapServers, string topic)
+public sealed class LoadGenerator(string bootstrapServers, string topic, IEnumerable<KeyValuePair<string, string>>? settings = null)
 {
     public sealed record Report(long Valid, long Malformed, long Failed, TimeSpan Elapsed);
 
@@ -19,7 +19,8 @@ public sealed class LoadGenerator(string bootstrapServers, string topic)
         int seed, double ratePerSecond, int dimension, int classes, Action<long>? progress, CancellationToken cancellationToken,
         Func<long, CancellationToken, Task>? throttle = null)
     {
-        var config = new ProducerConfig
+        // Raw librdkafka settings first (e.g. Kafka:Common security settings); the essentials below win.
+        var config = new ProducerConfig(new Dictionary<string, string>(settings ?? []))
         {
             BootstrapServers = bootstrapServers,
             ClientId = "easyhard-produce",

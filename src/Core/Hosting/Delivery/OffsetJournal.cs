@@ -34,16 +34,7 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
     /// <summary>The latest committed journal entry of this group per input partition.</summary>
     private Dictionary<TopicPartition, long> ReadLatest()
     {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = connection.BootstrapServers,
-            GroupId = $"{groupId}-journal-reader",
-            EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnablePartitionEof = true,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        };
-        using var reader = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        using var reader = connection.CreateReader($"{groupId}-journal-reader");
         using var admin = new DependentAdminClientBuilder(reader.Handle).Build();
         var partitions = admin.GetMetadata(journalTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
             .Select(p => new TopicPartition(journalTopic, p.PartitionId)).ToList();

@@ -70,7 +70,8 @@ public static class DemoCommand
             Console.WriteLine($"Embedded Kafka at {bootstrap}; metrics on {string.Join(", ", app.Urls)}/metrics");
 
             var generator = new LoadGenerator(bootstrap, app.Services.Topics().Input);
-            var encoder = new SampleEncoder(SampleEncoder.ParseFormat(parse.GetValue(format)!));
+            // The truth travels as attributes the scorer never reads, for the summary and the noisy-vs-clean weight panel.
+            var encoder = new SampleEncoder(SampleEncoder.ParseFormat(parse.GetValue(format)!), includeTruth: true);
             long produced = 0;
             var topics = app.Services.Topics();
             var sink = PipelineMetrics.For("sink");

@@ -222,7 +222,7 @@ public sealed partial class DashboardQueriesTests
                 var given = random.NextDouble() < 0.2 ? random.Next(Classes) : label;
                 var json = sent % 97 == 0
                     ? "{\"id\": \"broken-" + sent.ToString(CultureInfo.InvariantCulture) + "\", \"features\": [1, 2], \"label\": 3}"
-                    : $"{{\"id\":\"s-{sent}\",\"features\":[{features}],\"label\":{given}}}";
+                    : $"{{\"id\":\"s-{sent}\",\"features\":[{features}],\"label\":{given},\"attributes\":{{\"is_noisy\":\"{(given != label ? "true" : "false")}\"}}}}";
                 producer.Produce(topic, new Message<string, string> { Key = $"s-{sent}", Value = json });
             }
 

@@ -340,39 +340,27 @@ internal sealed class ClassStatistics
 
     public void Write(BinaryWriter writer)
     {
-        foreach (var array in DoubleArrays())
-        {
-            Persistence.CheckpointIo.Write(writer, array);
-        }
-
-        Persistence.CheckpointIo.Write(writer, Difficulties);
-        Persistence.CheckpointIo.Write(writer, LogOdds);
-        Persistence.CheckpointIo.Write(writer, Lower);
-        Persistence.CheckpointIo.Write(writer, Upper);
-        Persistence.CheckpointIo.Write(writer, Count);
-        Persistence.CheckpointIo.Write(writer, Next);
-        Persistence.CheckpointIo.Write(writer, Fitted);
+        DoubleArrays().ToList().ForEach(a => Persistence.CheckpointIo.Write(writer, a));
+        FloatArrays().ToList().ForEach(a => Persistence.CheckpointIo.Write(writer, a));
+        IntArrays().ToList().ForEach(a => Persistence.CheckpointIo.Write(writer, a));
         Persistence.CheckpointIo.Write(writer, ShiftUpdates);
+        Persistence.CheckpointIo.Write(writer, Fitted);
         Joint.Write(writer);
     }
 
     public void Read(BinaryReader reader)
     {
-        foreach (var array in DoubleArrays())
-        {
-            Persistence.CheckpointIo.Read(reader, array);
-        }
-
-        Persistence.CheckpointIo.Read(reader, Difficulties);
-        Persistence.CheckpointIo.Read(reader, LogOdds);
-        Persistence.CheckpointIo.Read(reader, Lower);
-        Persistence.CheckpointIo.Read(reader, Upper);
-        Persistence.CheckpointIo.Read(reader, Count);
-        Persistence.CheckpointIo.Read(reader, Next);
-        Persistence.CheckpointIo.Read(reader, Fitted);
+        DoubleArrays().ToList().ForEach(a => Persistence.CheckpointIo.Read(reader, a));
+        FloatArrays().ToList().ForEach(a => Persistence.CheckpointIo.Read(reader, a));
+        IntArrays().ToList().ForEach(a => Persistence.CheckpointIo.Read(reader, a));
         Persistence.CheckpointIo.Read(reader, ShiftUpdates);
+        Persistence.CheckpointIo.Read(reader, Fitted);
         Joint.Read(reader);
     }
+
+    private float[][] FloatArrays() => [Difficulties, LogOdds, Lower, Upper];
+
+    private int[][] IntArrays() => [Count, Next];
 
     private double[][] DoubleArrays() => [ConfidenceSum, ConfidenceWeight, Mu0, Var0, Mu1, Var1, Pi1, Shift, NoiseRate];
 }

@@ -10,5 +10,6 @@ var root = new RootCommand("EasyHard: scores streaming training samples for diff
     KafkaCommand.Create(),
     DemoCommand.Create(),
     BenchCommand.Create(),
+    TrainReferenceCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -78,6 +78,27 @@ public sealed class ScorerOptions
     /// <summary>Per-sample decay of the confident-learning class statistics (1 = plain running mean).</summary>
     [Range(0.9, 1.0)] public double ThresholdDecay { get; set; } = 0.999;
 
+    /// <summary>Batches between recomputations of the influence target's mean gradient (under the model of that moment).</summary>
+    [Range(1, 1_000_000)] public int InfluenceRefreshBatches { get; set; } = 8;
+
+    /// <summary>Most recent samples kept from the targets topic (the influence target set when non-empty).</summary>
+    [Range(1, 1_000_000)] public int TargetBufferSize { get; set; } = 1024;
+
+    /// <summary>Most recent trainer losses kept from the feedback topic, by sample id.</summary>
+    [Range(1, 100_000_000)] public int FeedbackCapacity { get; set; } = 200_000;
+
+    /// <summary>Sample ids whose history (loss EMA, AUM, forgetting events) is kept for later exposures; 0 disables it.</summary>
+    [Range(0, 100_000_000)] public int SampleHistoryCapacity { get; set; } = 200_000;
+
+    /// <summary>
+    /// Optional frozen reference model (<c>easyhard train-reference</c>); when set, reducible loss = loss − reference
+    /// loss (RHO-LOSS, Mindermann et al. 2022) is computed and can drive the loss policy.
+    /// </summary>
+    public string? ReferenceModelPath { get; set; }
+
+    /// <summary>Weight policies and their parameters (section <c>Scorer:Weighting</c>).</summary>
+    [Required] public WeightingOptions Weighting { get; set; } = new();
+
     /// <summary>Checkpoint file; its folder is created when missing.</summary>
     [Required(AllowEmptyStrings = false)] public string CheckpointPath { get; set; } = "data/scorer.ckpt";
 

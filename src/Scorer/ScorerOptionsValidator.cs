@@ -24,6 +24,30 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add("Scorer:Batching:MaxBatchSize and Scorer:Batching:MaxBatchDelayMs must be positive.");
         }
 
+        if (options.Weighting is { } weighting)
+        {
+            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(weighting, new(weighting), results, validateAllProperties: true))
+            {
+                failures.AddRange(results.Select(r => $"{WeightingOptions.SectionName}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+            }
+
+            foreach (var policy in weighting.EnabledPolicies().Where(p => !WeightingOptions.KnownPolicies.Contains(p)))
+            {
+                failures.Add($"{WeightingOptions.SectionName}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
+            }
+
+            if (string.Equals(weighting.LossSource, "reducible", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(options.ReferenceModelPath))
+            {
+                failures.Add($"{WeightingOptions.SectionName}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ReferenceModelPath) && !File.Exists(options.ReferenceModelPath))
+        {
+            failures.Add($"Scorer:ReferenceModelPath: file '{options.ReferenceModelPath}' does not exist (train one with easyhard train-reference).");
+        }
+
         if (string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
         {
             failures.Add("Scorer:Device is cuda but no CUDA device is available (use auto or cpu).");

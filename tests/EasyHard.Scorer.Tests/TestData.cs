@@ -5,7 +5,7 @@ namespace EasyHard.Scorer.Tests;
 /// <summary>Seeded Gaussian-cluster classification data with optional symmetric label noise.</summary>
 internal static class TestData
 {
-    public static (List<CanonicalSample> Samples, bool[] Flipped) Clusters(int count, int dimension, int classes, double noiseRate, int seed, double separation = 0.6)
+    public static (List<CanonicalSample> Samples, bool[] Flipped) Clusters(int count, int dimension, int classes, double noiseRate, int seed, double separation = 0.6, bool pairFlip = false)
     {
         var random = new Random(seed);
         var centers = new double[classes, dimension];
@@ -30,8 +30,8 @@ internal static class TestData
 
             if (random.NextDouble() < noiseRate)
             {
-                // Symmetric noise: a uniformly drawn wrong class.
-                sample.Label = (truth + 1 + random.Next(classes - 1)) % classes;
+                // Symmetric noise: a uniformly drawn wrong class; pair flip: always the next class.
+                sample.Label = pairFlip ? (truth + 1) % classes : (truth + 1 + random.Next(classes - 1)) % classes;
                 flipped[i] = true;
             }
 

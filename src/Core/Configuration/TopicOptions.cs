@@ -35,8 +35,16 @@ public sealed class TopicOptions
     /// </summary>
     [Required(AllowEmptyStrings = false)] public string OffsetJournal { get; set; } = "easyhard.offsets";
 
+    /// <summary>
+    /// Influence target samples (JSON or protobuf <c>TrainingSample</c>s, e.g. a curated validation set); empty (the
+    /// default) disables it and influence is measured against a reservoir of recent samples judged clean.
+    /// </summary>
+    public string Targets { get; set; } = string.Empty;
+
     /// <summary>Number of partitions used when EasyHard creates topics itself (embedded cluster).</summary>
     [Range(1, 1024)] public int Partitions { get; set; } = 8;
 
-    public IEnumerable<string> All() => [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal];
+    public IEnumerable<string> All() => string.IsNullOrWhiteSpace(Targets)
+        ? [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal]
+        : [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal, Targets];
 }

@@ -1,4 +1,5 @@
 using EasyHard.Core.Configuration;
+using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,8 @@ public static class ScorerHostingExtensions
 {
     /// <summary>
     /// Binds and validates <c>Scorer</c>, <c>Schema</c> and <c>Topics</c> at start, and registers
-    /// <see cref="ScoringEngine"/> and <see cref="ScorerBatchProcessor"/> as singletons (plus
+    /// <see cref="ScoringEngine"/>, <see cref="ScorerBatchProcessor"/>, the feedback store and target buffer as singletons,
+    /// the readers of the feedback and targets topics as hosted services (plus
     /// <see cref="TimeProvider.System"/> when none is registered).
     /// </summary>
     public static IHostApplicationBuilder AddScorerCore(this IHostApplicationBuilder builder)
@@ -24,6 +26,12 @@ public static class ScorerHostingExtensions
         services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new FeedbackStore(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeedbackCapacity));
+        services.TryAddSingleton(sp => new TargetBuffer(
+            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.TargetBufferSize,
+            sp.GetRequiredService<IOptions<SampleSchemaOptions>>().Value.Dimension));
+        services.AddHostedService<FeedbackConsumer>();
+        services.AddHostedService<TargetConsumer>();
         services.TryAddSingleton<ScoringEngine>();
         services.TryAddSingleton<ScorerBatchProcessor>();
         return builder;

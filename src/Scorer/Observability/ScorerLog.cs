@@ -17,4 +17,10 @@ internal static partial class ScorerLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dead-lettered {Topic} {Partition} {Offset}: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Reading {Topic} into the scorer's memory as consumer group {GroupId}")]
+    public static partial void SideTopicReading(ILogger logger, string topic, string groupId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Error reading {Topic}, retrying: {Reason}")]
+    public static partial void SideTopicError(ILogger logger, string topic, string reason);
 }

@@ -42,7 +42,80 @@ public static class ScorerMetrics
     public static readonly Counter CheckpointSaves = Metrics.CreateCounter(
         "easyhard_scorer_checkpoint_saves_total", "Checkpoints written.");
 
+    public static readonly Gauge DeviceMemoryBytes = Metrics.CreateGauge(
+        "easyhard_scorer_device_memory_bytes", "Bytes held by the proxy's tensors (parameters, gradients, optimizer state; reference model included), by device.",
+        new GaugeConfiguration { LabelNames = ["device"] });
+
+    public static readonly Histogram WeightByTruth = Metrics.CreateHistogram(
+        "easyhard_scorer_weight_by_truth", "Weights of samples that carry the demo's is_noisy attribute, by that truth (evaluation only; never used for scoring).",
+        new HistogramConfiguration { LabelNames = ["truth"], Buckets = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2, 3, 5, 10] });
+
+    public static readonly Gauge HistoryIds = Metrics.CreateGauge(
+        "easyhard_scorer_sample_history_ids", "Sample ids held in the per-id history (loss EMA, AUM, forgetting events).");
+
+    public static readonly Counter HistoryEvictions = Metrics.CreateCounter(
+        "easyhard_scorer_sample_history_evictions_total", "Ids dropped from the per-id history to stay within Scorer:SampleHistoryCapacity.");
+
+    public static readonly Counter NonFiniteSamples = Metrics.CreateCounter(
+        "easyhard_scorer_non_finite_samples_total", "Samples whose proxy outputs were not finite: excluded from training, weight 0, quarantined.");
+
+    public static readonly Counter NonFiniteTrainSteps = Metrics.CreateCounter(
+        "easyhard_scorer_non_finite_train_steps_skipped_total", "Optimizer steps skipped because the minibatch loss was not finite.");
+
+    public static readonly Counter FeedbackRecords = Metrics.CreateCounter(
+        "easyhard_scorer_feedback_records_total", "Records read from the feedback topic, by result (applied, rejected).", new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Counter TargetRecords = Metrics.CreateCounter(
+        "easyhard_scorer_target_records_total", "Records read from the targets topic, by result (applied, rejected).", new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Counter FeedbackLossesUsed = Metrics.CreateCounter(
+        "easyhard_scorer_feedback_losses_used_total", "Scored samples whose loss policy used the trainer's loss from feedback instead of the proxy's.");
+
+    public static readonly Histogram ReducibleLoss = Metrics.CreateHistogram(
+        "easyhard_scorer_reducible_loss_nats", "Distribution of reducible loss = loss − reference loss (RHO-LOSS), when a reference model is configured.",
+        new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-4, 0.5, 17) });
+
+    /// <summary>Class labels beyond this share no per-class gauge (keeps the label set small).</summary>
+    public const int MaxClassLabels = 1000;
+
     private static readonly Lock ChildLock = new();
+    private static Gauge.Child deviceMemory = DeviceMemoryBytes.WithLabels("cpu");
+    private static readonly Histogram.Child WeightNoisy = WeightByTruth.WithLabels("noisy");
+    private static readonly Histogram.Child WeightClean = WeightByTruth.WithLabels("clean");
+
+    /// <summary>Applied/rejected children of the feedback and target counters (created eagerly).</summary>
+    public static readonly Counter.Child FeedbackApplied = FeedbackRecords.WithLabels("applied");
+
+    public static readonly Counter.Child FeedbackRejected = FeedbackRecords.WithLabels("rejected");
+
+    public static readonly Counter.Child TargetApplied = TargetRecords.WithLabels("applied");
+
+    public static readonly Counter.Child TargetRejected = TargetRecords.WithLabels("rejected");
+
+    /// <summary>The device-memory child for the device the proxy runs on.</summary>
+    public static Gauge.Child DeviceMemory => deviceMemory;
+
+    /// <summary>Creates the labelled children a scorer on <paramref name="device"/> with <paramref name="classes"/> classes reports, so every panel has data from the start.</summary>
+    public static void Initialize(string device, int classes)
+    {
+        deviceMemory = DeviceMemoryBytes.WithLabels(device);
+        for (int c = 0; c < Math.Min(classes, MaxClassLabels); c++)
+        {
+            ClassNoise(c);
+        }
+    }
+
+    /// <summary>
+    /// Observes <paramref name="weight"/> under truth=noisy|clean when the sample carries the demo producer's
+    /// <c>is_noisy</c> attribute: an evaluation aid for dashboards only, the scorer never reads it for scoring.
+    /// </summary>
+    public static void ObserveWeightByTruth(EasyHard.Core.Contracts.V1.TrainingSample sample, double weight)
+    {
+        if (sample.Attributes.Count > 0 && sample.Attributes.TryGetValue("is_noisy", out var value))
+        {
+            (value == "true" ? WeightNoisy : WeightClean).Observe(weight);
+        }
+    }
     private static Gauge.Child[] classNoiseChildren = [];
     private static readonly Dictionary<string, Counter.Child> DeadLetterChildren = [];
 

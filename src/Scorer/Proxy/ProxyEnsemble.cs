@@ -73,7 +73,7 @@ internal sealed class ProxyEnsemble : IDisposable
 
     /// <summary>
     /// One optimizer step on the batch; head e weighs sample i by <paramref name="bootstrapWeights"/>[e, i].
-    /// Returns the mean weighted training loss over heads (before the step).
+    /// Returns the mean weighted training loss over heads (before the step); when it is not finite, no step is taken.
     /// </summary>
     public float TrainStep(Tensor features, Tensor labels, Tensor bootstrapWeights)
     {
@@ -92,6 +92,15 @@ internal sealed class ProxyEnsemble : IDisposable
             total = total + (perSample * bootstrapWeights[e]).sum() / batch;
         }
 
+        // A non-finite loss (e.g. features so large the activations overflow) would write NaN into every
+        // parameter: the step is skipped and the caller counts it.
+        float value = total.item<float>();
+        if (!float.IsFinite(value))
+        {
+            optimizer.zero_grad();
+            return value;
+        }
+
         total.backward();
         optimizer.step();
         foreach (var head in heads)
@@ -99,7 +108,24 @@ internal sealed class ProxyEnsemble : IDisposable
             head.eval();
         }
 
-        return total.item<float>() / heads.Count;
+        return value / heads.Count;
+    }
+
+    /// <summary>
+    /// Bytes held by the proxy's tensors: parameters, their gradients and the optimizer's state (Adam keeps two
+    /// moments per parameter, SGD with momentum one).
+    /// </summary>
+    public long TensorBytes()
+    {
+        long parameters = 0, gradients = 0;
+        foreach (var parameter in heads.SelectMany(h => h.parameters()))
+        {
+            long bytes = parameter.NumberOfElements * parameter.ElementSize;
+            parameters += bytes;
+            gradients += parameter.grad is null ? 0 : bytes;
+        }
+
+        return parameters + gradients + (parameters * (OptimizerName == "sgd" ? 1 : 2));
     }
 
     public void Save(BinaryWriter writer)

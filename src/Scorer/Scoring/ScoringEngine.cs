@@ -1,5 +1,6 @@
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Persistence;
 using EasyHard.Scorer.Proxy;
 using EasyHard.Scorer.Weighting;
@@ -20,11 +21,17 @@ namespace EasyHard.Scorer.Scoring;
 /// </summary>
 public sealed class ScoringEngine : IDisposable
 {
-    private const int CheckpointFormat = 1;
+    private const int CheckpointFormat = 2;
     private const string CheckpointMagic = "EASYHARD-SCORER";
 
     /// <summary>Samples with noise below this feed the influence target reservoir.</summary>
     private const double CleanNoiseLimit = 0.5;
+
+    /// <summary>
+    /// Last-hidden activations above this count as overflow: far outside what any sane input produces, and large
+    /// enough that the sample's training loss and Adam's squared gradients would overflow float32.
+    /// </summary>
+    private const double MaxActivation = 1e8;
 
     /// <summary>Per-sample smoothing of the running prequential accuracy.</summary>
     private const double AccuracySmoothing = 0.001;
@@ -36,21 +43,30 @@ public sealed class ScoringEngine : IDisposable
     private readonly ClassStatistics statistics;
     private readonly CleanReservoir reservoir;
     private readonly WeightRenormalizer renormalizer;
+    private readonly WeightPolicySet policies;
+    private readonly SampleHistory history;
+    private readonly FeedbackStore? feedback;
+    private readonly TargetBuffer? targets;
+    private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
+    private Tensor? targetGradient;
+    private long targetVersion = -1;
+    private long batches;
     private long lastCheckpointTimestamp;
     private double accuracy;
 
     /// <summary>Host constructor: dimension and classes come from the <c>Schema</c> section.</summary>
-    public ScoringEngine(IOptions<ScorerOptions> options, IOptions<SampleSchemaOptions> schema, TimeProvider timeProvider, ILogger<ScoringEngine> logger)
-        : this(options.Value, schema.Value.Dimension, schema.Value.Classes, timeProvider, logger)
+    public ScoringEngine(IOptions<ScorerOptions> options, IOptions<SampleSchemaOptions> schema, TimeProvider timeProvider, ILogger<ScoringEngine> logger, FeedbackStore feedback, TargetBuffer targets)
+        : this(options.Value, schema.Value.Dimension, schema.Value.Classes, timeProvider, logger, feedback, targets)
     {
     }
 
     /// <summary>
     /// Direct constructor (replay, benchmarks, tests). Restores <see cref="ScorerOptions.CheckpointPath"/> when the
-    /// file exists; throws <see cref="InvalidOperationException"/> if it was written for another shape.
+    /// file exists; throws <see cref="InvalidOperationException"/> if it was written for another shape. Trainer losses
+    /// (<paramref name="feedback"/>) and the influence target set (<paramref name="targets"/>) are optional.
     /// </summary>
-    public ScoringEngine(ScorerOptions options, int dimension, int classes, TimeProvider? timeProvider = null, ILogger<ScoringEngine>? logger = null)
+    public ScoringEngine(ScorerOptions options, int dimension, int classes, TimeProvider? timeProvider = null, ILogger<ScoringEngine>? logger = null, FeedbackStore? feedback = null, TargetBuffer? targets = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
@@ -65,6 +81,22 @@ public sealed class ScoringEngine : IDisposable
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
         renormalizer = new WeightRenormalizer(options.RenormalizationWindow);
+        policies = new WeightPolicySet(options);
+        history = new SampleHistory(options.SampleHistoryCapacity);
+        this.feedback = feedback;
+        this.targets = targets;
+        if (!string.IsNullOrWhiteSpace(options.ReferenceModelPath))
+        {
+            reference = ReferenceModel.Load(options.ReferenceModelPath, Device);
+            if (reference.Dimension != dimension || reference.Classes != classes)
+            {
+                var found = $"{reference.Dimension}x{reference.Classes}";
+                reference.Dispose();
+                throw new InvalidOperationException($"Scorer:ReferenceModelPath {options.ReferenceModelPath} was trained for dimension x classes {found}, not {dimension}x{classes}.");
+            }
+        }
+
+        ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
         ScorerLog.ProxyStarted(this.logger, Device.ToString(), options.EnsembleSize, string.Join('-', options.HiddenSizes), ensemble.OptimizerName, options.LearningRate, dimension, classes);
 
         if (File.Exists(options.CheckpointPath))
@@ -75,6 +107,7 @@ public sealed class ScoringEngine : IDisposable
 
         lastCheckpointTimestamp = this.timeProvider.GetTimestamp();
         ScorerMetrics.ModelVersion.Set(ModelVersion);
+        ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
     }
 
     public int Dimension { get; }
@@ -94,6 +127,53 @@ public sealed class ScoringEngine : IDisposable
     public double ProxyAccuracy => accuracy;
 
     internal ProxyEnsemble Ensemble => ensemble;
+
+    internal ClassStatistics Statistics => statistics;
+
+    /// <summary>
+    /// The scorer's own estimates of the overall label-noise rate: from the confident joint, from the loss mixtures,
+    /// and the value <c>noise</c> is calibrated to (their mean).
+    /// </summary>
+    public (double Joint, double Mixture, double Calibrated) NoiseRateEstimates()
+    {
+        lock (gate)
+        {
+            var shares = statistics.LabelShares();
+            double joint = 0, mixture = 0;
+            for (int c = 0; c < Classes; c++)
+            {
+                joint += shares[c] * statistics.Joint.NoiseRate(c);
+                mixture += shares[c] * statistics.Pi1[c];
+            }
+
+            double total = shares.Sum();
+            return (joint / total, mixture / total, statistics.EstimatedNoiseRate());
+        }
+    }
+
+    /// <summary>Whether a reference model is loaded (reducible loss is computed).</summary>
+    public bool HasReference => reference is not null;
+
+    /// <summary>What the scorer remembers about <paramref name="id"/> from its earlier exposures.</summary>
+    public bool TryGetHistory(string id, out SampleRecord record)
+    {
+        lock (gate)
+        {
+            return history.TryGet(id, out record);
+        }
+    }
+
+    /// <summary>Ids currently held in the per-id history.</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return history.Count;
+            }
+        }
+    }
 
     /// <summary>Reason code when the sample cannot be scored by this engine, else null.</summary>
     public string? Validate(TrainingSample? sample)
@@ -133,7 +213,14 @@ public sealed class ScoringEngine : IDisposable
     /// Scores the samples in arrival order, in micro-batches of <c>Scorer:Batching:MaxBatchSize</c>, training after
     /// each batch. Every sample must pass <see cref="Validate"/>; an invalid one throws <see cref="ArgumentException"/>.
     /// </summary>
-    public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples)
+    public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples) => Score(samples, null);
+
+    /// <summary>
+    /// As <see cref="Score(IReadOnlyList{CanonicalSample})"/>; when <paramref name="details"/> is given, it receives
+    /// per sample (same order) the values that have no field in <see cref="Scores"/>: reducible loss, per-id history,
+    /// non-finite flag.
+    /// </summary>
+    public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples, List<ScoreDetails>? details)
     {
         ArgumentNullException.ThrowIfNull(samples);
         for (int i = 0; i < samples.Count; i++)
@@ -151,7 +238,7 @@ public sealed class ScoringEngine : IDisposable
             for (int start = 0; start < samples.Count; start += size)
             {
                 int count = Math.Min(size, samples.Count - start);
-                ScoreBatch(samples, start, count, results);
+                ScoreBatch(samples, start, count, results, details);
             }
 
             if (options.CheckpointIntervalSeconds > 0
@@ -187,25 +274,54 @@ public sealed class ScoringEngine : IDisposable
         }
     }
 
-    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, int n, List<ScoredSample> results)
+    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, int n, List<ScoredSample> results, List<ScoreDetails>? details)
     {
         var (features, labels) = Pack(samples, start, n);
-        float[] loss, selfConfidence, margin, el2n, disagreement, gradNorm, difficulty, noise, influence;
-        long[] predicted, bucket;
+        var ids = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = samples[start + i].Sample.Id;
+        }
+
+        float[] loss, selfConfidence, margin, el2n, disagreement, gradNorm, difficulty, rawLogOdds, logMargin, influence, referenceLoss;
+        long[] predicted, assigned;
+        bool[] finite;
         var steps = 0;
+        var skippedSteps = 0;
 
         using (var scope = NewDisposeScope())
         {
             var x = tensor(features, [n, Dimension]).to(Device);
             var y = tensor(labels).to(Device);
+            Tensor finiteMask;
             using (no_grad())
             {
                 var (probabilities, hidden) = ensemble.Forward(x);
+
+                // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
+                // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
+                // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
+                finiteMask = probabilities.isfinite().all(2).all(0)
+                    .logical_and(hidden.isfinite().all(2).all(0))
+                    .logical_and(hidden.abs().amax([0, 2]) <= MaxActivation);
+                if (reference is not null)
+                {
+                    var refLoss = reference.Loss(x, y);
+                    finiteMask = finiteMask.logical_and(refLoss.isfinite());
+                    referenceLoss = ToArray(where(finiteMask, refLoss, zeros_like(refLoss)));
+                }
+                else
+                {
+                    referenceLoss = [];
+                }
+
+                var rowMask = finiteMask.view(1, n, 1);
+                probabilities = where(rowMask, probabilities, full_like(probabilities, 1.0 / Classes));
+                hidden = where(rowMask, hidden, zeros_like(hidden));
+
                 var signals = Signals.Compute(probabilities, hidden, y);
-                var noiseTensor = statistics.Noise(signals, y);
-                var bucketTensor = statistics.Buckets(signals.Loss, y);
-                var influenceTensor = reservoir.Size > 0
-                    ? TargetInfluence(probabilities, hidden, signals.OneHot)
+                var influenceTensor = TargetGradient() is { } gradient
+                    ? Signals.Influence(probabilities, hidden, signals.OneHot, gradient)
                     : zeros(n, device: Device);
 
                 loss = ToArray(signals.Loss);
@@ -215,33 +331,76 @@ public sealed class ScoringEngine : IDisposable
                 disagreement = ToArray(signals.Disagreement);
                 gradNorm = ToArray(signals.GradNorm);
                 difficulty = ToArray(signals.Difficulty);
-                noise = ToArray(noiseTensor);
+                rawLogOdds = ToArray(statistics.RawLogOdds(signals, y));
+                logMargin = ToArray(Signals.LogMargin(signals.MeanProbabilities, signals.OneHot, y));
                 influence = ToArray(influenceTensor);
                 predicted = signals.PredictedLabel.cpu().data<long>().ToArray();
-                bucket = bucketTensor.cpu().data<long>().ToArray();
+                assigned = ConfidentJoint.Assign(signals.MeanProbabilities, statistics.Thresholds(Device)).cpu().data<long>().ToArray();
+                finite = finiteMask.cpu().data<bool>().ToArray();
             }
 
             // Prequential: train only after the batch has been scored by the previous model. The scored batch
             // is trained on in minibatches so that one pass over a stream takes enough optimizer steps.
             var bootstrap = BootstrapWeights(n).to(Device);
-            for (long offset = 0; offset < n; offset += options.TrainMinibatchSize)
+            if (finite.Contains(false))
             {
-                var length = Math.Min(options.TrainMinibatchSize, n - offset);
-                ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
+                var keep = finiteMask.nonzero().squeeze(1);
+                x = x.index_select(0, keep);
+                y = y.index_select(0, keep);
+                bootstrap = bootstrap.index_select(1, keep);
+            }
+
+            long trainable = x.shape[0];
+            for (long offset = 0; offset < trainable; offset += options.TrainMinibatchSize)
+            {
+                var length = Math.Min(options.TrainMinibatchSize, trainable - offset);
+                var value = ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
+                skippedSteps += float.IsFinite(value) ? 0 : 1;
                 steps++;
             }
         }
 
         ModelVersion += steps;
+        batches++;
+
+        // Per-id history: a later exposure blends its estimates with the earlier ones (lower variance).
+        var noiseLogOdds = new float[n];
+        var records = new SampleRecord[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (!finite[i])
+            {
+                continue;
+            }
+
+            records[i] = history.Observe(ids[i], loss[i], rawLogOdds[i], difficulty[i], logMargin[i], predicted[i] == labels[i]);
+            noiseLogOdds[i] = records[i].NoiseLogOdds;
+            difficulty[i] = records[i].Difficulty;
+        }
+
         var labelInts = Array.ConvertAll(labels, l => (int)l);
-        statistics.Update(loss, selfConfidence, labelInts, noise, Device);
+        var noise = new float[n];
+        var bucket = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            noise[i] = finite[i] ? statistics.Calibrate(noiseLogOdds[i]) : 0f;
+            bucket[i] = finite[i] ? statistics.Bucket(difficulty[i], labelInts[i]) : (int)Bucket.Hard;
+        }
+
+        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), Device);
         var random = new Random(unchecked((options.Seed * 1_000_003) + (int)ModelVersion));
         var warming = new bool[n];
         var active = new List<int>(n);
-        int correct = 0;
+        int correct = 0, nonFinite = 0;
         for (int i = 0; i < n; i++)
         {
             warming[i] = SamplesSeen + i < options.WarmupSamples;
+            if (!finite[i])
+            {
+                nonFinite++;
+                continue;
+            }
+
             if (!warming[i])
             {
                 active.Add(i);
@@ -258,49 +417,76 @@ public sealed class ScoringEngine : IDisposable
             }
         }
 
-        var weights = ComputeWeights(active, loss, noise);
+        var policyLoss = policies.ReducibleLoss && reference is not null
+            ? loss.Select((l, i) => l - referenceLoss[i]).ToArray()
+            : (float[])loss.Clone();
+        int feedbackApplied = feedback?.Apply(ids, policyLoss) ?? 0;
+        var weights = ComputeWeights(active, labelInts, policyLoss, noise, difficulty, influence);
         SamplesSeen += n;
-        double alpha = 1 - Math.Pow(1 - AccuracySmoothing, n);
-        accuracy += alpha * (((double)correct / n) - accuracy);
+        if (n > nonFinite)
+        {
+            double alpha = 1 - Math.Pow(1 - AccuracySmoothing, n - nonFinite);
+            accuracy += alpha * (((double)correct / (n - nonFinite)) - accuracy);
+        }
 
         long now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         int warmingCount = 0, quarantinedCount = 0;
         for (int i = 0; i < n; i++)
         {
             var canonical = samples[start + i];
-            bool quarantined = !warming[i] && noise[i] >= options.QuarantineThreshold;
-            warmingCount += warming[i] ? 1 : 0;
-            quarantinedCount += quarantined ? 1 : 0;
-            var scored = new ScoredSample
+            ScoredSample scored;
+            if (finite[i])
             {
-                Canonical = canonical,
-                Scores = new Scores
+                bool quarantined = !warming[i] && noise[i] >= options.QuarantineThreshold;
+                warmingCount += warming[i] ? 1 : 0;
+                quarantinedCount += quarantined ? 1 : 0;
+                scored = new ScoredSample
                 {
-                    Loss = loss[i],
-                    SelfConfidence = selfConfidence[i],
-                    Margin = margin[i],
-                    El2N = el2n[i],
-                    GradNorm = gradNorm[i],
-                    Influence = influence[i],
-                    Difficulty = difficulty[i],
-                    Noise = noise[i],
-                    Disagreement = disagreement[i],
-                    PredictedLabel = (int)predicted[i],
-                },
-                Weight = (float)weights[i],
-                Bucket = warming[i] ? Bucket.Unspecified : (Bucket)bucket[i],
-                ModelVersion = ModelVersion,
-                Warming = warming[i],
-                Quarantined = quarantined,
-                ScoredAtUnixMs = now,
-            };
+                    Canonical = canonical,
+                    Scores = new Scores
+                    {
+                        Loss = loss[i],
+                        SelfConfidence = selfConfidence[i],
+                        Margin = margin[i],
+                        El2N = el2n[i],
+                        GradNorm = gradNorm[i],
+                        Influence = influence[i],
+                        Difficulty = difficulty[i],
+                        Noise = noise[i],
+                        Disagreement = disagreement[i],
+                        PredictedLabel = (int)predicted[i],
+                    },
+                    Weight = (float)weights[i],
+                    Bucket = warming[i] ? Bucket.Unspecified : (Bucket)bucket[i],
+                    ModelVersion = ModelVersion,
+                    Warming = warming[i],
+                    Quarantined = quarantined,
+                    ScoredAtUnixMs = now,
+                };
+                ScorerMetrics.Difficulty.Observe(difficulty[i]);
+                ScorerMetrics.Noise.Observe(noise[i]);
+                ScorerMetrics.Weight.Observe(weights[i]);
+                ScorerMetrics.ObserveWeightByTruth(canonical.Sample, weights[i]);
+            }
+            else
+            {
+                quarantinedCount++;
+                scored = NonFiniteScored(canonical, now);
+            }
+
             results.Add(scored);
-            ScorerMetrics.Difficulty.Observe(difficulty[i]);
-            ScorerMetrics.Noise.Observe(noise[i]);
-            ScorerMetrics.Weight.Observe(weights[i]);
+            details?.Add(new ScoreDetails(
+                reference is not null && finite[i] ? loss[i] - referenceLoss[i] : null,
+                records[i],
+                !finite[i],
+                logMargin[i]));
+            if (reference is not null && finite[i])
+            {
+                ScorerMetrics.ReducibleLoss.Observe(loss[i] - referenceLoss[i]);
+            }
         }
 
-        for (int c = 0; c < Classes && c < 1000; c++)
+        for (int c = 0; c < Classes && c < ScorerMetrics.MaxClassLabels; c++)
         {
             ScorerMetrics.ClassNoise(c).Set(statistics.NoiseRate[c]);
         }
@@ -308,25 +494,64 @@ public sealed class ScoringEngine : IDisposable
         ScorerMetrics.SamplesScored.Inc(n);
         ScorerMetrics.SamplesWarming.Inc(warmingCount);
         ScorerMetrics.SamplesQuarantined.Inc(quarantinedCount);
+        ScorerMetrics.NonFiniteSamples.Inc(nonFinite);
+        ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps);
+        ScorerMetrics.FeedbackLossesUsed.Inc(feedbackApplied);
+        ScorerMetrics.HistoryIds.Set(history.Count);
+        ScorerMetrics.HistoryEvictions.IncTo(history.Evictions);
         ScorerMetrics.ProxyAccuracy.Set(accuracy);
         ScorerMetrics.ModelVersion.Set(ModelVersion);
+        ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
     }
 
-    /// <summary>Weights of the batch: 1 for warming samples, the policy product renormalized for the rest.</summary>
-    private double[] ComputeWeights(List<int> active, float[] loss, float[] noise)
+    /// <summary>
+    /// A sample whose outputs are not finite carries no evidence about its label, and the proxy must not train on it.
+    /// It is emitted with finite sentinel scores (loss −log 1e−7, self-confidence 0, difficulty 1, noise 0,
+    /// predicted label −1), bucket hard, weight 0 and quarantined, so trainers never receive it on the weighted
+    /// stream while it stays visible in SQL and on the quarantine topic.
+    /// </summary>
+    private ScoredSample NonFiniteScored(CanonicalSample canonical, long now) => new()
     {
-        var weights = new double[loss.Length];
+        Canonical = canonical,
+        Scores = new Scores
+        {
+            Loss = (float)-Math.Log(Signals.MinProbability),
+            SelfConfidence = 0,
+            Margin = -1,
+            El2N = MathF.Sqrt(2),
+            Difficulty = 1,
+            Noise = 0,
+            PredictedLabel = -1,
+        },
+        Weight = 0,
+        Bucket = Bucket.Hard,
+        ModelVersion = ModelVersion,
+        Warming = SamplesSeen < options.WarmupSamples,
+        Quarantined = true,
+        ScoredAtUnixMs = now,
+    };
+
+    /// <summary>Weights of the batch: 1 for warming samples, the policy product renormalized for the active ones.</summary>
+    private double[] ComputeWeights(List<int> active, int[] labels, float[] policyLoss, float[] noise, float[] difficulty, float[] influence)
+    {
+        var weights = new double[labels.Length];
         Array.Fill(weights, 1.0);
         if (active.Count == 0)
         {
             return weights;
         }
 
-        var activeLoss = active.Select(i => loss[i]).ToArray();
-        var activeNoise = active.Select(i => noise[i]).ToArray();
+        double total = statistics.ConfidenceWeight.Sum();
+        var inputs = new PolicyInputs(
+            [.. active.Select(i => noise[i])],
+            [.. active.Select(i => policyLoss[i])],
+            [.. active.Select(i => difficulty[i])],
+            [.. active.Select(i => influence[i])],
+            [.. active.Select(i => total > 0 ? statistics.ConfidenceWeight[labels[i]] / total * Classes : 1.0)],
+            Math.Max(0, SamplesSeen - options.WarmupSamples),
+            SamplesSeen >= (long)options.WarmupSamples + options.LossPolicyBurnInSamples);
         var activeWeights = new double[active.Count];
-        bool lossPolicyActive = SamplesSeen >= (long)options.WarmupSamples + options.LossPolicyBurnInSamples;
-        SampleWeights.Combine(activeNoise, activeLoss, options.NoiseGamma, lossPolicyActive, options.LossPolicyDelta, options.LossPolicyTemperature, options.WeightMin, options.WeightMax, activeWeights);
+        policies.Combine(inputs, activeWeights);
         renormalizer.Renormalize(activeWeights);
         for (int k = 0; k < active.Count; k++)
         {
@@ -336,15 +561,41 @@ public sealed class ScoringEngine : IDisposable
         return weights;
     }
 
-    /// <summary>Influence against the mean last-layer gradient of the clean reservoir under the current model.</summary>
-    private Tensor TargetInfluence(Tensor probabilities, Tensor hidden, Tensor oneHot)
+    /// <summary>
+    /// Ḡ [E, C, H+1], the mean last-layer gradient of the influence target set under the current model: the targets
+    /// topic's samples when any arrived, else the reservoir of recent clean samples. Recomputed every
+    /// <c>Scorer:InfluenceRefreshBatches</c> batches or when new targets arrived; null while there is no target.
+    /// </summary>
+    private Tensor? TargetGradient()
     {
-        int size = reservoir.Size;
-        var targetX = tensor(reservoir.Features.AsSpan(0, size * Dimension).ToArray(), [size, Dimension]).to(Device);
-        var targetY = tensor(reservoir.Labels.AsSpan(0, size).ToArray()).to(Device);
-        var (targetProbabilities, targetHidden) = ensemble.Forward(targetX);
-        var targetOneHot = nn.functional.one_hot(targetY, Classes).to_type(targetProbabilities.dtype);
-        return Signals.Influence(probabilities, hidden, oneHot, targetProbabilities, targetHidden, targetOneHot);
+        bool useTargets = targets is { Count: > 0 };
+        if (!useTargets && reservoir.Size == 0)
+        {
+            return null;
+        }
+
+        long version = useTargets ? targets!.Version : -1;
+        if (targetGradient is not null && batches % options.InfluenceRefreshBatches != 0 && version == targetVersion)
+        {
+            return targetGradient;
+        }
+
+        var (targetFeatures, targetLabels) = useTargets
+            ? targets!.Snapshot()
+            : (reservoir.Features.AsSpan(0, reservoir.Size * Dimension).ToArray(), reservoir.Labels.AsSpan(0, reservoir.Size).ToArray());
+        using (var scope = NewDisposeScope())
+        {
+            var targetX = tensor(targetFeatures, [targetLabels.Length, Dimension]).to(Device);
+            var targetY = tensor(targetLabels).to(Device);
+            var (targetProbabilities, targetHidden) = ensemble.Forward(targetX);
+            var targetOneHot = nn.functional.one_hot(targetY, Classes).to_type(targetProbabilities.dtype);
+            var gradient = Signals.MeanLastLayerGradient(targetProbabilities, targetHidden, targetOneHot);
+            targetGradient?.Dispose();
+            targetGradient = gradient.DetachFromDisposeScope();
+        }
+
+        targetVersion = version;
+        return targetGradient;
     }
 
     /// <summary>
@@ -416,6 +667,7 @@ public sealed class ScoringEngine : IDisposable
             statistics.Write(writer);
             reservoir.Write(writer);
             renormalizer.Write(writer);
+            history.Write(writer);
             ensemble.Save(writer);
         });
         lastCheckpointTimestamp = timeProvider.GetTimestamp();
@@ -455,6 +707,7 @@ public sealed class ScoringEngine : IDisposable
         statistics.Read(reader);
         reservoir.Read(reader);
         renormalizer.Read(reader);
+        history.Read(reader);
         ensemble.Load(reader);
     }
 
@@ -469,5 +722,10 @@ public sealed class ScoringEngine : IDisposable
     private string Describe() => FormattableString.Invariant(
         $"dimension={Dimension} classes={Classes} hidden={string.Join('-', options.HiddenSizes)} heads={options.EnsembleSize} optimizer={ensemble.OptimizerName} classWindow={options.ClassWindow} reservoir={options.InfluenceReservoirSize} renormalizationWindow={options.RenormalizationWindow}");
 
-    public void Dispose() => ensemble.Dispose();
+    public void Dispose()
+    {
+        targetGradient?.Dispose();
+        reference?.Dispose();
+        ensemble.Dispose();
+    }
 }

@@ -56,14 +56,27 @@ internal static class Signals
     /// the target loss by ≈ −η⟨g_i, Ḡ⟩, so positive influence means training on it lowers the target loss.
     /// Computed as (p_i − y_i)ᵀ Ḡ [h_i; 1] without materializing per-sample outer products.
     /// </summary>
+    /// <param name="meanGradient">[E, C, H+1] Ḡ from <see cref="MeanLastLayerGradient"/>.</param>
     /// <returns>[B] influence.</returns>
-    public static Tensor Influence(Tensor probabilities, Tensor hidden, Tensor oneHot, Tensor targetProbabilities, Tensor targetHidden, Tensor targetOneHot)
+    public static Tensor Influence(Tensor probabilities, Tensor hidden, Tensor oneHot, Tensor meanGradient)
     {
-        var targetResidual = targetProbabilities - targetOneHot.unsqueeze(0);               // [E, R, C]
-        var targetAugmented = Augment(targetHidden);                                          // [E, R, H+1]
-        var meanGradient = targetResidual.transpose(1, 2).bmm(targetAugmented) / targetHidden.shape[1]; // [E, C, H+1]
         var residual = probabilities - oneHot.unsqueeze(0);                                   // [E, B, C]
         return (residual.bmm(meanGradient) * Augment(hidden)).sum([2]).mean([0]);
+    }
+
+    /// <summary>[E, C, H+1] mean over the target set of each head's last-layer gradient (p − y) ⊗ [h; 1].</summary>
+    public static Tensor MeanLastLayerGradient(Tensor targetProbabilities, Tensor targetHidden, Tensor targetOneHot)
+    {
+        var targetResidual = targetProbabilities - targetOneHot.unsqueeze(0);               // [E, R, C]
+        return targetResidual.transpose(1, 2).bmm(Augment(targetHidden)) / targetHidden.shape[1];
+    }
+
+    /// <summary>[B] log p̄_y − max_{k≠y} log p̄_k, the margin whose mean over exposures is AUM (Pleiss et al. 2020).</summary>
+    public static Tensor LogMargin(Tensor meanProbabilities, Tensor oneHot, Tensor labels)
+    {
+        var logP = meanProbabilities.clamp_min(MinProbability).log();
+        var given = logP.gather(1, labels.unsqueeze(1)).squeeze(1);
+        return given - logP.masked_fill(oneHot.to_type(ScalarType.Bool), double.NegativeInfinity).max(1).values;
     }
 
     private static Tensor Augment(Tensor hidden) =>

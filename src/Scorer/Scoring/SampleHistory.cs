@@ -1,0 +1,128 @@
+namespace EasyHard.Scorer.Scoring;
+
+/// <summary>
+/// Bounded per-id memory of earlier exposures (least recently seen id evicted first). A later exposure of an id
+/// blends its new out-of-sample estimates with the earlier ones, which lowers their variance: the streaming
+/// counterpart of averaging a sample's statistics over epochs as AUM (Pleiss et al. 2020) and forgetting events
+/// (Toneva et al. 2019) do.
+/// </summary>
+internal sealed class SampleHistory
+{
+    /// <summary>
+    /// Weight of the newest exposure is max(1/n, this): a plain mean over the first exposures, then an exponential
+    /// average that follows a model which keeps improving.
+    /// </summary>
+    internal const double MinBlend = 0.3;
+
+    private readonly Dictionary<string, LinkedListNode<Entry>> index;
+    private readonly LinkedList<Entry> order = new();
+
+    public SampleHistory(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        Capacity = capacity;
+        index = new Dictionary<string, LinkedListNode<Entry>>(Math.Min(capacity, 1 << 16), StringComparer.Ordinal);
+    }
+
+    public int Capacity { get; }
+
+    public int Count => index.Count;
+
+    /// <summary>Ids dropped to stay within <see cref="Capacity"/>, since start.</summary>
+    public long Evictions { get; private set; }
+
+    public bool TryGet(string id, out SampleRecord record)
+    {
+        if (index.TryGetValue(id, out var node))
+        {
+            record = node.Value.Record;
+            return true;
+        }
+
+        record = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Folds one exposure into the id's record and returns the blended record (for a first exposure: this exposure's
+    /// values). <paramref name="logMargin"/> is log p̄_y − max_{k≠y} log p̄_k.
+    /// </summary>
+    public SampleRecord Observe(string id, float loss, float noiseLogOdds, float difficulty, float logMargin, bool correct)
+    {
+        SampleRecord updated;
+        if (index.TryGetValue(id, out var node))
+        {
+            var old = node.Value.Record;
+            int n = old.Exposures + 1;
+            float blend = (float)Math.Max(1.0 / n, MinBlend);
+            updated = new SampleRecord(
+                n,
+                Mix(old.LossEma, loss, blend),
+                Mix(old.NoiseLogOdds, noiseLogOdds, blend),
+                Mix(old.Difficulty, difficulty, blend),
+                old.Aum + ((logMargin - old.Aum) / n),
+                old.ForgettingEvents + (old.LastCorrect && !correct ? 1 : 0),
+                correct);
+            order.Remove(node);
+            node.Value = new Entry(id, updated);
+            order.AddLast(node);
+            return updated;
+        }
+
+        updated = new SampleRecord(1, loss, noiseLogOdds, difficulty, logMargin, 0, correct);
+        if (Capacity == 0)
+        {
+            return updated;
+        }
+
+        if (index.Count >= Capacity)
+        {
+            var oldest = order.First!;
+            order.RemoveFirst();
+            index.Remove(oldest.Value.Id);
+            Evictions++;
+        }
+
+        index[id] = order.AddLast(new Entry(id, updated));
+        return updated;
+    }
+
+    private static float Mix(float old, float value, float blend) => old + (blend * (value - old));
+
+    /// <summary>Writes every record, least recently seen first, so reading restores the eviction order.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(index.Count);
+        writer.Write(Evictions);
+        foreach (var (id, r) in order)
+        {
+            writer.Write(id);
+            writer.Write(r.Exposures);
+            writer.Write(r.LossEma);
+            writer.Write(r.NoiseLogOdds);
+            writer.Write(r.Difficulty);
+            writer.Write(r.Aum);
+            writer.Write(r.ForgettingEvents);
+            writer.Write(r.LastCorrect);
+        }
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        index.Clear();
+        order.Clear();
+        int count = reader.ReadInt32();
+        Evictions = reader.ReadInt64();
+        for (int i = 0; i < count; i++)
+        {
+            var id = reader.ReadString();
+            var record = new SampleRecord(reader.ReadInt32(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadInt32(), reader.ReadBoolean());
+            if (i >= count - Capacity)
+            {
+                index[id] = order.AddLast(new Entry(id, record));
+            }
+        }
+    }
+
+    private readonly record struct Entry(string Id, SampleRecord Record);
+}

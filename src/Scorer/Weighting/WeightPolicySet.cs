@@ -1,0 +1,83 @@
+namespace EasyHard.Scorer.Weighting;
+
+/// <summary>
+/// The enabled policies and their parameters, parsed once from <see cref="ScorerOptions"/>. A sample's weight is the
+/// product of the enabled factors, clipped to [w_min, w_max]; <see cref="WeightRenormalizer"/> then holds the mean at 1.
+/// </summary>
+public sealed class WeightPolicySet
+{
+    public WeightPolicySet(ScorerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var w = options.Weighting;
+        var enabled = w.EnabledPolicies();
+        Noise = enabled.Contains("noise");
+        Loss = enabled.Contains("loss");
+        Curriculum = enabled.Contains("curriculum");
+        Balance = enabled.Contains("balance");
+        Influence = enabled.Contains("influence");
+        Shape = Enum.Parse<LossShape>(w.LossShape, ignoreCase: true);
+        ReducibleLoss = string.Equals(w.LossSource, "reducible", StringComparison.OrdinalIgnoreCase);
+        Options = options;
+    }
+
+    public bool Noise { get; }
+
+    public bool Loss { get; }
+
+    public bool Curriculum { get; }
+
+    public bool Balance { get; }
+
+    public bool Influence { get; }
+
+    public LossShape Shape { get; }
+
+    /// <summary>The loss policy scores reducible loss instead of the proxy loss.</summary>
+    public bool ReducibleLoss { get; }
+
+    public ScorerOptions Options { get; }
+
+    /// <summary>Raw (clipped, not yet renormalized) weights of the batch's active samples.</summary>
+    public void Combine(PolicyInputs inputs, Span<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int n = inputs.Noise.Length;
+        var o = Options;
+        if (Loss && inputs.LossPolicyActive)
+        {
+            LossPolicy.Compute(inputs.Loss, Shape, o.LossPolicyDelta, o.LossPolicyTemperature, weights);
+        }
+        else
+        {
+            weights[..n].Fill(1.0);
+        }
+
+        if (Influence)
+        {
+            InfluenceFactor.Apply(inputs.Influence, o.Weighting.InfluenceBeta, o.Weighting.InfluenceMaxFactor, weights);
+        }
+
+        double alpha = BalanceFactor.Alpha(o.Weighting.BalanceAlpha, inputs.Clock, o.Weighting.BalanceCoolingSamples);
+        for (int i = 0; i < n; i++)
+        {
+            double w = weights[i];
+            if (Noise)
+            {
+                w *= NoiseFactor.Compute(inputs.Noise[i], o.NoiseGamma);
+            }
+
+            if (Curriculum)
+            {
+                w *= CurriculumFactor.Compute(inputs.Difficulty[i], inputs.Clock, o.Weighting.CurriculumPaceSamples);
+            }
+
+            if (Balance)
+            {
+                w *= BalanceFactor.Compute(inputs.ClassShare[i], alpha);
+            }
+
+            weights[i] = Math.Clamp(w, o.WeightMin, o.WeightMax);
+        }
+    }
+}

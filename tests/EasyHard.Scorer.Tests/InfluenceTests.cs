@@ -1,0 +1,77 @@
+using EasyHard.Scorer.Proxy;
+using EasyHard.Scorer.Scoring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EasyHard.Scorer.Tests;
+
+public sealed class InfluenceTests
+{
+    [Fact]
+    public void Influence_EqualsAutogradDotProductWithMeanTargetGradient()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(6, 4, [5], 2, "adam", 1e-3, 3, CPU);
+        var x = randn(3, 6, generator: new Generator(21));
+        var y = tensor(new long[] { 0, 3, 1 });
+        var tx = randn(5, 6, generator: new Generator(22));
+        var ty = tensor(new long[] { 2, 2, 0, 1, 3 });
+        Tensor closed;
+        using (no_grad())
+        {
+            var (p, h) = ensemble.Forward(x);
+            var (tp, th) = ensemble.Forward(tx);
+            var gradient = Signals.MeanLastLayerGradient(tp, th, nn.functional.one_hot(ty, 4).to_type(ScalarType.Float32));
+            closed = Signals.Influence(p, h, nn.functional.one_hot(y, 4).to_type(ScalarType.Float32), gradient);
+        }
+
+        var expected = new double[3];
+        foreach (var head in ensemble.Heads)
+        {
+            // Ḡ by autograd: gradient of the mean target loss w.r.t. the last layer.
+            head.zero_grad();
+            var (targetLogits, _) = head.forward(tx);
+            nn.functional.cross_entropy(targetLogits, ty).backward();
+            var gw = head.Output.weight!.grad!.clone();
+            var gb = head.Output.bias!.grad!.clone();
+            for (int i = 0; i < 3; i++)
+            {
+                head.zero_grad();
+                var (logits, _) = head.forward(x[i..(i + 1)]);
+                nn.functional.cross_entropy(logits, y[i..(i + 1)]).backward();
+                expected[i] += ((head.Output.weight!.grad! * gw).sum().item<float>() + (head.Output.bias!.grad! * gb).sum().item<float>()) / ensemble.EnsembleSize;
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i], closed[i].item<float>(), 4);
+        }
+    }
+
+    [Fact]
+    public void Influence_SampleLikeTheTargets_IsPositive_OppositeLabelNegative()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // One head, hidden = [1, 0]; p = [0.5, 0.5]. Targets labelled 0 give Ḡ = (p − e0) ⊗ [h; 1].
+        var p = tensor(new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, [1, 2, 2]);
+        var h = tensor(new float[] { 1, 0, 1, 0 }, [1, 2, 2]);
+        var gradient = Signals.MeanLastLayerGradient(p[.., 0..1], h[.., 0..1], tensor(new float[] { 1, 0 }, [1, 2]));
+        var influence = Signals.Influence(p, h, tensor(new float[] { 1, 0, 0, 1 }, [2, 2]), gradient);
+
+        // ⟨(p − e0)⊗a, (p − e0)⊗a⟩ = 0.5·2 = 1; with label 1: ⟨(p − e1)⊗a, (p − e0)⊗a⟩ = −0.5·2 = −1.
+        Assert.Equal(1.0, influence[0].item<float>(), 5);
+        Assert.Equal(-1.0, influence[1].item<float>(), 5);
+    }
+
+    [Fact]
+    public void LogMargin_MatchesHandComputed()
+    {
+        using var scope = NewDisposeScope();
+        var p = tensor(new float[] { 0.7f, 0.2f, 0.1f }, [1, 3]);
+        var y = tensor(new long[] { 1 });
+        var margin = Signals.LogMargin(p, nn.functional.one_hot(y, 3).to_type(ScalarType.Float32), y);
+        Assert.Equal(Math.Log(0.2) - Math.Log(0.7), margin[0].item<float>(), 5);
+    }
+}

@@ -1,0 +1,4 @@
+namespace EasyHard.Host.Bench.Quality;
+
+/// <summary>Clean-test accuracy of a fresh MLP trained on the noisy training data with each weighting.</summary>
+public sealed record DownstreamFigures(double Unweighted, double EasyHardWeights, double Oracle);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EasyHard.Host.Bench.Quality;
 
 /// <summary>Everything <c>easyhard bench quality</c> measured, with the settings and the machine; serialized as quality.json.</summary>
@@ -7,7 +9,7 @@ public sealed record QualityReport(
     DateTimeOffset StartedAt,
     double DurationSeconds,
     IReadOnlyDictionary<string, double> StageSeconds,
-    EasyHardFigures EasyHard,
+    [property: JsonPropertyName("easyhard")] EasyHardFigures EasyHard,
     OfflineFigures Offline,
     DownstreamFigures Downstream,
     InfluenceFigures Influence,

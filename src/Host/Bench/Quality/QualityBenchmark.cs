@@ -108,7 +108,9 @@ public static class QualityBenchmark
             Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by influence"),
             Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
             byInfluence.Count(i => isNoisy[i]) / (double)keep,
-            atRandom.Count(i => isNoisy[i]) / (double)keep);
+            atRandom.Count(i => isNoisy[i]) / (double)keep,
+            SmallestClassShare(byInfluence, noisy.True, classes),
+            SmallestClassShare(atRandom, noisy.True, classes));
         EndStage("influence");
 
         var selfConfidenceNoise = SelfConfidenceNoise(outOfFold, noisy.Given, classes);
@@ -122,6 +124,7 @@ public static class QualityBenchmark
             Machine(stream.Device),
             startedAt,
             Math.Round(total.Elapsed.TotalSeconds, 1),
+            Math.Round(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, 1),
             stages,
             easyHard,
             offline,
@@ -200,6 +203,17 @@ public static class QualityBenchmark
     {
         var detection = SetDetection.Compute(flagged, positive);
         return new SetFigures(detection.Flagged, detection.Precision, detection.Recall, detection.F1);
+    }
+
+    private static double SmallestClassShare(int[] rows, int[] labels, int classes)
+    {
+        var counts = new int[classes];
+        foreach (var row in rows)
+        {
+            counts[labels[row]]++;
+        }
+
+        return counts.Min() / (double)rows.Length;
     }
 
     private static double MeanWhere(double[] values, bool[] mask, bool wanted)

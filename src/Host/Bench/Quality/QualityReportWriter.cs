@@ -52,7 +52,7 @@ public static class QualityReportWriter
         Line($"EasyHard: the pipeline's scoring engine, {s.Scorer.EnsembleSize} × {Architecture(s.Dimension, s.Scorer.HiddenSizes, s.Classes)} {s.Scorer.Optimizer} heads, {s.Epochs} epoch(s) of the stream; scores of every sample's last exposure.");
         Line($"Offline reference: {s.Folds}-fold cross-validated probabilities of a fresh {architecture} MLP (Adam, lr {s.LearningRate}, batch {s.BatchSize}, {s.TrainEpochs} epochs).");
         Line($"Downstream: the same MLP trained {s.TrainEpochs} epochs on the noisy data, accuracy on {s.TestCount:N0} clean test samples.");
-        Line($"{m.ProcessorCount} cores ({m.Architecture}, {m.TorchThreads} torch threads), scorer on {m.ScorerDevice}; {report.DurationSeconds:F0} s.");
+        Line($"{m.ProcessorCount} cores ({m.Architecture}, {m.TorchThreads} torch threads), scorer on {m.ScorerDevice}; {report.DurationSeconds:F0} s wall, {report.CpuSeconds:F0} s CPU.");
         Line($"");
 
         Line($"| target | measured | required | result |");
@@ -88,13 +88,13 @@ public static class QualityReportWriter
         var d = report.Downstream;
         var i = report.Influence;
         var keep = (i.KeepFraction * 100).ToString("F0", CultureInfo.InvariantCulture) + " %";
-        Line($"| downstream: fresh MLP, {s.TrainEpochs} epochs on the noisy data | clean test accuracy | noisy share of the training signal |");
-        Line($"|---|---|---|");
-        Line($"| unweighted, all samples | {Pct(d.Unweighted)} | {Pct(s.RealizedNoiseRate)} |");
-        Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(WeightShare(last, s.RealizedNoiseRate))} |");
-        Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % |");
-        Line($"| {keep} kept by EasyHard influence (highest) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} |");
-        Line($"| {keep} kept at random | {Pct(i.KeptAtRandom)} | {Pct(i.NoisyShareAtRandom)} |");
+        Line($"| downstream: fresh MLP, {s.TrainEpochs} epochs on the noisy data | clean test accuracy | noisy share of the training signal | smallest class share |");
+        Line($"|---|---|---|---|");
+        Line($"| unweighted, all samples | {Pct(d.Unweighted)} | {Pct(s.RealizedNoiseRate)} | |");
+        Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(WeightShare(last, s.RealizedNoiseRate))} | |");
+        Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");
+        Line($"| {keep} kept by EasyHard influence (highest) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
+        Line($"| {keep} kept at random | {Pct(i.KeptAtRandom)} | {Pct(i.NoisyShareAtRandom)} | {Pct(i.SmallestClassShareAtRandom)} |");
         return md.ToString();
     }
 

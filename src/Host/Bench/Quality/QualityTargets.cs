@@ -45,7 +45,7 @@ public static class QualityTargets
             new("difficulty Spearman with offline 1 − p(given)", F(last.DifficultySpearman, 4), $"≥ {F(DifficultySpearmanFloor, 2)}", last.DifficultySpearman >= DifficultySpearmanFloor),
             new($"accuracy, {F(influence.KeepFraction * 100, 0)} % kept by influence vs at random", $"{P(influence.KeptByInfluence)} vs {P(influence.KeptAtRandom)}", $"≥ random + {F(InfluenceMarginPoints, 1)} point",
                 influence.KeptByInfluence * 100 >= (influence.KeptAtRandom * 100) + InfluenceMarginPoints),
-            new("calibration |mean noise − true rate|", $"|{F(last.MeanNoise, 3)} − {F(trueNoiseRate, 3)}| = {F(Math.Abs(last.MeanNoise - trueNoiseRate), 3)}", $"≤ {F(CalibrationTolerance, 2)}",
+            new("calibration: mean noise vs true noise rate", $"{F(last.MeanNoise, 3)} vs {F(trueNoiseRate, 3)} (off by {F(Math.Abs(last.MeanNoise - trueNoiseRate), 3)})", $"within ± {F(CalibrationTolerance, 2)}",
                 Math.Abs(last.MeanNoise - trueNoiseRate) <= CalibrationTolerance),
         ];
     }

@@ -58,23 +58,7 @@ public static class QualityBenchmark
         EndStage("easyhard_stream");
 
         // Offline reference: K-fold cross-validated probabilities.
-        var folds = FoldSplit.Stratified(noisy.Given, settings.Folds, settings.Seed);
-        var outOfFold = new float[(long)train.Count * classes];
-        for (var fold = 0; fold < settings.Folds; fold++)
-        {
-            var trainRows = Enumerable.Range(0, train.Count).Where(i => folds[i] != fold).ToArray();
-            var heldOut = Enumerable.Range(0, train.Count).Where(i => folds[i] == fold).ToArray();
-            using var model = NewModel(settings, train.Dimension, classes, ModelSeed(settings.Seed, 1 + fold));
-            model.Train(trainFeatures, givenLabels, null, trainRows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 1 + fold));
-            var probabilities = model.PredictProbabilities(trainFeatures, heldOut);
-            for (var k = 0; k < heldOut.Length; k++)
-            {
-                Array.Copy(probabilities, (long)k * classes, outOfFold, (long)heldOut[k] * classes, classes);
-            }
-
-            progress.WriteLine($"  offline reference: fold {fold + 1}/{settings.Folds} trained on {trainRows.Length:N0}, predicted {heldOut.Length:N0}, {stage.Elapsed.TotalSeconds:F0} s");
-        }
-
+        var outOfFold = CrossValidatedProbabilities(settings, trainFeatures, givenLabels, noisy.Given, train.Dimension, classes, progress, stage);
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
@@ -132,6 +116,34 @@ public static class QualityBenchmark
             influence,
             QualityTargets.Check(settings.Noise, easyHard, offline, downstream, influence, noisy.RealizedRate));
         return report;
+    }
+
+    /// <summary>
+    /// Out-of-fold probabilities: for each of K stratified folds, a fresh model trained on the other K−1 folds predicts
+    /// the held-out one (cleanlab's <c>estimate_cv_predicted_probabilities</c>), so no sample is scored by a model that
+    /// saw it.
+    /// </summary>
+    private static float[] CrossValidatedProbabilities(
+        QualitySettings settings, Tensor features, Tensor labels, int[] given, int dimension, int classes, TextWriter progress, Stopwatch stage)
+    {
+        var folds = FoldSplit.Stratified(given, settings.Folds, settings.Seed);
+        var outOfFold = new float[(long)given.Length * classes];
+        for (var fold = 0; fold < settings.Folds; fold++)
+        {
+            var trainRows = Enumerable.Range(0, given.Length).Where(i => folds[i] != fold).ToArray();
+            var heldOut = Enumerable.Range(0, given.Length).Where(i => folds[i] == fold).ToArray();
+            using var model = NewModel(settings, dimension, classes, ModelSeed(settings.Seed, 1 + fold));
+            model.Train(features, labels, null, trainRows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 1 + fold));
+            var probabilities = model.PredictProbabilities(features, heldOut);
+            for (var k = 0; k < heldOut.Length; k++)
+            {
+                Array.Copy(probabilities, (long)k * classes, outOfFold, (long)heldOut[k] * classes, classes);
+            }
+
+            progress.WriteLine($"  offline reference: fold {fold + 1}/{settings.Folds} trained on {trainRows.Length:N0}, predicted {heldOut.Length:N0}, {stage.Elapsed.TotalSeconds:F0} s");
+        }
+
+        return outOfFold;
     }
 
     /// <summary>Distinct, reproducible seeds for the models and shuffles of one run.</summary>

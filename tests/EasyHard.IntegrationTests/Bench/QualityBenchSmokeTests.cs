@@ -68,6 +68,8 @@ public sealed class QualityBenchSmokeTests
         Assert.InRange(downstream.GetProperty("oracle").GetDouble(), 0.4, 1.0);
         AssertProbability(downstream.GetProperty("unweighted"));
         AssertProbability(downstream.GetProperty("easyhard_weights"));
+        AssertProbability(downstream.GetProperty("noise_factor_only"));
+        AssertProbability(downstream.GetProperty("easyhard_noisy_share"));
         var influence = report.GetProperty("influence");
         Assert.Equal(downstream.GetProperty("unweighted").GetDouble(), influence.GetProperty("all").GetDouble());
         AssertProbability(influence.GetProperty("kept_by_influence"));
@@ -83,7 +85,7 @@ public sealed class QualityBenchSmokeTests
         [
             "| noise AUROC |", "| EasyHard `noise`, last exposure (epoch 2)", "| EasyHard `noise`, epoch 1 of 2", "| offline 2-fold, self-confidence",
             "| offline 2-fold, normalized margin", "| offline 2-fold, confident joint `prune_by_noise_rate`", "| difficulty: Spearman",
-            "| calibration: mean `noise`", "| unweighted, all samples", "| EasyHard weights", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
+            "| calibration: mean `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
         ];
         Assert.All(rows, row => Assert.Contains(row, markdown, StringComparison.Ordinal));
     }

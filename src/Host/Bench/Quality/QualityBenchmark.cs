@@ -73,12 +73,17 @@ public static class QualityBenchmark
         }
 
         var allRows = Enumerable.Range(0, train.Count).ToArray();
+        var noiseFactor = allRows.Select(i => stream.Last.Warming[i] ? 1.0 : 1 - stream.Last.Noise[i]).ToArray();
         using var easyHardWeights = tensor(stream.Last.Weight.Select(w => (float)w).ToArray());
+        using var noiseFactorWeights = tensor(noiseFactor.Select(w => (float)w).ToArray());
         using var oracleWeights = tensor(isNoisy.Select(n => n ? 0f : 1f).ToArray());
         var downstream = new DownstreamFigures(
             Accuracy(null, allRows, "unweighted"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights"),
-            Accuracy(oracleWeights, allRows, "oracle weights"));
+            Accuracy(noiseFactorWeights, allRows, "EasyHard noise factor only"),
+            Accuracy(oracleWeights, allRows, "oracle weights"),
+            NoisyShare(stream.Last.Weight, isNoisy),
+            NoisyShare(noiseFactor, isNoisy));
         EndStage("downstream");
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
@@ -215,6 +220,18 @@ public static class QualityBenchmark
     {
         var detection = SetDetection.Compute(flagged, positive);
         return new SetFigures(detection.Flagged, detection.Precision, detection.Recall, detection.F1);
+    }
+
+    private static double NoisyShare(double[] weights, bool[] isNoisy)
+    {
+        double noisy = 0, total = 0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            noisy += isNoisy[i] ? weights[i] : 0;
+            total += weights[i];
+        }
+
+        return total == 0 ? double.NaN : noisy / total;
     }
 
     private static double SmallestClassShare(int[] rows, int[] labels, int classes)

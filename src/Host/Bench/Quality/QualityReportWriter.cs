@@ -91,19 +91,12 @@ public static class QualityReportWriter
         Line($"| downstream: fresh MLP, {s.TrainEpochs} epochs on the noisy data | clean test accuracy | noisy share of the training signal | smallest class share |");
         Line($"|---|---|---|---|");
         Line($"| unweighted, all samples | {Pct(d.Unweighted)} | {Pct(s.RealizedNoiseRate)} | |");
-        Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(WeightShare(last, s.RealizedNoiseRate))} | |");
+        Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(d.EasyHardNoisyShare)} | |");
+        Line($"| diagnostic: (1 − `noise`) only, no loss policy | {Pct(d.NoiseFactorOnly)} | {Pct(d.NoiseFactorNoisyShare)} | |");
         Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");
         Line($"| {keep} kept by EasyHard influence (highest) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
         Line($"| {keep} kept at random | {Pct(i.KeptAtRandom)} | {Pct(i.NoisyShareAtRandom)} | {Pct(i.SmallestClassShareAtRandom)} |");
         return md.ToString();
-    }
-
-    /// <summary>Share of the total EasyHard weight that falls on noisy samples.</summary>
-    private static double WeightShare(ExposureFigures figures, double noiseRate)
-    {
-        var noisy = figures.MeanWeightNoisy * noiseRate;
-        var clean = figures.MeanWeightClean * (1 - noiseRate);
-        return noiseRate == 0 ? 0 : noisy / (noisy + clean);
     }
 
     private static string Architecture(int dimension, IReadOnlyList<int> hidden, int classes) => string.Join("-", new[] { dimension }.Concat(hidden).Append(classes));

@@ -25,7 +25,7 @@ public static class QualityBenchCommand
         var trainEpochs = new Option<int>("--train-epochs") { Description = "Epochs of every offline model (folds, downstream)", DefaultValueFactory = _ => 10 };
         var hidden = new Option<int[]>("--hidden")
         {
-            Description = "Hidden layer widths of the offline models and the scorer's heads (default: Scorer:HiddenSizes)",
+            Description = "Hidden layer widths of the offline models and of the scorer's heads (default: the scorer's)",
             DefaultValueFactory = _ => defaults.HiddenSizes,
             AllowMultipleArgumentsPerToken = true,
         };

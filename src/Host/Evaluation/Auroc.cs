@@ -8,29 +8,19 @@ public static class Auroc
     /// <returns>AUROC in [0,1], or NaN when one class is empty.</returns>
     public static double Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> positive)
     {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(positive);
         ArgumentOutOfRangeException.ThrowIfNotEqual(scores.Count, positive.Count);
-        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
+        var ranks = Ranking.Average(scores);
         double positiveRankSum = 0;
         long positives = 0;
-        for (var start = 0; start < order.Length;)
+        for (var i = 0; i < ranks.Length; i++)
         {
-            var end = start;
-            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]])
+            if (positive[i])
             {
-                end++;
+                positiveRankSum += ranks[i];
+                positives++;
             }
-
-            var averageRank = ((start + end) / 2.0) + 1;
-            for (var k = start; k <= end; k++)
-            {
-                if (positive[order[k]])
-                {
-                    positiveRankSum += averageRank;
-                    positives++;
-                }
-            }
-
-            start = end + 1;
         }
 
         long negatives = scores.Count - positives;

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace EasyHard.Host.Bench.Quality;
+
+/// <summary>Clean-test accuracy of a fresh MLP trained on the noisy training data with each weighting.</summary>
+/// <param name="EasyHardWeights">Loss × EasyHard's <c>weight</c> (all enabled policies).</param>
+/// <param name="NoiseFactorOnly">
+/// Diagnostic: loss × (1 − <c>noise</c>) (1 while warming), EasyHard's noise factor without the other policies, so
+/// that the noise score's effect can be told apart from the loss policy's.
+/// </param>
+/// <param name="Oracle">Loss × 0 on noisy samples, 1 on clean ones.</param>
+/// <param name="EasyHardNoisyShare">Share of the total EasyHard weight that lies on noisy samples (unweighted: the noise rate).</param>
+/// <param name="NoiseFactorNoisyShare">The same for the (1 − noise) weights.</param>
+public sealed record DownstreamFigures(
+    double Unweighted,
+    [property: JsonPropertyName("easyhard_weights")] double EasyHardWeights,
+    double NoiseFactorOnly,
+    double Oracle,
+    [property: JsonPropertyName("easyhard_noisy_share")] double EasyHardNoisyShare,
+    double NoiseFactorNoisyShare);

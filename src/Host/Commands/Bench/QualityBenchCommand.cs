@@ -1,0 +1,105 @@
+using System.CommandLine;
+using EasyHard.Host.Bench.Quality;
+using EasyHard.Host.Datasets;
+using EasyHard.Scorer;
+using Microsoft.Extensions.Configuration;
+
+namespace EasyHard.Host.Commands.Bench;
+
+/// <summary>
+/// <c>easyhard bench quality</c>: EasyHard's noise, difficulty, weight and influence scores next to the offline gold
+/// standard (K-fold cross-validated confident learning) and downstream accuracy, in one run on Fashion-MNIST with
+/// injected label noise. Scorer options can be overridden as <c>--Scorer:Key=value</c>, as for <c>replay</c>.
+/// </summary>
+public static class QualityBenchCommand
+{
+    public static Command Create()
+    {
+        var defaults = new ScorerOptions();
+        var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
+        var seed = new Option<int>("--seed") { Description = "Seed of noise, folds, models and shuffles (also Scorer:Seed)", DefaultValueFactory = _ => 0 };
+        var count = new Option<int>("--count") { Description = "Training samples (from the start of the train split)", DefaultValueFactory = _ => 60_000 };
+        var testCount = new Option<int?>("--test-count") { Description = "Clean test samples for the downstream accuracies (default: the whole test split)" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of the stream through the scoring engine (same ids, shuffled order per epoch)", DefaultValueFactory = _ => 1 };
+        var folds = new Option<int>("--folds") { Description = "K of the cross-validated offline reference", DefaultValueFactory = _ => 4 };
+        var trainEpochs = new Option<int>("--train-epochs") { Description = "Epochs of every offline model (folds, downstream)", DefaultValueFactory = _ => 10 };
+        var hidden = new Option<int[]>("--hidden")
+        {
+            Description = "Hidden layer widths of the offline models and of the scorer's heads (default: the scorer's)",
+            DefaultValueFactory = _ => defaults.HiddenSizes,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.LearningRate };
+        var batchSize = new Option<int>("--batch-size") { Description = "Minibatch of the offline models", DefaultValueFactory = _ => 128 };
+        var keepFraction = new Option<double>("--keep-fraction") { Description = "Share of the data kept by influence and at random", DefaultValueFactory = _ => 0.5 };
+        var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "Fashion-MNIST IDX files", DefaultValueFactory = _ => new DirectoryInfo(FashionMnist.DefaultDirectory) };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
+        var command = new Command("quality", "Scoring quality next to the offline gold standard (K-fold confident learning) and downstream accuracy, in one run.")
+        {
+            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, dataDirectory, output,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse =>
+        {
+            if (!NoiseSpec.TryParse(parse.GetValue(noise), out var spec, out var error))
+            {
+                Console.Error.WriteLine($"--noise: {error}");
+                return 2;
+            }
+
+            var settings = new QualitySettings
+            {
+                Noise = spec,
+                Seed = parse.GetValue(seed),
+                Count = parse.GetValue(count),
+                TestCount = parse.GetValue(testCount),
+                Epochs = parse.GetValue(epochs),
+                Folds = parse.GetValue(folds),
+                TrainEpochs = parse.GetValue(trainEpochs),
+                Hidden = parse.GetValue(hidden)!,
+                LearningRate = parse.GetValue(learningRate),
+                BatchSize = parse.GetValue(batchSize),
+                KeepFraction = parse.GetValue(keepFraction),
+                DataDirectory = parse.GetValue(dataDirectory)!.FullName,
+            };
+            if (Invalid(settings) is { } problem)
+            {
+                Console.Error.WriteLine(problem);
+                return 2;
+            }
+
+            if (!FashionMnist.IsAvailable(settings.DataDirectory) || !FashionMnist.IsAvailable(settings.DataDirectory, FashionMnistSplit.Test))
+            {
+                Console.Error.WriteLine($"--data-dir: Fashion-MNIST train and test files are not in {settings.DataDirectory} (Debian: apt-get install dataset-fashion-mnist).");
+                return 2;
+            }
+
+            var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+            var scorer = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+            scorer.HiddenSizes = [.. settings.Hidden];
+            scorer.Seed = settings.Seed;
+            scorer.CheckpointPath = Path.Combine(Path.GetTempPath(), $"easyhard-bench-quality-{Guid.NewGuid():N}.ckpt");
+            scorer.CheckpointIntervalSeconds = 0;
+
+            var report = QualityBenchmark.Run(settings, scorer, Console.Error);
+            var directory = parse.GetValue(output)!.FullName;
+            QualityReportWriter.Write(report, directory);
+            Console.WriteLine(QualityReportWriter.ToMarkdown(report));
+            Console.WriteLine($"wrote {Path.Combine(directory, QualityReportWriter.MarkdownFile)} and {Path.Combine(directory, QualityReportWriter.JsonFile)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? Invalid(QualitySettings s) =>
+        s.Count < 2 ? "--count must be at least 2"
+        : s.TestCount is < 1 ? "--test-count must be at least 1"
+        : s.Epochs < 1 ? "--epochs must be at least 1"
+        : s.Folds < 2 || s.Folds > s.Count ? "--folds must be at least 2 and at most --count"
+        : s.TrainEpochs < 1 ? "--train-epochs must be at least 1"
+        : s.Hidden.Count == 0 || s.Hidden.Any(h => h < 1) ? "--hidden needs one or more positive widths"
+        : !(s.LearningRate > 0) ? "--learning-rate must be positive"
+        : s.BatchSize < 1 ? "--batch-size must be at least 1"
+        : !(s.KeepFraction > 0 && s.KeepFraction <= 1) ? "--keep-fraction must be in (0, 1]"
+        : null;
+}

@@ -8,6 +8,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Benchmarks: each prints a markdown table and writes JSON to --out.");
+        command.Subcommands.Add(ThroughputBenchCommand.Create());
         return command;
     }
 }

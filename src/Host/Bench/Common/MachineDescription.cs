@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using TorchSharp;
+
+namespace EasyHard.Host.Bench.Common;
+
+/// <summary>The machine a benchmark ran on, written next to every figure so that numbers are never read without it.</summary>
+public sealed record MachineDescription(
+    string Date, int Cores, string CpuModel, double MemoryGiB, string Os, string DotNet, string TorchSharp,
+    string TorchDevice, int TorchThreads, string Librdkafka)
+{
+    /// <summary>Reads /proc on Linux; other systems get what the runtime reports.</summary>
+    public static MachineDescription Describe(TimeProvider? clock = null)
+    {
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        return new MachineDescription(
+            now.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            Environment.ProcessorCount,
+            ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
+            MemoryKiB() / (1024.0 * 1024.0),
+            OsName(),
+            RuntimeInformation.FrameworkDescription,
+            typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+            torch.cuda.is_available() ? "cuda" : "cpu",
+            torch.get_num_threads(),
+            Library.VersionString);
+    }
+
+    public string OneLine() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Cores} cores ({CpuModel}), {MemoryGiB:F1} GiB RAM, {Os}, {DotNet}, TorchSharp {TorchSharp} on {TorchDevice} ({TorchThreads} threads), librdkafka {Librdkafka}");
+
+    private static string OsName()
+    {
+        var pretty = ProcField("/etc/os-release", "PRETTY_NAME", '=');
+        return pretty is null ? RuntimeInformation.OSDescription : $"{pretty.Trim('"')} ({RuntimeInformation.OSDescription})";
+    }
+
+    private static double MemoryKiB()
+    {
+        var total = ProcField("/proc/meminfo", "MemTotal");
+        return total is not null && double.TryParse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var kib)
+            ? kib
+            : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0;
+    }
+
+    private static string? ProcField(string path, string key, char separator = ':')
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            var at = line.IndexOf(separator, StringComparison.Ordinal);
+            if (at > 0 && line[..at].Trim() == key)
+            {
+                return line[(at + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+}

@@ -5,7 +5,9 @@ namespace EasyHard.Host.Bench.Common;
 
 /// <summary>
 /// What a trainer does: reads the output topics (read_committed, from the beginning of every partition) on its own
-/// thread and reports every record's arrival to the current <see cref="ArrivalTracker"/>.
+/// thread and reports every record's arrival to the current <see cref="ArrivalTracker"/>. The measuring consumer
+/// must not add latency of its own: librdkafka's mock cluster answers a fetch that finds no data only after the full
+/// fetch.wait.max.ms (default 500 ms) and does not cut the wait short when data arrives, so this reader asks for 5 ms.
 /// </summary>
 public sealed class TrainerStreamReader : IDisposable
 {
@@ -27,6 +29,7 @@ public sealed class TrainerStreamReader : IDisposable
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             ConsumeResultFields = "none",
+            FetchWaitMaxMs = 5,
         };
         _consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         _consumer.Assign(topics.SelectMany(t => Enumerable.Range(0, partitions)

@@ -39,14 +39,9 @@ public static class ThroughputBench
 
         var scorer = BindScorerOptions(settings.ExtraConfig);
         var dimension = settings.Dimension;
-        log.WriteLine($"GEMM peak (TorchSharp, {machine.TorchThreads} threads)...");
-        var gemm = GemmPeak.Measure(scorer.Batching.MaxBatchSize, scorer.TrainMinibatchSize, dimension, scorer.HiddenSizes[0], TimeSpan.FromSeconds(1));
-        foreach (var shape in gemm.Shapes)
-        {
-            log.WriteLine($"  {shape.Name}: {shape.Gflops:F1} GFLOP/s");
-        }
-
-        var (encoded, core) = EncodeAndScoreInMemory(settings, scorer, log);
+        // The Kafka runs come first, while the process holds nothing but the encoded records, so that the peak RSS
+        // of the end-to-end run is the pipeline's own and not the leftovers of the in-memory runs.
+        var encoded = Encode(settings, log);
 
         using var cluster = new EmbeddedKafkaCluster();
         using var rss = new PeakRssMonitor();
@@ -71,7 +66,7 @@ public static class ThroughputBench
         }
 
         log.WriteLine("EasyHard end to end, all roles in this process, default scoring...");
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var rssBeforePipeline = ProcessResources.ResidentBytes();
         LoadPhase full, half;
         var pipelineTopics = new BenchTopics("e2e");
@@ -102,6 +97,17 @@ public static class ThroughputBench
             python = await runner.MeasureAsync("python", pythonTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken);
             pythonReport = await process.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
         }
+
+        log.WriteLine($"GEMM peak (TorchSharp, {machine.TorchThreads} threads)...");
+        var gemm = GemmPeak.Measure(scorer.Batching.MaxBatchSize, scorer.TrainMinibatchSize, dimension, scorer.HiddenSizes[0], TimeSpan.FromSeconds(1));
+        foreach (var shape in gemm.Shapes)
+        {
+            log.WriteLine($"  {shape.Name}: {shape.Gflops:F1} GFLOP/s");
+        }
+
+        log.WriteLine($"Scorer core: ScoringEngine on in-memory batches of {scorer.Batching.MaxBatchSize}...");
+        var core = ScorerCoreBench.Run(Samples(settings).Samples, encoded, scorer, dimension, ThroughputSettings.Classes);
+        log.WriteLine($"  scorer core: {core.SamplesPerSecond:N0} samples/s, {core.Gflops:F1} GFLOP/s ({core.Flops.PerSample / 1e6:F2} MFLOP/sample) on {core.Device}");
 
         var setup = new ThroughputResult.Setup(settings.Count, dimension, ThroughputSettings.Classes, settings.Format.ToString().ToLowerInvariant(),
             ThroughputSettings.Noise.ToString(), scorer.Batching.MaxBatchSize, scorer.EnsembleSize, scorer.HiddenSizes, scorer.TrainMinibatchSize,
@@ -138,22 +144,22 @@ public static class ThroughputBench
         return configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
     }
 
-    /// <summary>
-    /// Generates and encodes the samples, then runs the scorer core on them. Only the encoded records outlive this
-    /// method, so the float features and protobuf objects do not count in the pipeline's memory.
-    /// </summary>
-    private static (EncodedSample[] Encoded, ScorerCoreBench.Result Core) EncodeAndScoreInMemory(ThroughputSettings settings, ScorerOptions scorer, TextWriter log)
+    /// <summary>The benchmark's samples: seeded, so every call gives the same ones.</summary>
+    private static (IReadOnlyList<LabelledSample> Samples, string Name) Samples(ThroughputSettings settings)
     {
         var data = SyntheticDataset.Generate(settings.Count, settings.Dimension, ThroughputSettings.Classes, settings.Seed);
         var labels = new NoiseInjector(ThroughputSettings.Noise, ThroughputSettings.Classes, settings.Seed).Apply(data.Labels);
-        var samples = data.WithLabels(labels, "bench");
+        return (data.WithLabels(labels, "bench"), data.Name);
+    }
+
+    /// <summary>The records producers would write; the float features are dropped once encoded.</summary>
+    private static EncodedSample[] Encode(ThroughputSettings settings, TextWriter log)
+    {
+        var (samples, name) = Samples(settings);
         var encoder = new SampleEncoder(settings.Format);
         var encoded = samples.Select(encoder.Encode).ToArray();
-        log.WriteLine($"{samples.Count:N0} samples of {data.Name}, {settings.Format.ToString().ToLowerInvariant()} ({encoded.Average(e => e.Payload.Length):N0} bytes each).");
-        log.WriteLine($"Scorer core: ScoringEngine on in-memory batches of {scorer.Batching.MaxBatchSize}...");
-        var core = ScorerCoreBench.Run(samples, encoded, scorer, settings.Dimension, ThroughputSettings.Classes);
-        log.WriteLine($"  scorer core: {core.SamplesPerSecond:N0} samples/s, {core.Gflops:F1} GFLOP/s ({core.Flops.PerSample / 1e6:F2} MFLOP/sample) on {core.Device}");
-        return (encoded, core);
+        log.WriteLine($"{encoded.Length:N0} samples of {name}, {settings.Format.ToString().ToLowerInvariant()} ({encoded.Average(e => e.Payload.Length):N0} bytes each).");
+        return encoded;
     }
 
     private static IEnumerable<string> PythonArguments(ThroughputSettings settings, ScorerOptions scorer, string bootstrapServers, BenchTopics topics, long count)

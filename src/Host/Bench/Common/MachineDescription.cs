@@ -27,6 +27,15 @@ public sealed record MachineDescription(
             Library.VersionString);
     }
 
+    /// <summary>Describes this machine and logs it as the first line of a benchmark's output.</summary>
+    public static MachineDescription DescribeTo(TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var machine = Describe();
+        log.WriteLine($"Machine: {machine.OneLine()}");
+        return machine;
+    }
+
     public string OneLine() =>
         string.Create(CultureInfo.InvariantCulture,
             $"{Cores} cores ({CpuModel}), {MemoryGiB:F1} GiB RAM, {Os}, {DotNet}, TorchSharp {TorchSharp} on {TorchDevice} ({TorchThreads} threads), librdkafka {Librdkafka}");

@@ -19,8 +19,7 @@ public static class SoakBench
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Rate, 0);
-        var machine = MachineDescription.Describe();
-        log.WriteLine($"Machine: {machine.OneLine()}");
+        var machine = MachineDescription.DescribeTo(log);
         var noise = ThroughputSettings.Noise;
         var data = SyntheticDataset.Generate(SoakSettings.PoolSize, settings.Dimension, SoakSettings.Classes, settings.Seed);
         var pool = data.WithLabels(new NoiseInjector(noise, SoakSettings.Classes, settings.Seed).Apply(data.Labels), "pool");

@@ -17,6 +17,9 @@ namespace EasyHard.Host.Bench.Throughput;
 /// </summary>
 public static class KafkaCeiling
 {
+    /// <summary>The passthrough roles' names in their metrics.</summary>
+    public static IReadOnlyList<string> Roles { get; } = ["ceiling_ingest", "ceiling_scorer", "ceiling_sink"];
+
     public static async Task<IHost> StartAsync(string bootstrapServers, BenchTopics topics, IEnumerable<string> extraConfig, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topics);
@@ -36,9 +39,9 @@ public static class KafkaCeiling
         builder.Services.AddSingleton(new IngestPassthrough(names.Samples));
         builder.Services.AddSingleton(new ScorerPassthrough(names.Scored));
         builder.Services.AddSingleton(new SinkPassthrough(names.Weighted));
-        builder.AddKafkaRole<IngestPassthrough>(_ => new KafkaRoleDefinition("ceiling_ingest", [names.Input], topics.GroupOf("ceiling-ingest"), ingest));
-        builder.AddKafkaRole<ScorerPassthrough>(_ => new KafkaRoleDefinition("ceiling_scorer", [names.Samples], topics.GroupOf("ceiling-scorer"), scorer));
-        builder.AddKafkaRole<SinkPassthrough>(_ => new KafkaRoleDefinition("ceiling_sink", [names.Scored], topics.GroupOf("ceiling-sink"), sink));
+        builder.AddKafkaRole<IngestPassthrough>(_ => new KafkaRoleDefinition(Roles[0], [names.Input], topics.GroupOf("ceiling-ingest"), ingest));
+        builder.AddKafkaRole<ScorerPassthrough>(_ => new KafkaRoleDefinition(Roles[1], [names.Samples], topics.GroupOf("ceiling-scorer"), scorer));
+        builder.AddKafkaRole<SinkPassthrough>(_ => new KafkaRoleDefinition(Roles[2], [names.Scored], topics.GroupOf("ceiling-sink"), sink));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;

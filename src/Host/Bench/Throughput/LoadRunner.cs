@@ -11,13 +11,14 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(120);
 
     public async Task<LoadPhase> MeasureAsync(string name, string inputTopic, TrainerStreamReader reader, long count,
-        Func<long, EncodedSample> sample, double ratePerSecond, int maxBacklog, CancellationToken cancellationToken)
+        Func<long, EncodedSample> sample, double ratePerSecond, int maxBacklog, CancellationToken cancellationToken, IReadOnlyList<string>? roles = null)
     {
         var tracker = new ArrivalTracker((int)Math.Max(1, count));
         reader.Track(tracker);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         rss.Reset();
+        var stages = StageTime.Snapshot(roles ?? []);
         var cpu = ProcessResources.Now().CpuTime;
         var producer = new BenchProducer(bootstrapServers, inputTopic);
         var producing = Task.Factory.StartNew(() => producer.Run(count, sample, tracker, ratePerSecond, maxBacklog, Stall, cancellationToken),
@@ -63,7 +64,8 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
         var latencies = new Percentiles(tracker.TakeLatencies());
         var seconds = tracker.ElapsedSeconds;
         var phase = new LoadPhase(name, count, tracker.Arrived, tracker.Duplicates, tracker.Unknown, ratePerSecond, maxBacklog,
-            seconds, count / seconds, latencies.At(0.50), latencies.At(0.99), latencies.Max, cpuSeconds * 1000 / count, rss.Reset());
+            seconds, count / seconds, latencies.At(0.50), latencies.At(0.99), latencies.Max, cpuSeconds * 1000 / count, rss.Reset(),
+            StageTime.Since(stages, StageTime.Snapshot(roles ?? [])));
         log.WriteLine($"  {name}: {phase.Arrived:N0}/{count:N0} arrived in {seconds:F1} s = {phase.SamplesPerSecond:N0} samples/s, p50 {phase.P50Ms:F0} ms, p99 {phase.P99Ms:F0} ms");
         return phase;
     }

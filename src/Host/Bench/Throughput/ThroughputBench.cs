@@ -22,13 +22,15 @@ public static class ThroughputBench
     public const double MaxP99AtHalfLoadMs = 250;
     public const long MaxPeakRssBytes = 3L * 512 * 1024 * 1024;
 
+    /// <summary>The roles' names in their metrics.</summary>
+    private static readonly string[] PipelineRoles = ["ingest", "scorer", "sink"];
+
     public static async Task<ThroughputResult> RunAsync(ThroughputSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Count, 1);
-        var machine = MachineDescription.Describe();
-        log.WriteLine($"Machine: {machine.OneLine()}");
+        var machine = MachineDescription.DescribeTo(log);
         string? script = null;
         if (!settings.SkipPython)
         {
@@ -61,7 +63,8 @@ public static class ThroughputBench
         using (var host = await KafkaCeiling.StartAsync(cluster.BootstrapServers, ceilingTopics, settings.ExtraConfig, cancellationToken))
         {
             await runner.MeasureAsync("ceiling warm-up", ceilingTopics.Options.Input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
-            ceiling = await runner.MeasureAsync("ceiling", ceilingTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken);
+            ceiling = await runner.MeasureAsync("ceiling", ceilingTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken,
+                KafkaCeiling.Roles);
             await host.StopAsync(CancellationToken.None);
         }
 
@@ -77,10 +80,10 @@ public static class ThroughputBench
                 settings.ExtraConfig, cancellationToken);
             var input = pipelineTopics.Options.Input;
             await runner.MeasureAsync("end-to-end warm-up", input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
-            full = await runner.MeasureAsync("end to end, full load", input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken);
+            full = await runner.MeasureAsync("end to end, full load", input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken, PipelineRoles);
             var halfRate = full.SamplesPerSecond / 2;
             half = await runner.MeasureAsync(string.Create(CultureInfo.InvariantCulture, $"end to end, half load ({halfRate:F0}/s)"), input, reader,
-                Math.Max(1, settings.Count / 2), Sample, halfRate, maxBacklog, cancellationToken);
+                Math.Max(1, settings.Count / 2), Sample, halfRate, maxBacklog, cancellationToken, PipelineRoles);
         }
 
         LoadPhase? python = null;

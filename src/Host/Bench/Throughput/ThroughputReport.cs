@@ -57,6 +57,19 @@ public static class ThroughputReport
         text.Append("CPU and RSS are this whole process (producer, trainer-side reader and the embedded brokers included; the Python row's CPU and RSS are the C# side only, its own figures are in the notes). ");
         text.Append(CultureInfo.InvariantCulture, $"RSS before the pipeline started: {Mib(result.RssBeforePipelineBytes)} (the benchmark's encoded samples included).\n\n");
 
+        var stages = new MarkdownTable("run", "role", "batches", "mean batch", "core s", "produce + delivery s", "commit s", "rest of wall (collecting) s");
+        foreach (var phase in new[] { result.Ceiling, result.EndToEnd, result.HalfLoad })
+        {
+            foreach (var stage in phase.Stages)
+            {
+                var rest = phase.Seconds - stage.CoreSeconds - stage.ProduceSeconds - stage.CommitSeconds;
+                stages.Add(phase.Name, stage.Role, stage.Batches.ToString("N0", CultureInfo.InvariantCulture), Fixed(stage.MeanBatchSize, 0),
+                    Fixed(stage.CoreSeconds, 2), Fixed(stage.ProduceSeconds, 2), Fixed(stage.CommitSeconds, 2), Fixed(rest, 2));
+            }
+        }
+
+        text.Append("Where each role's Kafka shell spent the run (from its own batch metrics):\n\n").Append(stages).Append('\n');
+
         var r = result.Ratios;
         var ratios = new MarkdownTable("ratio", "value");
         ratios.Add("EasyHard / ceiling", Ratio(r.EndToEndOverCeiling))

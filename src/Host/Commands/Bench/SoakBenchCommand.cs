@@ -15,10 +15,10 @@ public static class SoakBenchCommand
     {
         var minutes = new Option<double>("--minutes") { Description = "How long to run", DefaultValueFactory = _ => 10 };
         var rate = new Option<double>("--rate") { Description = "Samples per second", DefaultValueFactory = _ => 500 };
-        var dim = new Option<int>("--dim") { Description = "Feature dimension", DefaultValueFactory = _ => 784 };
-        var format = new Option<string>("--format") { Description = "protobuf | json", DefaultValueFactory = _ => "protobuf" };
+        var dim = BenchCommandOptions.Dimension();
+        var format = BenchCommandOptions.Format();
         var interval = new Option<double>("--interval") { Description = "Seconds between samples of throughput and memory", DefaultValueFactory = _ => 5 };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where soak.json and soak.md go", DefaultValueFactory = _ => new DirectoryInfo("bench-results") };
+        var output = BenchCommandOptions.Output("soak.json and soak.md");
         var command = new Command("soak", "Steady load on all roles for a while: throughput, latency and memory over time (extra --Section:Key=value overrides apply).")
         {
             minutes, rate, dim, format, interval, output,

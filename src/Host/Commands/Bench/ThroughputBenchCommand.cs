@@ -14,9 +14,9 @@ public static class ThroughputBenchCommand
     public static Command Create()
     {
         var count = new Option<int>("--count") { Description = "Samples per measured run", DefaultValueFactory = _ => 50_000 };
-        var dim = new Option<int>("--dim") { Description = "Feature dimension", DefaultValueFactory = _ => 784 };
-        var format = new Option<string>("--format") { Description = "protobuf | json", DefaultValueFactory = _ => "protobuf" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where throughput.json and throughput.md go", DefaultValueFactory = _ => new DirectoryInfo("bench-results") };
+        var dim = BenchCommandOptions.Dimension();
+        var format = BenchCommandOptions.Format();
+        var output = BenchCommandOptions.Output("throughput.json and throughput.md");
         var python = new Option<string>("--python") { Description = "Python interpreter with torch and confluent_kafka", DefaultValueFactory = _ => PythonScorer.DefaultInterpreter };
         var script = new Option<FileInfo?>("--python-script") { Description = "Path of bench/python/scorer.py (found from the working directory by default)" };
         var skipPython = new Option<bool>("--skip-python") { Description = "Leave out the Python comparison" };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 using Confluent.Kafka;
 using TorchSharp;
 
@@ -7,7 +8,8 @@ namespace EasyHard.Host.Bench.Common;
 
 /// <summary>The machine a benchmark ran on, written next to every figure so that numbers are never read without it.</summary>
 public sealed record MachineDescription(
-    string Date, int Cores, string CpuModel, double MemoryGiB, string Os, string DotNet, string TorchSharp,
+    string Date, int Cores, string CpuModel, [property: JsonPropertyName("memory_gib")] double MemoryGiB, string Os,
+    [property: JsonPropertyName("dotnet")] string DotNet, string TorchSharp,
     string TorchDevice, int TorchThreads, string Librdkafka)
 {
     /// <summary>Reads /proc on Linux; other systems get what the runtime reports.</summary>
@@ -42,8 +44,9 @@ public sealed record MachineDescription(
 
     private static string OsName()
     {
-        var pretty = ProcField("/etc/os-release", "PRETTY_NAME", '=');
-        return pretty is null ? RuntimeInformation.OSDescription : $"{pretty.Trim('"')} ({RuntimeInformation.OSDescription})";
+        var pretty = ProcField("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription;
+        var kernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
+        return kernel is null ? pretty : $"{pretty}, Linux {kernel}";
     }
 
     private static double MemoryKiB()

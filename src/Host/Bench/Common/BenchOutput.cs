@@ -32,4 +32,8 @@ public static class BenchOutput
     }
 
     public static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
+
+    /// <summary>" Overrides: `--Section:Key=value …`." for a report, or nothing when there are none.</summary>
+    public static string Overrides(IReadOnlyList<string> extraConfig) =>
+        extraConfig is null || extraConfig.Count == 0 ? "" : $" Overrides: `{string.Join(' ', extraConfig)}`.";
 }

@@ -38,6 +38,9 @@ public sealed record MachineDescription(
         return machine;
     }
 
+    /// <summary>The heading every benchmark report starts with: title, date and this machine.</summary>
+    public string Heading(string title) => string.Create(CultureInfo.InvariantCulture, $"## {title} — {Date}\n\nMachine: {OneLine()}.\n\n");
+
     public string OneLine() =>
         string.Create(CultureInfo.InvariantCulture,
             $"{Cores} cores ({CpuModel}), {MemoryGiB:F1} GiB RAM, {Os}, {DotNet}, TorchSharp {TorchSharp} on {TorchDevice} ({TorchThreads} threads), librdkafka {Librdkafka}");

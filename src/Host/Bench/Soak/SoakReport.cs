@@ -15,16 +15,10 @@ public static class SoakReport
         ArgumentNullException.ThrowIfNull(result);
         var s = result.Settings;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"## EasyHard soak — {result.Machine.Date}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine.OneLine()}.\n\n");
+        text.Append(result.Machine.Heading("EasyHard soak"));
         text.Append(CultureInfo.InvariantCulture,
             $"All roles in one process on the embedded Kafka, SQLite, default scoring; {s.Rate:N0} samples/s for {s.Minutes:F1} min, dimension {s.Dimension}, {s.Format}, label noise {s.LabelNoise}; sampled every {s.IntervalSeconds:F0} s; warm-up = first {s.WarmupFraction:P0} ({result.WarmupSeconds:F0} s).");
-        if (s.ExtraConfig.Count > 0)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" Overrides: `{string.Join(' ', s.ExtraConfig)}`.");
-        }
-
-        text.Append("\n\n");
+        text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
         var table = new MarkdownTable("t (s)", "samples/s", "p50", "p99", "in flight", "RSS (MiB)", "GC heap (MiB)", "GC committed (MiB)", "CPU %");
         var step = Math.Max(1, (int)Math.Ceiling(result.Samples.Count / (double)MaxRows));
         for (var i = 0; i < result.Samples.Count; i++)

@@ -13,20 +13,14 @@ public static class ThroughputReport
         ArgumentNullException.ThrowIfNull(result);
         var s = result.Settings;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"## EasyHard throughput benchmark — {result.Machine.Date}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"Machine: {result.Machine.OneLine()}.\n\n");
+        text.Append(result.Machine.Heading("EasyHard throughput benchmark"));
         text.Append(CultureInfo.InvariantCulture,
             $"Samples: {s.Count:N0} synthetic, dimension {s.Dimension}, {s.Classes} classes, {s.Format}, label noise {s.LabelNoise}; ");
         text.Append(CultureInfo.InvariantCulture,
             $"scorer batch {s.BatchSize}, ensemble {s.EnsembleSize} × MLP {s.Dimension}-{string.Join('-', s.HiddenSizes)}-{s.Classes}, train minibatch {s.TrainMinibatchSize}; ");
         text.Append(CultureInfo.InvariantCulture,
             $"embedded Kafka (librdkafka mock cluster), {s.Partitions} partitions, at most {s.MaxBacklog:N0} samples in flight; {s.WarmupSamples:N0} warm-up samples before each Kafka run.");
-        if (s.ExtraConfig.Count > 0)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" Overrides: `{string.Join(' ', s.ExtraConfig)}`.");
-        }
-
-        text.Append("\n\n");
+        text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
         var table = new MarkdownTable("run", "samples/s", "p50", "p99", "CPU s / 1k samples", "peak RSS", "notes");
         AddPhase(table, "Kafka ceiling (3 passthrough hops)", result.Ceiling, "same shell, client settings and batching as the roles");
         var core = result.ScorerCore;

@@ -116,6 +116,18 @@ class Head(torch.nn.Module):
         return self.out(self.body(x))
 
 
+def peak_rss_bytes():
+    """VmHWM of this process. ru_maxrss is not used: Linux carries it over from the parent across fork and exec."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def lin_upper(losses, delta, temperature):
     low, high = losses.min(), losses.max()
     if not torch.isfinite(high - low) or high <= low:
@@ -221,7 +233,7 @@ def main():
         "seconds": seconds,
         "samples_per_second": seen / seconds if seconds > 0 else 0.0,
         "cpu_seconds": time.process_time() - cpu_start,
-        "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "max_rss_bytes": peak_rss_bytes(),
         "threads": torch.get_num_threads(),
         "python": sys.version.split()[0],
         "torch": torch.__version__,

@@ -10,7 +10,7 @@ namespace EasyHard.Host.Bench.Common;
 public sealed record MachineDescription(
     string Date, int Cores, string CpuModel, [property: JsonPropertyName("memory_gib")] double MemoryGiB, string Os,
     [property: JsonPropertyName("dotnet")] string DotNet, string TorchSharp,
-    string TorchDevice, int TorchThreads, string Librdkafka)
+    string TorchDevice, int TorchThreads, string Librdkafka, string OpenMpEnvironment)
 {
     /// <summary>Reads /proc on Linux; other systems get what the runtime reports.</summary>
     public static MachineDescription Describe(TimeProvider? clock = null)
@@ -26,7 +26,8 @@ public sealed record MachineDescription(
             typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown",
             torch.cuda.is_available() ? "cuda" : "cpu",
             torch.get_num_threads(),
-            Library.VersionString);
+            Library.VersionString,
+            OpenMp());
     }
 
     /// <summary>Describes this machine and logs it as the first line of a benchmark's output.</summary>
@@ -43,7 +44,21 @@ public sealed record MachineDescription(
 
     public string OneLine() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{Cores} cores ({CpuModel}), {MemoryGiB:F1} GiB RAM, {Os}, {DotNet}, TorchSharp {TorchSharp} on {TorchDevice} ({TorchThreads} threads), librdkafka {Librdkafka}");
+            $"{Cores} cores ({CpuModel}), {MemoryGiB:F1} GiB RAM, {Os}, {DotNet}, TorchSharp {TorchSharp} on {TorchDevice} ({TorchThreads} threads, OpenMP {OpenMpEnvironment}), librdkafka {Librdkafka}");
+
+    /// <summary>
+    /// The OpenMP settings TorchSharp's CPU kernels run under, which change the figures a lot on a busy machine
+    /// (libgomp's default is to spin while waiting for work).
+    /// </summary>
+    private static string OpenMp()
+    {
+        var set = new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "MKL_NUM_THREADS" }
+            .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
+            .Where(v => !string.IsNullOrEmpty(v.value))
+            .Select(v => $"{v.name}={v.value}")
+            .ToList();
+        return set.Count == 0 ? "defaults" : string.Join(' ', set);
+    }
 
     private static string OsName()
     {

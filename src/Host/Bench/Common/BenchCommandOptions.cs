@@ -11,5 +11,5 @@ public static class BenchCommandOptions
 
     /// <param name="files">What the command writes there, for the help text.</param>
     public static Option<DirectoryInfo> Output(string files) =>
-        new("--out") { Description = $"Where {files} go", DefaultValueFactory = _ => new DirectoryInfo("bench-results") };
+        new("--out") { Description = $"Where {files} go", DefaultValueFactory = _ => new DirectoryInfo("data/bench") };
 }

@@ -9,6 +9,8 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks: each prints a markdown table and writes JSON to --out.");
         command.Subcommands.Add(QualityBenchCommand.Create());
+        command.Subcommands.Add(ThroughputBenchCommand.Create());
+        command.Subcommands.Add(SoakBenchCommand.Create());
         return command;
     }
 }

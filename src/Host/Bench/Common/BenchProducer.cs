@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using EasyHard.Core.Contracts;
+using EasyHard.Host.Datasets;
+
+namespace EasyHard.Host.Bench.Common;
+
+/// <summary>
+/// The benchmarks' load: produces encoded samples at a target rate (or as fast as possible) with the client settings
+/// of <see cref="Producing.LoadGenerator"/>, stamps each record's timestamp and tells the tracker the same instant,
+/// and keeps at most <c>maxBacklog</c> samples between the producer and the end of the pipeline. The embedded mock
+/// cluster keeps only about 5 MB per partition and deletes older records, so an unbounded producer would lose
+/// records (the demo bounds its backlog for the same reason).
+/// </summary>
+public sealed class BenchProducer(string bootstrapServers, string topic)
+{
+    /// <summary>Bytes of one partition the backlog may fill: the mock cluster's limit is 5 MB, keep margin for skew.</summary>
+    private const long PartitionBudgetBytes = 3_500_000;
+
+    public sealed record Result(long Sent, long Failed, TimeSpan Elapsed);
+
+    /// <summary>Samples that may be in flight so that no partition of any pipeline topic exceeds its retention.</summary>
+    /// <param name="largestRecordBytes">The largest record a sample becomes on any topic it crosses.</param>
+    public static int MaxBacklogFor(int largestRecordBytes, int partitions) =>
+        (int)Math.Clamp(PartitionBudgetBytes * partitions / Math.Max(1, largestRecordBytes), 256, 4096);
+
+    /// <summary>The largest record of a sample: the canonical form carries the parsed features and the original payload.</summary>
+    public static int LargestRecordBytes(int payloadBytes, int dimension) => payloadBytes + (dimension * sizeof(float)) + 256;
+
+    /// <param name="count">Samples to send (long.MaxValue: until cancelled).</param>
+    /// <param name="sample">The encoded sample of an index; its id must end in the index (see <see cref="SampleKeys"/>).</param>
+    /// <param name="ratePerSecond">0 = as fast as the backlog allows.</param>
+    /// <param name="stall">Fails when nothing arrives for this long while the backlog is full (lost records).</param>
+    public Result Run(long count, Func<long, EncodedSample> sample, ArrivalTracker tracker, double ratePerSecond, int maxBacklog,
+        TimeSpan stall, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(tracker);
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            ClientId = "easyhard-bench-produce",
+            EnableIdempotence = true,
+            LingerMs = 5,
+        };
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        long failed = 0;
+        void OnDelivered(DeliveryReport<byte[], byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+
+        var contentTypes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0;
+        for (long index = 0; index < count && !cancellationToken.IsCancellationRequested; index++)
+        {
+            WaitForBacklog(tracker, maxBacklog, stall, cancellationToken);
+            if (ratePerSecond > 0)
+            {
+                var ahead = TimeSpan.FromSeconds(index / ratePerSecond) - Stopwatch.GetElapsedTime(started);
+                if (ahead >= TimeSpan.FromMilliseconds(1))
+                {
+                    cancellationToken.WaitHandle.WaitOne(ahead);
+                }
+            }
+
+            var encoded = sample(index);
+            if (!contentTypes.TryGetValue(encoded.ContentType, out var contentType))
+            {
+                contentType = Encoding.ASCII.GetBytes(encoded.ContentType);
+                contentTypes[encoded.ContentType] = contentType;
+            }
+
+            var message = new Message<byte[], byte[]>
+            {
+                Key = encoded.Key,
+                Value = encoded.Payload,
+                Headers = new Headers { { ContentTypes.HeaderName, contentType } },
+                Timestamp = new Timestamp(DateTime.UtcNow, TimestampType.CreateTime),
+            };
+            tracker.MarkSent(index, Stopwatch.GetTimestamp());
+            ProduceWhenQueueAllows(producer, message, OnDelivered);
+            sent++;
+        }
+
+        while (producer.Flush(TimeSpan.FromMilliseconds(500)) > 0 && !cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return new Result(sent, Interlocked.Read(ref failed), Stopwatch.GetElapsedTime(started));
+    }
+
+    private void ProduceWhenQueueAllows(IProducer<byte[], byte[]> producer, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> onDelivered)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                producer.Produce(topic, message, onDelivered);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && attempt < 10_000)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
+    private static void WaitForBacklog(ArrivalTracker tracker, int maxBacklog, TimeSpan stall, CancellationToken cancellationToken)
+    {
+        if (tracker.InFlight < maxBacklog)
+        {
+            return;
+        }
+
+        var arrived = tracker.Arrived;
+        var since = Stopwatch.GetTimestamp();
+        while (tracker.InFlight >= maxBacklog && !cancellationToken.IsCancellationRequested)
+        {
+            Thread.Sleep(1);
+            if (tracker.Arrived != arrived)
+            {
+                arrived = tracker.Arrived;
+                since = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(since) > stall)
+            {
+                throw new TimeoutException($"Nothing arrived for {stall.TotalSeconds:F0} s with {tracker.InFlight:N0} samples in flight: the pipeline stalled or lost records.");
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using EasyHard.Host.Bench.Common;
+using EasyHard.Host.Datasets;
+
+namespace EasyHard.Host.Bench.Throughput;
+
+/// <summary>Drives one <see cref="LoadPhase"/>: produces on its own thread, waits until every sample arrived, measures.</summary>
+internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, TextWriter log)
+{
+    /// <summary>How long nothing may arrive before the phase fails (a stalled pipeline or lost records).</summary>
+    public static readonly TimeSpan Stall = TimeSpan.FromSeconds(120);
+
+    public async Task<LoadPhase> MeasureAsync(string name, string inputTopic, TrainerStreamReader reader, long count,
+        Func<long, EncodedSample> sample, double ratePerSecond, int maxBacklog, CancellationToken cancellationToken, IReadOnlyList<string>? roles = null)
+    {
+        var tracker = new ArrivalTracker((int)Math.Max(1, count));
+        reader.Track(tracker);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        rss.Reset();
+        var stages = StageTime.Snapshot(roles ?? []);
+        var cpu = ProcessResources.Now().CpuTime;
+        var producer = new BenchProducer(bootstrapServers, inputTopic);
+        var producing = Task.Factory.StartNew(() => producer.Run(count, sample, tracker, ratePerSecond, maxBacklog, Stall, cancellationToken),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var progress = Stopwatch.StartNew();
+        var lastArrived = -1L;
+        var lastChange = Stopwatch.GetTimestamp();
+        while (!(producing.IsCompleted && tracker.Arrived >= count))
+        {
+            if (producing.IsFaulted || producing.IsCanceled)
+            {
+                await producing;
+            }
+
+            reader.ThrowIfFailed();
+            await Task.Delay(20, cancellationToken);
+            var arrived = tracker.Arrived;
+            if (arrived != lastArrived)
+            {
+                lastArrived = arrived;
+                lastChange = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastChange) > Stall)
+            {
+                throw new TimeoutException($"{name}: only {arrived:N0} of {count:N0} samples arrived and nothing more for {Stall.TotalSeconds:F0} s; records were lost or the pipeline stalled.");
+            }
+
+            if (progress.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                log.WriteLine($"  {name}: {tracker.Sent,9:N0} sent | {arrived,9:N0} arrived | {tracker.InFlight,6:N0} in flight");
+                progress.Restart();
+            }
+        }
+
+        var sent = await producing;
+        if (sent.Failed > 0)
+        {
+            throw new InvalidOperationException($"{name}: {sent.Failed:N0} records failed delivery to {inputTopic}.");
+        }
+
+        var cpuSeconds = (ProcessResources.Now().CpuTime - cpu).TotalSeconds;
+        var latencies = new Percentiles(tracker.TakeLatencies());
+        var seconds = tracker.ElapsedSeconds;
+        var phase = new LoadPhase(name, count, tracker.Arrived, tracker.Duplicates, tracker.Unknown, ratePerSecond, maxBacklog,
+            seconds, count / seconds, latencies.At(0.50), latencies.At(0.99), latencies.Max, cpuSeconds * 1000 / count, rss.Reset(),
+            StageTime.Since(stages, StageTime.Snapshot(roles ?? [])));
+        log.WriteLine($"  {name}: {phase.Arrived:N0}/{count:N0} arrived in {seconds:F1} s = {phase.SamplesPerSecond:N0} samples/s, p50 {phase.P50Ms:F0} ms, p99 {phase.P99Ms:F0} ms");
+        return phase;
+    }
+}

@@ -1,0 +1,31 @@
+namespace EasyHard.Host.Bench.Throughput;
+
+/// <summary>
+/// Floating-point operations the proxy ensemble spends per scored sample, counted from its shape (multiply-adds of
+/// the dense layers, 2 FLOPs each; biases, activations and softmax are negligible). Per head and sample: the scoring
+/// forward pass, the training forward pass, the backward pass (weight gradients of every layer and input gradients
+/// of every layer but the first), and the forward pass over the influence reservoir, shared by the batch. Splitting
+/// a batch into training minibatches changes the matrix shapes, not the count.
+/// </summary>
+public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, double PerSample)
+{
+    public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize)
+    {
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        int[] widths = [dimension, .. hiddenSizes, classes];
+        double forward = 0, inputGradients = 0;
+        for (var layer = 0; layer + 1 < widths.Length; layer++)
+        {
+            var multiplyAdds = 2.0 * widths[layer] * widths[layer + 1];
+            forward += multiplyAdds;
+            if (layer > 0)
+            {
+                inputGradients += multiplyAdds;
+            }
+        }
+
+        var backward = forward + inputGradients;
+        var reservoir = forward * reservoirSize / batchSize;
+        return new MlpFlops(forward, backward, reservoir, heads, heads * ((2 * forward) + backward + reservoir));
+    }
+}

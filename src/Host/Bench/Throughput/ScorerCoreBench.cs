@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using EasyHard.Core.Contracts.V1;
+using EasyHard.Host.Bench.Common;
+using EasyHard.Host.Datasets;
+using EasyHard.Scorer;
+using EasyHard.Scorer.Scoring;
+using Google.Protobuf;
+
+namespace EasyHard.Host.Bench.Throughput;
+
+/// <summary>
+/// <see cref="ScoringEngine"/> alone on in-memory batches of the configured batch size (no Kafka, no parsing): the
+/// most the scorer can do on this machine, in samples/s and achieved GFLOP/s.
+/// </summary>
+public static class ScorerCoreBench
+{
+    public sealed record Result(int Samples, int BatchSize, int WarmupSamples, double Seconds, double SamplesPerSecond,
+        MlpFlops Flops, double Gflops, double CpuSecondsPer1000, string Device);
+
+    public static Result Run(IReadOnlyList<LabelledSample> samples, IReadOnlyList<EncodedSample> encoded, ScorerOptions options, int dimension, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(encoded);
+        ArgumentNullException.ThrowIfNull(options);
+        var scratch = Directory.CreateTempSubdirectory("easyhard-bench-core-");
+        try
+        {
+            options.CheckpointPath = Path.Combine(scratch.FullName, "scorer.ckpt");
+            options.CheckpointIntervalSeconds = 0;
+            var canonical = new CanonicalSample[samples.Count];
+            for (var i = 0; i < canonical.Length; i++)
+            {
+                var sample = new TrainingSample { Id = samples[i].Id, Label = samples[i].Label, Source = "bench" };
+                sample.Features.AddRange(samples[i].Features.ToArray());
+                canonical[i] = new CanonicalSample
+                {
+                    Sample = sample,
+                    OriginalPayload = UnsafeByteOperations.UnsafeWrap(encoded[i].Payload),
+                    ContentType = encoded[i].ContentType,
+                };
+            }
+
+            using var engine = new ScoringEngine(options, dimension, classes);
+            var batch = options.Batching.MaxBatchSize;
+            // Warm-up: JIT, TorchSharp's first calls and allocator pools; the same engine then keeps learning.
+            var warmup = Math.Min(canonical.Length, Math.Max(batch, 4 * batch));
+            ScoreInBatches(engine, canonical, warmup, batch);
+
+            var cpu = ProcessResources.Now().CpuTime;
+            var clock = Stopwatch.StartNew();
+            ScoreInBatches(engine, canonical, canonical.Length, batch);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpuSeconds = (ProcessResources.Now().CpuTime - cpu).TotalSeconds;
+
+            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize);
+            var rate = canonical.Length / seconds;
+            return new Result(canonical.Length, batch, warmup, seconds, rate, flops, flops.PerSample * rate / 1e9,
+                cpuSeconds * 1000 / canonical.Length, engine.Device.ToString());
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static void ScoreInBatches(ScoringEngine engine, CanonicalSample[] samples, int count, int batch)
+    {
+        for (var start = 0; start < count; start += batch)
+        {
+            engine.Score(new ArraySegment<CanonicalSample>(samples, start, Math.Min(batch, count - start)));
+        }
+    }
+}

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using EasyHard.Host.Commands;
 using EasyHard.Host.Commands.Bench;
+using EasyHard.Host.Composition;
+
+NativeThreading.PreferPassiveOpenMpWaits();
 
 var root = new RootCommand("EasyHard: scores streaming training samples for difficulty, label noise and influence, and emits reweighted streams.")
 {

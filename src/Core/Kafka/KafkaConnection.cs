@@ -58,6 +58,13 @@ public sealed class KafkaConnection : IDisposable
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
         config.IsolationLevel ??= IsolationLevel.ReadCommitted;
         config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+        if (IsEmbedded)
+        {
+            // The mock cluster holds an empty fetch for the whole fetch.wait.max.ms (500 ms by default) instead of
+            // answering when data arrives (rdkafka_mock_handlers.c), adding up to that much latency per hop.
+            config.FetchWaitMaxMs ??= 10;
+        }
+
         if (config.Get("dotnet.consumer.consume.result.fields") is null)
         {
             // Headers (content-type), timestamp (latency) and topic are all the shell reads.

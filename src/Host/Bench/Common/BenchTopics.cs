@@ -23,6 +23,7 @@ public sealed class BenchTopics
             Quarantine = Name("quarantine"),
             DeadLetter = Name("dlq"),
             Feedback = Name("feedback"),
+            OffsetJournal = Name("offsets"),
         };
     }
 
@@ -52,6 +53,7 @@ public sealed class BenchTopics
             ("Topics:Quarantine", Options.Quarantine),
             ("Topics:DeadLetter", Options.DeadLetter),
             ("Topics:Feedback", Options.Feedback),
+            ("Topics:OffsetJournal", Options.OffsetJournal),
             ("Ingest:GroupId", GroupOf("ingest")),
             ("Scorer:GroupId", GroupOf("scorer")),
             ("Sink:GroupId", GroupOf("sink")),

@@ -39,9 +39,9 @@ public static class KafkaCeiling
         builder.Services.AddSingleton(new IngestPassthrough(names.Samples));
         builder.Services.AddSingleton(new ScorerPassthrough(names.Scored));
         builder.Services.AddSingleton(new SinkPassthrough(names.Weighted));
-        builder.AddKafkaRole<IngestPassthrough>(_ => new KafkaRoleDefinition(Roles[0], [names.Input], topics.GroupOf("ceiling-ingest"), ingest));
-        builder.AddKafkaRole<ScorerPassthrough>(_ => new KafkaRoleDefinition(Roles[1], [names.Samples], topics.GroupOf("ceiling-scorer"), scorer));
-        builder.AddKafkaRole<SinkPassthrough>(_ => new KafkaRoleDefinition(Roles[2], [names.Scored], topics.GroupOf("ceiling-sink"), sink));
+        builder.AddKafkaRole<IngestPassthrough>(_ => new KafkaRoleDefinition(Roles[0], [names.Input], topics.GroupOf("ceiling-ingest"), ingest, names.OffsetJournal));
+        builder.AddKafkaRole<ScorerPassthrough>(_ => new KafkaRoleDefinition(Roles[1], [names.Samples], topics.GroupOf("ceiling-scorer"), scorer, names.OffsetJournal));
+        builder.AddKafkaRole<SinkPassthrough>(_ => new KafkaRoleDefinition(Roles[2], [names.Scored], topics.GroupOf("ceiling-sink"), sink, names.OffsetJournal));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;

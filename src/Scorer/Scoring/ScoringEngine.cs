@@ -664,6 +664,7 @@ public sealed class ScoringEngine : IDisposable
             writer.Write(ModelVersion);
             writer.Write(SamplesSeen);
             writer.Write(accuracy);
+            writer.Write(batches);
             statistics.Write(writer);
             reservoir.Write(writer);
             renormalizer.Write(writer);
@@ -704,6 +705,7 @@ public sealed class ScoringEngine : IDisposable
         ModelVersion = reader.ReadInt64();
         SamplesSeen = reader.ReadInt64();
         accuracy = reader.ReadDouble();
+        batches = reader.ReadInt64();
         statistics.Read(reader);
         reservoir.Read(reader);
         renormalizer.Read(reader);

@@ -29,17 +29,17 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
             if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(weighting, new(weighting), results, validateAllProperties: true))
             {
-                failures.AddRange(results.Select(r => $"{WeightingOptions.SectionName}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+                failures.AddRange(results.Select(r => $"{WeightingOptions.KeyPrefix}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
             }
 
             foreach (var policy in weighting.EnabledPolicies().Where(p => !WeightingOptions.KnownPolicies.Contains(p)))
             {
-                failures.Add($"{WeightingOptions.SectionName}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
+                failures.Add($"{WeightingOptions.KeyPrefix}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
             }
 
             if (string.Equals(weighting.LossSource, "reducible", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(options.ReferenceModelPath))
             {
-                failures.Add($"{WeightingOptions.SectionName}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");
+                failures.Add($"{WeightingOptions.KeyPrefix}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");
             }
         }
 

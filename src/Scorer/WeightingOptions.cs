@@ -9,7 +9,8 @@ namespace EasyHard.Scorer;
 /// </summary>
 public sealed class WeightingOptions
 {
-    public const string SectionName = "Scorer:Weighting";
+    /// <summary>Where the keys live (bound as <see cref="ScorerOptions.Weighting"/>, not as a section of its own).</summary>
+    public const string KeyPrefix = "Scorer:Weighting";
 
     /// <summary>Every policy name <see cref="Policies"/> may list.</summary>
     public static IReadOnlyList<string> KnownPolicies { get; } = ["noise", "loss", "curriculum", "balance", "influence"];

@@ -64,6 +64,7 @@ public abstract class TopicReader : BackgroundService
                 catch (ConsumeException e) when (!e.Error.IsFatal)
                 {
                     ScorerLog.SideTopicError(logger, topic, e.Error.Reason);
+                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)); // e.g. the topic does not exist yet
                 }
             }
         }

@@ -26,6 +26,13 @@ internal sealed class ClassStatistics
     private const double MaxLogOdds = 14.0;
 
     /// <summary>
+    /// Exponent on the relative cell weights: the confident joint's off-diagonal also holds genuinely ambiguous clean
+    /// samples of confusable classes, so its cells are trusted only partly; a pair-flip cell (≈ C − 1 times the mean
+    /// off-diagonal weight) still dominates.
+    /// </summary>
+    internal static double CellWeightExponent { get; set; } = 0.5;
+
+    /// <summary>
     /// Floor of the calibration shift's per-batch update weight. The shift is the running mean of the per-batch
     /// solutions (weight 1/n), then an exponential average with this weight: a shift that moved with every batch
     /// would reorder samples scored at different times (measured: noise AUROC 0.936 against 0.962 for s itself).
@@ -128,9 +135,7 @@ internal sealed class ClassStatistics
         var transition = tensor(Joint.Transition(LabelShares()), [Classes, Classes], device: device).clamp_min(1e-6);
         var offDiagonal = eye(Classes, device: device).logical_not();
         var meanOff = (transition * offDiagonal).sum([1], keepdim: true) / (Classes - 1);
-        // Square root: the confident joint's off-diagonal also holds genuinely ambiguous clean samples of confusable
-        // classes, so its cells are trusted only partly; a pair-flip cell (≈ C−1 times the mean) still dominates.
-        var relative = (transition / meanOff).sqrt();
+        var relative = (transition / meanOff).pow(CellWeightExponent);
         var rows = relative.index_select(0, labels);                                         // [B, C] w_y·
         var p = signals.MeanProbabilities.clamp_min(Signals.MinProbability);
         var other = (rows * p).masked_fill(signals.OneHot.to_type(ScalarType.Bool), 0.0).sum([1]).clamp_min(1e-30);
@@ -190,7 +195,7 @@ internal sealed class ClassStatistics
     /// Folds a scored batch into thresholds, joint, windows and noise rates, then refits the mixtures, the calibration
     /// shifts and the bucket quantiles. Samples whose <see cref="BatchView.Include"/> is false (non-finite) are skipped.
     /// </summary>
-    public void Update(BatchView batch, Device device)
+    public void Update(BatchView batch, Device device, bool warm = true)
     {
         for (int i = 0; i < batch.Labels.Length; i++)
         {
@@ -221,8 +226,16 @@ internal sealed class ClassStatistics
         {
             // Smoothed over batches so that the same s maps to nearly the same noise from one batch to the next.
             double solved = SolveShift(pooled.ToArray(), EstimatedNoiseRate());
-            ShiftUpdates[0]++;
-            Shift[0] += Math.Max(1.0 / ShiftUpdates[0], ShiftSmoothing) * (solved - Shift[0]);
+            if (warm)
+            {
+                ShiftUpdates[0]++;
+                Shift[0] += Math.Max(1.0 / (ShiftUpdates[0] + 1), ShiftSmoothing) * (solved - Shift[0]);
+            }
+            else
+            {
+                // During the proxy's warm-up the shift simply follows each batch; averaging starts from the last one.
+                Shift[0] = solved;
+            }
         }
 
         for (int c = 0; c < Classes; c++)

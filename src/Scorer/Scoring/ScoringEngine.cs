@@ -387,7 +387,7 @@ public sealed class ScoringEngine : IDisposable
             bucket[i] = finite[i] ? statistics.Bucket(difficulty[i], labelInts[i]) : (int)Bucket.Hard;
         }
 
-        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), Device);
+        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), Device, warm: SamplesSeen + n > options.WarmupSamples);
         var random = new Random(unchecked((options.Seed * 1_000_003) + (int)ModelVersion));
         var warming = new bool[n];
         var active = new List<int>(n);
@@ -664,6 +664,7 @@ public sealed class ScoringEngine : IDisposable
             writer.Write(ModelVersion);
             writer.Write(SamplesSeen);
             writer.Write(accuracy);
+            writer.Write(batches);
             statistics.Write(writer);
             reservoir.Write(writer);
             renormalizer.Write(writer);
@@ -704,6 +705,7 @@ public sealed class ScoringEngine : IDisposable
         ModelVersion = reader.ReadInt64();
         SamplesSeen = reader.ReadInt64();
         accuracy = reader.ReadDouble();
+        batches = reader.ReadInt64();
         statistics.Read(reader);
         reservoir.Read(reader);
         renormalizer.Read(reader);

@@ -62,7 +62,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         string? transactionalId = _delivery.IsExactlyOnce ? $"easyhard-{role}-{instance}" : null;
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
         var journal = _delivery.UsesOffsetJournal(_connection.IsEmbedded)
-            ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId)
+            ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId,
+                TimeSpan.FromMilliseconds(2 * _delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
             : null;
         _journal = journal;
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,

@@ -20,7 +20,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             "--Http:BindAddress=127.0.0.1", $"--Http:Port={httpPort}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         await harness.Run.StartAsync();
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health/ready")).StatusCode);
+        await Eventually.WaitUntilAsync(async () => (await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), () => "/health/ready is 200 once every role consumes");
 
         var producing = harness.ProduceAsync(seed: 41);
         await harness.WaitForStoredAsync(FaultHarness.Count / 4, TimeSpan.FromMinutes(2));

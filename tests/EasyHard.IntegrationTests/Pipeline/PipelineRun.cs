@@ -35,6 +35,8 @@ internal sealed class PipelineRun : IAsyncDisposable
             $"--Delivery:InstanceId={prefix}",
             // Against the mock cluster (here reached by address, not as "embedded") offsets need the journal.
             "--Delivery:OffsetJournal=on",
+            // A member stopped mid-transaction holds back read_committed readers until the coordinator aborts it.
+            "--Delivery:TransactionTimeoutMs=10000",
             .. Topics.ConfigArgs(),
             .. extraConfig,
         ];

@@ -11,10 +11,12 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// assigned a partition reads the journal (<c>read_committed</c>) and resumes after the last committed batch.
 /// See <see cref="Configuration.DeliveryOptions.OffsetJournal"/> for when it is used.
 /// </summary>
-internal sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId)
+/// <param name="readDeadline">
+/// How long reading to the journal's end may take: a transaction left open by a member that died holds back
+/// read_committed readers until the coordinator aborts it, so this must exceed the transaction timeout.
+/// </param>
+internal sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId, TimeSpan readDeadline)
 {
-    private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(60);
-
     public OutgoingMessage Entry(TopicPartitionOffset next) =>
         new(journalTopic, Key(groupId, next.Topic, next.Partition.Value),
             Encoding.ASCII.GetBytes(next.Offset.Value.ToString(CultureInfo.InvariantCulture)));
@@ -42,13 +44,13 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
 
         var latest = new Dictionary<TopicPartition, long>();
         var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow + ReadDeadline;
+        var deadline = DateTime.UtcNow + readDeadline;
         while (atEnd.Count < partitions.Count)
         {
             if (DateTime.UtcNow > deadline)
             {
                 throw new KafkaException(new Error(ErrorCode.Local_TimedOut,
-                    $"offset journal {journalTopic} not read to its end within {ReadDeadline.TotalSeconds:F0} s"));
+                    $"offset journal {journalTopic} not read to its end within {readDeadline.TotalSeconds:F0} s"));
             }
 
             var record = reader.Consume(TimeSpan.FromMilliseconds(200));

@@ -3,6 +3,7 @@ using EasyHard.Host.Bench.Quality;
 using EasyHard.Host.Datasets;
 using EasyHard.Scorer;
 using Microsoft.Extensions.Configuration;
+using TorchSharp;
 
 namespace EasyHard.Host.Commands.Bench;
 
@@ -32,11 +33,16 @@ public static class QualityBenchCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.LearningRate };
         var batchSize = new Option<int>("--batch-size") { Description = "Minibatch of the offline models", DefaultValueFactory = _ => 128 };
         var keepFraction = new Option<double>("--keep-fraction") { Description = "Share of the data kept by influence and at random", DefaultValueFactory = _ => 0.5 };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Torch intra-op threads (0 = torch's default). One thread avoids OpenMP spin-waits, which slow a run several-fold when other processes share the cores",
+            DefaultValueFactory = _ => 1,
+        };
         var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "Fashion-MNIST IDX files", DefaultValueFactory = _ => new DirectoryInfo(FashionMnist.DefaultDirectory) };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
         var command = new Command("quality", "Scoring quality next to the offline gold standard (K-fold confident learning) and downstream accuracy, in one run.")
         {
-            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, dataDirectory, output,
+            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, threads, dataDirectory, output,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -72,6 +78,17 @@ public static class QualityBenchCommand
             {
                 Console.Error.WriteLine($"--data-dir: Fashion-MNIST train and test files are not in {settings.DataDirectory} (Debian: apt-get install dataset-fashion-mnist).");
                 return 2;
+            }
+
+            if (parse.GetValue(threads) is < 0)
+            {
+                Console.Error.WriteLine("--threads must be 0 (torch's default) or more");
+                return 2;
+            }
+
+            if (parse.GetValue(threads) is > 0 and var intraOpThreads)
+            {
+                torch.set_num_threads(intraOpThreads);
             }
 
             var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();

@@ -3,7 +3,6 @@ using EasyHard.Host.Bench.Quality;
 using EasyHard.Host.Datasets;
 using EasyHard.Scorer;
 using Microsoft.Extensions.Configuration;
-using TorchSharp;
 
 namespace EasyHard.Host.Commands.Bench;
 
@@ -66,6 +65,7 @@ public static class QualityBenchCommand
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 KeepFraction = parse.GetValue(keepFraction),
+                Threads = parse.GetValue(threads),
                 DataDirectory = parse.GetValue(dataDirectory)!.FullName,
             };
             if (Invalid(settings) is { } problem)
@@ -78,17 +78,6 @@ public static class QualityBenchCommand
             {
                 Console.Error.WriteLine($"--data-dir: Fashion-MNIST train and test files are not in {settings.DataDirectory} (Debian: apt-get install dataset-fashion-mnist).");
                 return 2;
-            }
-
-            if (parse.GetValue(threads) is < 0)
-            {
-                Console.Error.WriteLine("--threads must be 0 (torch's default) or more");
-                return 2;
-            }
-
-            if (parse.GetValue(threads) is > 0 and var intraOpThreads)
-            {
-                torch.set_num_threads(intraOpThreads);
             }
 
             var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
@@ -117,6 +106,7 @@ public static class QualityBenchCommand
         : s.Hidden.Count == 0 || s.Hidden.Any(h => h < 1) ? "--hidden needs one or more positive widths"
         : !(s.LearningRate > 0) ? "--learning-rate must be positive"
         : s.BatchSize < 1 ? "--batch-size must be at least 1"
+        : s.Threads < 0 ? "--threads must be 0 (torch's default) or more"
         : !(s.KeepFraction > 0 && s.KeepFraction <= 1) ? "--keep-fraction must be in (0, 1]"
         : null;
 }

@@ -25,6 +25,24 @@ public static class QualityBenchmark
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(scorerOptions);
         ArgumentNullException.ThrowIfNull(progress);
+        var previousThreads = get_num_threads();
+        if (settings.Threads > 0)
+        {
+            set_num_threads(settings.Threads);
+        }
+
+        try
+        {
+            return RunCore(settings, scorerOptions, progress);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    private static QualityReport RunCore(QualitySettings settings, ScorerOptions scorerOptions, TextWriter progress)
+    {
         var startedAt = DateTimeOffset.UtcNow;
         var total = Stopwatch.StartNew();
         var stages = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -34,5 +34,12 @@ public sealed record QualitySettings
     /// <summary>Fraction of the data kept by influence (highest first) and at random.</summary>
     public double KeepFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// Torch intra-op threads during the run (restored afterwards); 0 leaves torch's setting. One thread by default:
+    /// with more, OpenMP workers spin-wait for each other, and when other processes share the cores a run gets
+    /// several times slower (and costs several times the CPU).
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     public string DataDirectory { get; init; } = FashionMnist.DefaultDirectory;
 }

@@ -32,11 +32,16 @@ public static class QualityBenchCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.LearningRate };
         var batchSize = new Option<int>("--batch-size") { Description = "Minibatch of the offline models", DefaultValueFactory = _ => 128 };
         var keepFraction = new Option<double>("--keep-fraction") { Description = "Share of the data kept by influence and at random", DefaultValueFactory = _ => 0.5 };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Torch intra-op threads (0 = torch's default). One thread avoids OpenMP spin-waits, which slow a run several-fold when other processes share the cores",
+            DefaultValueFactory = _ => 1,
+        };
         var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "Fashion-MNIST IDX files", DefaultValueFactory = _ => new DirectoryInfo(FashionMnist.DefaultDirectory) };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
         var command = new Command("quality", "Scoring quality next to the offline gold standard (K-fold confident learning) and downstream accuracy, in one run.")
         {
-            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, dataDirectory, output,
+            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, threads, dataDirectory, output,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -60,6 +65,7 @@ public static class QualityBenchCommand
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 KeepFraction = parse.GetValue(keepFraction),
+                Threads = parse.GetValue(threads),
                 DataDirectory = parse.GetValue(dataDirectory)!.FullName,
             };
             if (Invalid(settings) is { } problem)
@@ -100,6 +106,7 @@ public static class QualityBenchCommand
         : s.Hidden.Count == 0 || s.Hidden.Any(h => h < 1) ? "--hidden needs one or more positive widths"
         : !(s.LearningRate > 0) ? "--learning-rate must be positive"
         : s.BatchSize < 1 ? "--batch-size must be at least 1"
+        : s.Threads < 0 ? "--threads must be 0 (torch's default) or more"
         : !(s.KeepFraction > 0 && s.KeepFraction <= 1) ? "--keep-fraction must be in (0, 1]"
         : null;
 }

@@ -89,6 +89,18 @@ internal sealed class FaultHarness : IAsyncDisposable
         return samples.Select(s => s.Id).ToList();
     }
 
+    /// <summary>
+    /// Starts every role, starts producing, and returns once a fifth of the stream is stored: the moment to strike.
+    /// The returned task completes with the valid ids when the producer is done.
+    /// </summary>
+    public async Task<Task<IReadOnlyList<string>>> StartMidStreamAsync(int seed)
+    {
+        await Run.StartAsync();
+        var producing = ProduceAsync(seed);
+        await WaitForStoredAsync(Count / 5, TimeSpan.FromMinutes(2));
+        return producing;
+    }
+
     public async Task<long> StoredAsync()
     {
         try

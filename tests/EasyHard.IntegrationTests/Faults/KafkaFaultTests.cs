@@ -18,9 +18,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     public async Task EveryBroker_DownAndBackUp_MidStream_ExactlyOnce()
     {
         await using var harness = FaultHarness.WithSqlite("broker-down");
-        await harness.Run.StartAsync();
-        var producing = harness.ProduceAsync(seed: 31);
-        await harness.WaitForStoredAsync(FaultHarness.Count / 5, TimeSpan.FromMinutes(2));
+        var producing = await harness.StartMidStreamAsync(seed: 31);
 
         for (var broker = 1; broker <= harness.Cluster.Brokers; broker++)
         {
@@ -37,9 +35,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     public async Task RequestErrors_OnProduceFetchAndEveryTransactionStep_ExactlyOnce()
     {
         await using var harness = FaultHarness.WithSqlite("request-errors");
-        await harness.Run.StartAsync();
-        var producing = harness.ProduceAsync(seed: 32);
-        await harness.WaitForStoredAsync(FaultHarness.Count / 5, TimeSpan.FromMinutes(2));
+        var producing = await harness.StartMidStreamAsync(seed: 32);
 
         for (var round = 0; round < 3; round++)
         {
@@ -61,9 +57,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     public async Task PartitionLeaders_MoveMidStream_ExactlyOnce()
     {
         await using var harness = FaultHarness.WithSqlite("leader-moves");
-        await harness.Run.StartAsync();
-        var producing = harness.ProduceAsync(seed: 33);
-        await harness.WaitForStoredAsync(FaultHarness.Count / 5, TimeSpan.FromMinutes(2));
+        var producing = await harness.StartMidStreamAsync(seed: 33);
 
         var topics = harness.Run.Topics.Options.All().ToList();
         for (var round = 1; round <= 3; round++)
@@ -88,9 +82,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     {
         // Several sinks write one database, as in production: PostgreSQL.
         await using var harness = await FaultHarness.WithPostgresAsync("members", FaultHarness.TestPostgres);
-        await harness.Run.StartAsync();
-        var producing = harness.ProduceAsync(seed: 34);
-        await harness.WaitForStoredAsync(FaultHarness.Count / 5, TimeSpan.FromMinutes(2));
+        var producing = await harness.StartMidStreamAsync(seed: 34);
 
         var second = await harness.Run.StartInstanceAsync("member-2");
         var third = await harness.Run.StartInstanceAsync("member-3");
@@ -155,9 +147,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     public async Task AtLeastOnce_UnderRequestErrors_LosesNothing_AndSqlStaysExact()
     {
         await using var harness = FaultHarness.WithSqlite("at-least-once", "--Delivery:Guarantee=at_least_once");
-        await harness.Run.StartAsync();
-        var producing = harness.ProduceAsync(seed: 36);
-        await harness.WaitForStoredAsync(FaultHarness.Count / 5, TimeSpan.FromMinutes(2));
+        var producing = await harness.StartMidStreamAsync(seed: 36);
         var cluster = harness.Cluster.NativeCluster;
         MockClusterNative.PushRequestErrors(cluster, Produce, ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut);
         MockClusterNative.PushRequestErrors(cluster, OffsetCommit, ErrorCode.GroupCoordinatorNotAvailable, ErrorCode.RequestTimedOut, ErrorCode.NotCoordinatorForGroup);

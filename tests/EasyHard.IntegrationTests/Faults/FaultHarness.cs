@@ -134,14 +134,16 @@ internal sealed class FaultHarness : IAsyncDisposable
     }
 
     /// <summary>Every health check's status and description (a role that retries says what fails).</summary>
-    public async Task<string> HealthAsync()
+    public Task<string> HealthAsync() => HealthOfAsync(Run.App);
+
+    public static async Task<string> HealthOfAsync(Microsoft.AspNetCore.Builder.WebApplication? app)
     {
-        if (Run.App is null)
+        if (app is null)
         {
             return "not running";
         }
 
-        var report = await Run.App.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         return string.Join("; ", report.Entries.Select(e => $"{e.Key}={e.Value.Status} {e.Value.Description}"));
     }
 

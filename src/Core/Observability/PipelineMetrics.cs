@@ -9,7 +9,6 @@ namespace EasyHard.Core.Observability;
 public sealed class PipelineMetrics
 {
     private static readonly Dictionary<string, PipelineMetrics> ByRole = new(StringComparer.Ordinal);
-    private static readonly Lock Gate = new();
 
     private readonly Counter _produced;
     private readonly Counter _errors;
@@ -70,59 +69,28 @@ public sealed class PipelineMetrics
 
     public Gauge Ready { get; }
 
-    public static PipelineMetrics For(string role)
+    public static PipelineMetrics For(string role) => Cached(ByRole, role, r => new PipelineMetrics(r));
+
+    public Counter.Child Produced(string topic) => Cached(_producedByTopic, topic, t => _produced.WithLabels(t));
+
+    public Counter.Child Errors(string kind) => Cached(_errorsByKind, kind, k => _errors.WithLabels(k));
+
+    public Gauge.Child Lag(string topic, int partition) => Cached(_lagByPartition, (topic, partition),
+        key => _lag.WithLabels(key.Item1, key.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The cached value for <paramref name="key"/>, created once; the cache itself is the lock.</summary>
+    private static TValue Cached<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> create)
+        where TKey : notnull
     {
-        lock (Gate)
+        lock (cache)
         {
-            if (!ByRole.TryGetValue(role, out var metrics))
+            if (!cache.TryGetValue(key, out var value))
             {
-                metrics = new PipelineMetrics(role);
-                ByRole[role] = metrics;
+                value = create(key);
+                cache[key] = value;
             }
 
-            return metrics;
-        }
-    }
-
-    public Counter.Child Produced(string topic)
-    {
-        lock (_producedByTopic)
-        {
-            if (!_producedByTopic.TryGetValue(topic, out var child))
-            {
-                child = _produced.WithLabels(topic);
-                _producedByTopic[topic] = child;
-            }
-
-            return child;
-        }
-    }
-
-    public Counter.Child Errors(string kind)
-    {
-        lock (_errorsByKind)
-        {
-            if (!_errorsByKind.TryGetValue(kind, out var child))
-            {
-                child = _errors.WithLabels(kind);
-                _errorsByKind[kind] = child;
-            }
-
-            return child;
-        }
-    }
-
-    public Gauge.Child Lag(string topic, int partition)
-    {
-        lock (_lagByPartition)
-        {
-            if (!_lagByPartition.TryGetValue((topic, partition), out var child))
-            {
-                child = _lag.WithLabels(topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                _lagByPartition[(topic, partition)] = child;
-            }
-
-            return child;
+            return value;
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly ILogger<KafkaBatchWorker> _logger;
     private readonly PipelineMetrics _metrics;
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
-    private OffsetJournal? _journal;
+    private readonly OffsetJournal? _journal;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
         DeliveryOptions delivery, RoleReadiness readiness, TimeProvider time, ILogger<KafkaBatchWorker> logger)
@@ -47,6 +47,10 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         _logger = logger;
         _metrics = PipelineMetrics.For(definition.Role);
         _batch = new List<ConsumeResult<byte[], byte[]>>(definition.Batching.MaxBatchSize);
+        _journal = delivery.UsesOffsetJournal(connection.IsEmbedded)
+            ? new OffsetJournal(connection, definition.OffsetJournalTopic, definition.GroupId,
+                TimeSpan.FromMilliseconds(2 * delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
+            : null;
         _readiness.Starting(definition.Role);
     }
 
@@ -61,16 +65,11 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         var clientId = $"easyhard-{role}-{instance}";
         string? transactionalId = _delivery.IsExactlyOnce ? $"easyhard-{role}-{instance}" : null;
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
-        var journal = _delivery.UsesOffsetJournal(_connection.IsEmbedded)
-            ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId,
-                TimeSpan.FromMilliseconds(2 * _delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
-            : null;
-        _journal = journal;
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,
             onAssigned: (_, partitions) =>
             {
                 LogAssigned(role, string.Join(',', partitions));
-                return journal?.StartOffsets(partitions) ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset));
+                return _journal?.StartOffsets(partitions) ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset));
             },
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));

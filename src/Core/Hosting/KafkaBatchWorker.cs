@@ -68,14 +68,23 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,
             onAssigned: (_, partitions) =>
             {
-                LogAssigned(role, string.Join(',', partitions));
-                return _journal?.StartOffsets(partitions) ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset));
+                _readiness.Step(role, "reading the offset journal");
+                var starts = _journal?.StartOffsets(partitions).ToList() ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+                LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
+                _readiness.Step(role, RoleReadiness.CollectingStep);
+                return starts;
             },
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
         using IBatchDelivery delivery = _delivery.IsExactlyOnce
-            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs))
+            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), _journal)
             : new AtLeastOnceDelivery(producer, consumer, _metrics, _time);
+        if (!StartDelivery(delivery, stopping))
+        {
+            consumer.Close();
+            return;
+        }
+
         consumer.Subscribe(_definition.InputTopics);
         LogStarted(role, string.Join(',', _definition.InputTopics), _definition.GroupId, _connection.BootstrapServers, _delivery.Guarantee);
         _readiness.Ready(role);
@@ -86,6 +95,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         {
             while (!stopping.IsCancellationRequested)
             {
+                _readiness.Step(role, RoleReadiness.CollectingStep);
                 CollectBatch(consumer, stopping);
                 if (_batch.Count > 0)
                 {
@@ -107,6 +117,31 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             consumer.Close();
             LogStopped(role);
         }
+    }
+
+    /// <summary>Prepares the producer, retrying with backoff while Kafka is unreachable; false when stopping first.</summary>
+    private bool StartDelivery(IBatchDelivery delivery, CancellationToken stopping)
+    {
+        for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                _readiness.Step(_definition.Role, "preparing the producer");
+                delivery.Start();
+                return true;
+            }
+            catch (KafkaException e) when (!e.Error.IsFatal)
+            {
+                var kind = $"kafka_{e.Error.Code}";
+                _metrics.Errors(kind).Inc();
+                _readiness.NotReady(_definition.Role, $"starting: retrying after {kind}: {e.Message}");
+                var backoff = Backoff(attempt);
+                LogRetryingStart(e, _definition.Role, attempt, backoff.TotalMilliseconds);
+                stopping.WaitHandle.WaitOne(backoff);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs inside <c>Consume</c> on this thread when partitions move to another member.</summary>
@@ -189,17 +224,14 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                     return;
                 }
 
+                _readiness.Step(role, $"processing {_batch.Count} records");
                 var started = _time.GetTimestamp();
                 // Cancellation is not passed in: a started batch runs to completion so that shutdown drains it.
                 var outputs = _processor.ProcessAsync(_batch, CancellationToken.None).GetAwaiter().GetResult();
                 _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
 
                 var offsets = NextOffsets(_batch);
-                if (_journal is not null)
-                {
-                    outputs = [.. outputs, .. offsets.Select(_journal.Entry)];
-                }
-
+                _readiness.Step(role, $"delivering {outputs.Count} records");
                 delivery.Deliver(outputs, offsets);
                 _metrics.Committed.Inc(_batch.Count);
                 RecordLag(consumer, offsets);
@@ -224,6 +256,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                     consumer.Pause(consumer.Assignment);
                 }
 
+                _readiness.Step(role, $"backing off {backoff.TotalSeconds:F1} s before attempt {attempt + 1}");
                 if (KeepAliveUntil(consumer, backoff, stopping))
                 {
                     // Stopping while the batch cannot be completed: its offsets stay uncommitted and the
@@ -320,7 +353,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} consume error {Code}: {Reason}")]
     private partial void LogConsumeError(string role, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions} (@ where it resumes: Unset = the group's committed offset)")]
     private partial void LogAssigned(string role, string partitions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} partitions {How}: {Partitions}; {Dropped} records of the unfinished batch left to their new owner")]
@@ -331,6 +364,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} failed a batch of {Count} records (attempt {Attempt}); retrying in {BackoffMs:F0} ms")]
     private partial void LogRetrying(Exception exception, string role, int count, int attempt, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} could not prepare its producer (attempt {Attempt}); retrying in {BackoffMs:F0} ms")]
+    private partial void LogRetryingStart(Exception exception, string role, int attempt, double backoffMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} recovered after {Failures} failed attempts")]
     private partial void LogRecovered(string role, int failures);

@@ -10,6 +10,15 @@ namespace EasyHard.Core.Hosting;
 public sealed class RoleReadiness : IHealthCheck
 {
     private readonly ConcurrentDictionary<string, string?> _notReadyReasons = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Step, DateTimeOffset Since)> _steps = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    public RoleReadiness(TimeProvider time) => _time = time;
+
+    public RoleReadiness()
+        : this(TimeProvider.System)
+    {
+    }
 
     public void Starting(string role) => _notReadyReasons[role] = "starting";
 
@@ -19,13 +28,30 @@ public sealed class RoleReadiness : IHealthCheck
 
     public void Stopped(string role, string? cause = null) => _notReadyReasons[role] = cause is null ? "stopped" : $"stopped: {cause}";
 
+    /// <summary>The step of a consume loop waiting for input: it may last any time without anything being wrong.</summary>
+    public const string CollectingStep = "collecting a batch";
+
+    /// <summary>What the role's consume loop is doing now; reported with its age, so a role stuck in one step shows where.</summary>
+    public void Step(string role, string step) => _steps[role] = (step, _time.GetUtcNow());
+
+    /// <summary>Roles that have spent longer than <paramref name="limit"/> in one step other than waiting for input.</summary>
+    public IReadOnlyList<string> StuckLongerThan(TimeSpan limit)
+    {
+        var now = _time.GetUtcNow();
+        return _steps.Where(kv => kv.Value.Step != CollectingStep && now - kv.Value.Since > limit)
+            .Select(kv => $"{kv.Key} {kv.Value.Step} for {(now - kv.Value.Since).TotalSeconds:F0} s").ToList();
+    }
+
     public bool IsReady => _notReadyReasons.Values.All(r => r is null);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failing = _notReadyReasons.Where(kv => kv.Value is not null).Select(kv => $"{kv.Key}: {kv.Value}").ToList();
+        var now = _time.GetUtcNow();
+        var steps = string.Join("; ", _steps.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key} {kv.Value.Step} for {(now - kv.Value.Since).TotalSeconds:F1} s"));
         return Task.FromResult(failing.Count == 0
-            ? HealthCheckResult.Healthy("all roles ready")
-            : HealthCheckResult.Unhealthy(string.Join("; ", failing)));
+            ? HealthCheckResult.Healthy($"all roles ready ({steps})")
+            : HealthCheckResult.Unhealthy($"{string.Join("; ", failing)} ({steps})"));
     }
 }

@@ -54,6 +54,12 @@ public static partial class MockClusterNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_up")]
     private static partial int BrokerSetUp(IntPtr mcluster, int brokerId);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
+    private static partial int BrokerSetRtt(IntPtr mcluster, int brokerId, int rttMs);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_coordinator_set", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int CoordinatorSet(IntPtr mcluster, string keyType, string key, int brokerId);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int PartitionSetLeader(IntPtr mcluster, string topic, int partition, int brokerId);
 
@@ -86,6 +92,14 @@ public static partial class MockClusterNative
     public static void SetBrokerDown(IntPtr cluster, int brokerId) => Check(BrokerSetDown(cluster, brokerId), $"take broker {brokerId} down");
 
     public static void SetBrokerUp(IntPtr cluster, int brokerId) => Check(BrokerSetUp(cluster, brokerId), $"bring broker {brokerId} up");
+
+    /// <summary>Delays every response of the broker by <paramref name="rttMs"/> (0: no delay): a slow network or broker.</summary>
+    public static void SetBrokerRtt(IntPtr cluster, int brokerId, int rttMs) =>
+        Check(BrokerSetRtt(cluster, brokerId, rttMs), $"set the round-trip time of broker {brokerId}");
+
+    /// <summary>Makes a broker the coordinator of a consumer group (<c>group</c>) or a transactional id (<c>transaction</c>).</summary>
+    public static void SetCoordinator(IntPtr cluster, string keyType, string key, int brokerId) =>
+        Check(CoordinatorSet(cluster, keyType, key, brokerId), $"make broker {brokerId} the {keyType} coordinator of {key}");
 
     public static void SetPartitionLeader(IntPtr cluster, string topic, int partition, int brokerId) =>
         Check(PartitionSetLeader(cluster, topic, partition, brokerId), $"move leader of {topic}/{partition}");

@@ -32,12 +32,13 @@ public static class EasyHardApp
 
         builder.AddRoles(roles);
         builder.Services.AddHealthChecks()
-            .AddCheck<RoleReadiness>("roles", tags: ["ready"]);
+            .AddCheck<RoleReadiness>("roles", tags: ["ready"])
+            .AddCheck<RoleLiveness>("stuck", tags: ["live"]);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapMetrics("/metrics");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }

@@ -81,11 +81,9 @@ internal sealed class FaultHarness : IAsyncDisposable
         ?? throw new InvalidOperationException("EASYHARD_TEST_POSTGRES is not set: run `eval \"$(scripts/postgres.sh start)\"` first (test.sh does).");
 
     /// <summary>Starts producing <see cref="Count"/> valid samples (plus 1 % malformed) at a steady pace.</summary>
-    public Task<IReadOnlyList<string>> ProduceAsync(int seed) => ProduceAsync(seed, "id", Count);
-
-    public async Task<IReadOnlyList<string>> ProduceAsync(int seed, string idPrefix, int count)
+    public async Task<IReadOnlyList<string>> ProduceAsync(int seed, double rate = ProducerRate)
     {
-        var (samples, _) = await Run.ProduceAsync(count, 0.01, seed, idPrefix, ProducerRate);
+        var (samples, _) = await Run.ProduceAsync(Count, 0.01, seed, "id", rate);
         return samples.Select(s => s.Id).ToList();
     }
 
@@ -93,10 +91,10 @@ internal sealed class FaultHarness : IAsyncDisposable
     /// Starts every role, starts producing, and returns once a fifth of the stream is stored: the moment to strike.
     /// The returned task completes with the valid ids when the producer is done.
     /// </summary>
-    public async Task<Task<IReadOnlyList<string>>> StartMidStreamAsync(int seed)
+    public async Task<Task<IReadOnlyList<string>>> StartMidStreamAsync(int seed, double rate = ProducerRate)
     {
         await Run.StartAsync();
-        var producing = ProduceAsync(seed);
+        var producing = ProduceAsync(seed, rate);
         await WaitForStoredAsync(Count / 5, TimeSpan.FromMinutes(2));
         return producing;
     }
@@ -115,23 +113,33 @@ internal sealed class FaultHarness : IAsyncDisposable
         }
     }
 
-    public Task WaitForStoredAsync(long atLeast, TimeSpan deadline) =>
-        Eventually.WaitUntilAsync(async () => await StoredAsync() >= atLeast, deadline, () => $"{atLeast} rows stored");
+    public Task WaitForStoredAsync(long atLeast, TimeSpan deadline) => ExplainTimeoutAsync(() =>
+        Eventually.WaitUntilAsync(async () => await StoredAsync() >= atLeast, deadline, () => $"{atLeast} rows stored"));
 
     /// <summary>Waits until SQL holds as many rows as ids and the trainer stream has committed as many records.</summary>
-    public async Task WaitForAllAsync(IReadOnlyCollection<string> ids)
+    public Task WaitForAllAsync(IReadOnlyCollection<string> ids) => ExplainTimeoutAsync(async () =>
+    {
+        await Eventually.WaitUntilAsync(async () => await StoredAsync() >= ids.Count, TimeSpan.FromMinutes(2), () => $"{ids.Count} rows stored");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(TrainerStreamIds().Count >= ids.Count), TimeSpan.FromMinutes(2),
+            () => $"{ids.Count} records committed on the trainer stream");
+    });
+
+    /// <summary>A scenario that times out says what the running instance and every partition looked like.</summary>
+    private async Task ExplainTimeoutAsync(Func<Task> wait)
     {
         try
         {
-            await WaitForStoredAsync(ids.Count, TimeSpan.FromMinutes(2));
-            await Eventually.WaitUntilAsync(() => Task.FromResult(TrainerStreamIds().Count >= ids.Count), TimeSpan.FromMinutes(2),
-                () => $"{ids.Count} records committed on the trainer stream");
+            await wait();
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}\nhealth of the running instance: {await HealthAsync()}", e);
+            throw new TimeoutException($"{e.Message} ({await StoredAsync()} rows stored)\nhealth of the running instance: {await HealthAsync()}\n"
+                + $"partitions (high watermark, read_committed end):\n{DescribePartitions()}", e);
         }
     }
+
+    public string DescribePartitions() =>
+        PartitionStates.Describe(Cluster.BootstrapServers, Run.Topics.Options.All(), TimeSpan.FromSeconds(10));
 
     /// <summary>Every health check's status and description (a role that retries says what fails).</summary>
     public Task<string> HealthAsync() => HealthOfAsync(Run.App);
@@ -151,14 +159,23 @@ internal sealed class FaultHarness : IAsyncDisposable
     public List<string> TrainerStreamIds()
     {
         var topics = Run.Topics.Options;
-        return Run.Read(topics.Weighted).Concat(Run.Read(topics.Quarantine))
-            .Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Key)).ToList();
+        return Run.Read(topics.Weighted).Concat(Run.Read(topics.Quarantine)).Select(IdOf).OfType<string>().ToList();
     }
+
+    /// <summary>Every role keys its output records by sample id (a malformed input record may have no key).</summary>
+    public static string? IdOf(Confluent.Kafka.ConsumeResult<byte[], byte[]> record) =>
+        record.Message.Key is null ? null : System.Text.Encoding.UTF8.GetString(record.Message.Key);
 
     public async Task<IReadOnlyList<string>> StoredIdsAsync()
     {
         await using var connection = _connect();
         return (await connection.QueryAsync<string>("SELECT sample_id FROM sample_scores")).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> ReexposedIdsAsync()
+    {
+        await using var connection = _connect();
+        return (await connection.QueryAsync<string>("SELECT sample_id FROM sample_scores WHERE exposures <> 1")).ToList();
     }
 
     public async Task<long> RowsWithExposuresAboveOneAsync()

@@ -7,20 +7,8 @@ public static class TopicReader
 {
     public static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrapServers, string topic, TimeSpan deadline)
     {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = $"reader-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnablePartitionEof = true,
-        };
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var (consumer, partitions) = AssignFromBeginning(bootstrapServers, topic);
+        using var owned = consumer;
         var atEnd = new HashSet<int>();
         var records = new List<ConsumeResult<byte[], byte[]>>();
         var stop = DateTime.UtcNow + deadline;
@@ -44,5 +32,25 @@ public static class TopicReader
 
         consumer.Close();
         return records;
+    }
+
+    /// <summary>A read_committed consumer (reporting partition ends) assigned to every partition of the topic from its beginning.</summary>
+    public static (IConsumer<byte[], byte[]> Consumer, List<TopicPartition> Partitions) AssignFromBeginning(string bootstrapServers, string topic)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            EnablePartitionEof = true,
+        };
+        var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        return (consumer, partitions);
     }
 }

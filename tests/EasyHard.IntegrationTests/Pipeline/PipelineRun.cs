@@ -19,6 +19,7 @@ internal sealed class PipelineRun : IAsyncDisposable
     public PipelineRun(EmbeddedKafkaCluster cluster, string prefix, IEnumerable<string> extraConfig)
     {
         Cluster = cluster;
+        InstanceId = prefix;
         Topics = new TestTopics(prefix);
         Topics.CreateOn(cluster);
         Directory = System.IO.Directory.CreateTempSubdirectory("easyhard-it-").FullName;
@@ -37,12 +38,19 @@ internal sealed class PipelineRun : IAsyncDisposable
             "--Delivery:OffsetJournal=on",
             // A member stopped mid-transaction holds back read_committed readers until the coordinator aborts it.
             "--Delivery:TransactionTimeoutMs=10000",
+            // The mock cluster's group coordinator waits up to the session timeout (less 1 s) for every member to
+            // rejoin whenever membership changes; librdkafka's default (45 s) makes each join or leave a 44 s pause.
+            "--Kafka:Consumer:SessionTimeoutMs=10000",
+            "--Kafka:Consumer:HeartbeatIntervalMs=1000",
             .. Topics.ConfigArgs(),
             .. extraConfig,
         ];
     }
 
     public EmbeddedKafkaCluster Cluster { get; }
+
+    /// <summary>The <c>Delivery:InstanceId</c> of the first instance (transactional ids <c>easyhard-&lt;role&gt;-&lt;id&gt;</c>).</summary>
+    public string InstanceId { get; }
 
     public TestTopics Topics { get; }
 

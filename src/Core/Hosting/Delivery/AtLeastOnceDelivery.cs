@@ -11,6 +11,11 @@ namespace EasyHard.Core.Hosting.Delivery;
 internal sealed class AtLeastOnceDelivery(IProducer<byte[], byte[]> producer, IConsumer<byte[], byte[]> consumer,
     PipelineMetrics metrics, TimeProvider time) : IBatchDelivery
 {
+    public void Start()
+    {
+        // Nothing to prepare: the idempotent producer needs no transactional state.
+    }
+
     public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
     {
         ProduceAndAwaitDelivery(outputs);

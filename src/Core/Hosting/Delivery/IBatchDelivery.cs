@@ -10,6 +10,9 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// </summary>
 internal interface IBatchDelivery : IDisposable
 {
+    /// <summary>Prepares the producer once, before the consumer subscribes (and so before any offsets are read).</summary>
+    void Start();
+
     /// <summary>Delivers <paramref name="outputs"/> and commits <paramref name="offsets"/>; throws when either failed.</summary>
     void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets);
 

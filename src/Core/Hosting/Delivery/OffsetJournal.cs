@@ -65,7 +65,7 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
                 continue;
             }
 
-            if (TryParse(record.Message.Key, record.Message.Value, out var partition, out var offset))
+            if (TryParse(groupId, record.Message.Key, record.Message.Value, out var partition, out var offset))
             {
                 latest[partition] = offset;
             }
@@ -75,7 +75,8 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
         return latest;
     }
 
-    private bool TryParse(byte[]? key, byte[]? value, out TopicPartition partition, out long offset)
+    /// <summary>Reads one journal record of <paramref name="group"/>: the input partition and the offset to resume it at.</summary>
+    internal static bool TryParse(string group, byte[]? key, byte[]? value, out TopicPartition partition, out long offset)
     {
         partition = default!;
         offset = 0;
@@ -85,7 +86,7 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
         }
 
         var parts = Encoding.UTF8.GetString(key).Split('\n');
-        if (parts.Length != 3 || parts[0] != groupId
+        if (parts.Length != 3 || parts[0] != group
             || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             || !long.TryParse(Encoding.ASCII.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
         {

@@ -9,6 +9,8 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// committed in one Kafka transaction, so <c>read_committed</c> consumers downstream see a batch's output exactly
 /// once or not at all, and the group's offsets move only with it.
 /// <list type="bullet">
+/// <item>With the offset journal (librdkafka's mock cluster), the input offsets travel as journal records in the
+/// same transaction instead of the group's offsets, which the mock does not store.</item>
 /// <item>Zombie fencing: <c>InitTransactions</c> with this instance's stable transactional id aborts whatever a
 /// previous incarnation left open and fences it; offsets are sent with the consumer's group metadata, so a member
 /// that lost its partitions in a rebalance cannot commit for them (the broker rejects the stale generation).</item>
@@ -20,24 +22,45 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// </list>
 /// </summary>
 internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, IConsumer<byte[], byte[]> consumer,
-    PipelineMetrics metrics, TimeProvider time, TimeSpan timeout) : IBatchDelivery
+    PipelineMetrics metrics, TimeProvider time, TimeSpan timeout, OffsetJournal? journal) : IBatchDelivery
 {
     private bool _initialized;
     private bool _open;
 
-    public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
+    /// <summary>
+    /// Fences a previous incarnation with this transactional id (Kafka aborts what it left open) before any offsets
+    /// are read. May be called again after it threw (e.g. the coordinator was not reachable yet).
+    /// </summary>
+    public void Start()
     {
         if (!_initialized)
         {
             producer.InitTransactions(timeout);
             _initialized = true;
         }
+    }
 
+    public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
+    {
         var started = time.GetTimestamp();
         producer.BeginTransaction();
         _open = true;
         OutputProducer.Enqueue(producer, outputs, metrics, onDelivered: null);
-        producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, timeout);
+        if (journal is null)
+        {
+            producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, timeout);
+        }
+        else
+        {
+            // The journal is the offset store here; sending offsets to the group as well would be wasted (the mock
+            // cluster discards them). The entries follow output that is already on the brokers: the mock does not
+            // hide the records of an unfinished transaction from read_committed readers, so a journal entry left by
+            // a process killed mid-transaction must only ever vouch for output that is really there. At worst
+            // the batch's output then repeats; it is never skipped.
+            FlushOrThrow();
+            OutputProducer.Enqueue(producer, [.. offsets.Select(journal.Entry)], metrics, onDelivered: null);
+        }
+
         metrics.ProduceDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
 
         started = time.GetTimestamp();
@@ -71,6 +94,14 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
                 // Closing anyway: the coordinator aborts the transaction after transaction.timeout.ms, and the
                 // next instance with this transactional id aborts it at InitTransactions.
             }
+        }
+    }
+
+    private void FlushOrThrow()
+    {
+        if (producer.Flush(timeout) > 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"outputs not delivered within {timeout.TotalSeconds:F0} s"));
         }
     }
 

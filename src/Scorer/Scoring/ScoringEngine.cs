@@ -21,7 +21,8 @@ namespace EasyHard.Scorer.Scoring;
 /// </summary>
 public sealed class ScoringEngine : IDisposable
 {
-    private const int CheckpointFormat = 2;
+    /// <summary>3: the ensemble's heads are stored fused ([E, in, out] per layer); 2 held one module per head.</summary>
+    private const int CheckpointFormat = 3;
     private const string CheckpointMagic = "EASYHARD-SCORER";
 
     /// <summary>Samples with noise below this feed the influence target reservoir.</summary>
@@ -684,9 +685,18 @@ public sealed class ScoringEngine : IDisposable
         string found;
         try
         {
-            if (reader.ReadString() != CheckpointMagic || reader.ReadInt32() != CheckpointFormat)
+            if (reader.ReadString() != CheckpointMagic)
             {
                 throw new InvalidOperationException($"Scorer checkpoint {path} is not a format-{CheckpointFormat} EasyHard scorer checkpoint; delete it or set Scorer:CheckpointPath.");
+            }
+
+            int format = reader.ReadInt32();
+            if (format != CheckpointFormat)
+            {
+                // Format 2 kept one module and one set of Adam moments per head; their order does not map onto the
+                // fused tensors without the optimizer's internals, so an old proxy restarts from scratch.
+                throw new InvalidOperationException(
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads format {CheckpointFormat} (fused ensemble heads); delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();

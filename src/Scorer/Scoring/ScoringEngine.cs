@@ -78,6 +78,13 @@ public sealed class ScoringEngine : IDisposable
         Dimension = dimension;
         Classes = classes;
         Device = ResolveDevice(options.Device);
+        if (options.Threads > 0 && Device.type == DeviceType.CPU)
+        {
+            // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
+            // for all its threads to be scheduled, which on two cores shared with Kafka clients costs more than it saves.
+            set_num_threads(options.Threads);
+        }
+
         ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);

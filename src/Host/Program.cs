@@ -4,6 +4,7 @@ using EasyHard.Host.Commands.Bench;
 using EasyHard.Host.Composition;
 
 NativeThreading.PreferPassiveOpenMpWaits();
+NativeHeap.KeepTensorBuffersInHeap();
 
 var root = new RootCommand("EasyHard: scores streaming training samples for difficulty, label noise and influence, and emits reweighted streams.")
 {

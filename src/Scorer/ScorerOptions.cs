@@ -20,6 +20,12 @@ public sealed class ScorerOptions
     [Required, RegularExpression("^(?i)(auto|cpu|cuda)$", ErrorMessage = "Scorer:Device must be auto, cpu or cuda.")]
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// libtorch intra-op threads on the CPU, process-wide; 0 keeps libtorch's default (one per core). On a small
+    /// machine shared with the Kafka shell, 1 avoids a parallel region per tensor op that waits for a core.
+    /// </summary>
+    [Range(0, 1024)] public int Threads { get; set; }
+
     /// <summary>Hidden layer widths of every MLP head.</summary>
     [Required, MinLength(1)] public int[] HiddenSizes { get; set; } = [128];
 

@@ -31,7 +31,7 @@ public sealed class EngineFeatureTests
         Assert.True(float.IsFinite(flagged.Scores.Loss) && float.IsFinite(flagged.Scores.Noise));
         Assert.All(scored.Take(64), s => Assert.True(float.IsFinite(s.Weight) && !s.Quarantined));
         Assert.Equal(1, ScorerMetrics.NonFiniteSamples.Value - before, 0);
-        foreach (var parameter in engine.Ensemble.Heads.SelectMany(h => h.parameters()))
+        foreach (var parameter in engine.Ensemble.Weights.Concat(engine.Ensemble.Biases))
         {
             Assert.True(parameter.isfinite().all().item<bool>());
         }

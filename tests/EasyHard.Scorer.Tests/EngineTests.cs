@@ -66,6 +66,42 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Threads_Set_LimitsLibtorchIntraOpThreadsOnTheCpu()
+    {
+        int previous = TorchSharp.torch.get_num_threads();
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.Device = "cpu";
+        options.Threads = 1;
+        try
+        {
+            using var engine = new ScoringEngine(options, 16, 4);
+
+            Assert.Equal(1, TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(previous);
+        }
+    }
+
+    [Fact]
+    public void Checkpoint_OlderFormat_FailsFastNamingBothFormats()
+    {
+        var path = TestData.TempCheckpoint();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write("EASYHARD-SCORER");
+            writer.Write(2);
+            writer.Write("dimension=16 classes=4");
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
+        Assert.Contains("format 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Checkpoint_IntervalElapsed_SavesPeriodically()
     {
         var path = TestData.TempCheckpoint();

@@ -26,20 +26,20 @@ public sealed class InfluenceTests
         }
 
         var expected = new double[3];
-        foreach (var head in ensemble.Heads)
+        var lastWeight = ensemble.Weights[^1];
+        var lastBias = ensemble.Biases[^1];
+        for (int e = 0; e < ensemble.EnsembleSize; e++)
         {
-            // Ḡ by autograd: gradient of the mean target loss w.r.t. the last layer.
-            head.zero_grad();
-            var (targetLogits, _) = head.forward(tx);
-            nn.functional.cross_entropy(targetLogits, ty).backward();
-            var gw = head.Output.weight!.grad!.clone();
-            var gb = head.Output.bias!.grad!.clone();
+            // Ḡ by autograd: gradient of the mean target loss w.r.t. head e's last layer.
+            TestData.ZeroGrad(ensemble);
+            nn.functional.cross_entropy(ensemble.HeadLogits(e, tx), ty).backward();
+            var gw = lastWeight.grad![e].clone();
+            var gb = lastBias.grad![e].clone();
             for (int i = 0; i < 3; i++)
             {
-                head.zero_grad();
-                var (logits, _) = head.forward(x[i..(i + 1)]);
-                nn.functional.cross_entropy(logits, y[i..(i + 1)]).backward();
-                expected[i] += ((head.Output.weight!.grad! * gw).sum().item<float>() + (head.Output.bias!.grad! * gb).sum().item<float>()) / ensemble.EnsembleSize;
+                TestData.ZeroGrad(ensemble);
+                nn.functional.cross_entropy(ensemble.HeadLogits(e, x[i..(i + 1)]), y[i..(i + 1)]).backward();
+                expected[i] += ((lastWeight.grad![e] * gw).sum().item<float>() + (lastBias.grad![e] * gb).sum().item<float>()) / ensemble.EnsembleSize;
             }
         }
 

@@ -46,13 +46,11 @@ public sealed class SignalTests
 
         for (int e = 0; e < 2; e++)
         {
-            var head = ensemble.Heads[e];
             for (int i = 0; i < 3; i++)
             {
-                head.zero_grad();
-                var (logits, _) = head.forward(x[i..(i + 1)]);
-                nn.functional.cross_entropy(logits, y[i..(i + 1)]).backward();
-                double autograd = Math.Sqrt(head.Output.weight!.grad!.pow(2).sum().item<float>() + head.Output.bias!.grad!.pow(2).sum().item<float>());
+                TestData.ZeroGrad(ensemble);
+                nn.functional.cross_entropy(ensemble.HeadLogits(e, x[i..(i + 1)]), y[i..(i + 1)]).backward();
+                double autograd = Math.Sqrt(ensemble.Weights[^1].grad![e].pow(2).sum().item<float>() + ensemble.Biases[^1].grad![e].pow(2).sum().item<float>());
                 Assert.Equal(autograd, closed[e, i].item<float>(), 4);
             }
         }

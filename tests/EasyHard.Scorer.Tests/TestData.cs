@@ -87,6 +87,15 @@ internal static class TestData
         return (rankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
     }
 
+    /// <summary>Clears the gradients of every fused parameter, so the next backward pass holds one loss's gradient.</summary>
+    public static void ZeroGrad(Proxy.ProxyEnsemble ensemble)
+    {
+        foreach (var parameter in ensemble.Weights.Concat(ensemble.Biases))
+        {
+            parameter.grad?.zero_();
+        }
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

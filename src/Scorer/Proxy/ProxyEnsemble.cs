@@ -1,18 +1,25 @@
+using EasyHard.Scorer.Persistence;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace EasyHard.Scorer.Proxy;
 
 /// <summary>
-/// E independent MLP heads trained online on the same stream, each on its own bootstrap view
-/// (per-sample Poisson weights, online bagging of Oza &amp; Russell 2001). Their mean softmax p̄ is the
-/// proxy's prediction; their spread on p_y is the disagreement signal (Lakshminarayanan et al. 2017).
-/// One optimizer holds all heads' parameters: the heads share no weights, so one step on the summed loss
-/// is the same as E separate steps.
+/// E independent ReLU MLP heads trained online on the same stream, each on its own bootstrap view (per-sample
+/// Poisson weights, online bagging of Oza &amp; Russell 2001). Their mean softmax p̄ is the proxy's prediction; their
+/// spread on p_y is the disagreement signal (Lakshminarayanan et al. 2017).
+/// <para>
+/// The heads are stored fused: layer l of every head is one weight [E, in, out] and one bias [E, 1, out], so a
+/// forward or backward pass is one batched matrix multiply per layer instead of E small ones, and the optimizer
+/// updates 2·layers tensors instead of 2·layers·E. The heads still share no weights, and Adam and SGD act per
+/// coordinate, so one step on the summed loss is the same as E separate models with E optimizers.
+/// </para>
 /// </summary>
 internal sealed class ProxyEnsemble : IDisposable
 {
-    private readonly List<MlpHead> heads = [];
+    private readonly Parameter[] weights;
+    private readonly Parameter[] biases;
     private readonly optim.Optimizer optimizer;
 
     public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device)
@@ -20,19 +27,32 @@ internal sealed class ProxyEnsemble : IDisposable
         Dimension = dimension;
         Classes = classes;
         HiddenSizes = [.. hiddenSizes];
+        EnsembleSize = ensembleSize;
         Device = device;
         OptimizerName = optimizerName.ToLowerInvariant();
 
-        // Seed once here so that the same options give the same initial heads (the scoring thread is the only user).
-        torch.random.manual_seed(seed);
-        for (int e = 0; e < ensembleSize; e++)
+        int[] widths = [dimension, .. hiddenSizes, classes];
+        weights = new Parameter[widths.Length - 1];
+        biases = new Parameter[widths.Length - 1];
+
+        // Drawn on the CPU from one seeded generator (the scoring thread is the only user), so the same options give
+        // the same initial heads on every device.
+        var generator = new Generator((ulong)seed);
+        using (no_grad())
         {
-            var head = new MlpHead(dimension, hiddenSizes, classes);
-            head.to(device);
-            heads.Add(head);
+            for (int l = 0; l < weights.Length; l++)
+            {
+                // nn.Linear's default initialisation: kaiming_uniform(a = √5) on the weight is U(±1/√fan_in), the
+                // same bound as the bias (He et al. 2015; PyTorch's reset_parameters).
+                double bound = 1.0 / Math.Sqrt(widths[l]);
+                using var w = empty(ensembleSize, widths[l], widths[l + 1]).uniform_(-bound, bound, generator);
+                using var b = empty(ensembleSize, 1, widths[l + 1]).uniform_(-bound, bound, generator);
+                weights[l] = nn.Parameter(w.to(device));
+                biases[l] = nn.Parameter(b.to(device));
+            }
         }
 
-        var parameters = heads.SelectMany(h => h.parameters()).ToList();
+        var parameters = Parameters().ToList();
         optimizer = OptimizerName switch
         {
             "sgd" => optim.SGD(parameters, learningRate, momentum: 0.9),
@@ -46,29 +66,41 @@ internal sealed class ProxyEnsemble : IDisposable
 
     public int[] HiddenSizes { get; }
 
-    public int EnsembleSize => heads.Count;
+    public int EnsembleSize { get; }
 
     public string OptimizerName { get; }
 
     public Device Device { get; }
 
-    internal IReadOnlyList<MlpHead> Heads => heads;
+    /// <summary>Layer l's weights of all heads, [E, in, out].</summary>
+    internal IReadOnlyList<Parameter> Weights => weights;
+
+    /// <summary>Layer l's biases of all heads, [E, 1, out].</summary>
+    internal IReadOnlyList<Parameter> Biases => biases;
 
     /// <summary>
     /// Per-head softmax probabilities [E, B, C] and last hidden layers [E, B, H]. Call under <c>no_grad</c> for scoring.
     /// </summary>
     public (Tensor Probabilities, Tensor Hidden) Forward(Tensor features)
     {
-        var probs = new Tensor[heads.Count];
-        var hidden = new Tensor[heads.Count];
-        for (int e = 0; e < heads.Count; e++)
+        var logits = Logits(features, out var hidden);
+        return (nn.functional.softmax(logits, 2), hidden);
+    }
+
+    /// <summary>
+    /// Head <paramref name="head"/>'s logits [B, C] from its own slices of the fused parameters, layer by layer as a
+    /// standalone MLP computes them: the reference the fused pass is held against.
+    /// </summary>
+    internal Tensor HeadLogits(int head, Tensor features)
+    {
+        var a = features;
+        for (int l = 0; l < weights.Length; l++)
         {
-            var (logits, h) = heads[e].forward(features);
-            probs[e] = nn.functional.softmax(logits, 1);
-            hidden[e] = h;
+            a = biases[l][head].addmm(a, weights[l][head]);
+            a = l + 1 < weights.Length ? nn.functional.relu(a) : a;
         }
 
-        return (stack(probs), stack(hidden));
+        return a;
     }
 
     /// <summary>
@@ -77,20 +109,15 @@ internal sealed class ProxyEnsemble : IDisposable
     /// </summary>
     public float TrainStep(Tensor features, Tensor labels, Tensor bootstrapWeights)
     {
-        foreach (var head in heads)
-        {
-            head.train();
-        }
-
         optimizer.zero_grad();
-        Tensor total = zeros(1, device: Device);
         long batch = features.shape[0];
-        for (int e = 0; e < heads.Count; e++)
-        {
-            var (logits, _) = heads[e].forward(features);
-            var perSample = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
-            total = total + (perSample * bootstrapWeights[e]).sum() / batch;
-        }
+        var logits = Logits(features, out _);
+
+        // Cross-entropy of every head at once: −log softmax(z_e)_y, [E, B].
+        var perSample = -nn.functional.log_softmax(logits, 2)
+            .gather(2, labels.view(1, batch, 1).expand(EnsembleSize, batch, 1))
+            .squeeze(2);
+        var total = (perSample * bootstrapWeights).sum() / batch;
 
         // A non-finite loss (e.g. features so large the activations overflow) would write NaN into every
         // parameter: the step is skipped and the caller counts it.
@@ -103,12 +130,7 @@ internal sealed class ProxyEnsemble : IDisposable
 
         total.backward();
         optimizer.step();
-        foreach (var head in heads)
-        {
-            head.eval();
-        }
-
-        return value / heads.Count;
+        return value / EnsembleSize;
     }
 
     /// <summary>
@@ -118,7 +140,7 @@ internal sealed class ProxyEnsemble : IDisposable
     public long TensorBytes()
     {
         long parameters = 0, gradients = 0;
-        foreach (var parameter in heads.SelectMany(h => h.parameters()))
+        foreach (var parameter in Parameters())
         {
             long bytes = parameter.NumberOfElements * parameter.ElementSize;
             parameters += bytes;
@@ -130,9 +152,11 @@ internal sealed class ProxyEnsemble : IDisposable
 
     public void Save(BinaryWriter writer)
     {
-        foreach (var head in heads)
+        foreach (var parameter in Parameters())
         {
-            head.save(writer);
+            using var detached = parameter.detach();
+            using var host = detached.cpu();
+            CheckpointIo.Write(writer, host.data<float>().ToArray());
         }
 
         SaveOptimizer(writer);
@@ -140,25 +164,53 @@ internal sealed class ProxyEnsemble : IDisposable
 
     public void Load(BinaryReader reader)
     {
-        foreach (var head in heads)
+        using (no_grad())
         {
-            head.load(reader);
+            foreach (var parameter in Parameters())
+            {
+                var values = new float[parameter.NumberOfElements];
+                CheckpointIo.Read(reader, values);
+                using var loaded = tensor(values, parameter.shape);
+                parameter.copy_(loaded);
+            }
         }
 
         LoadOptimizer(reader);
     }
 
-    // TorchSharp's own optimizers (Adam, SGD) serialize their moments, so a restart resumes the same trajectory.
-    private void SaveOptimizer(BinaryWriter writer) => ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(writer);
+    /// <summary>
+    /// Activations layer by layer, every head in one batched multiply: baddbmm computes b_e + a_e W_e for all e. The
+    /// input is shared, so it enters as a stride-0 expand rather than E copies.
+    /// </summary>
+    private Tensor Logits(Tensor features, out Tensor hidden)
+    {
+        var a = features.unsqueeze(0).expand(EnsembleSize, -1, -1);
+        for (int l = 0; l + 1 < weights.Length; l++)
+        {
+            a = nn.functional.relu(Affine(a, l));
+        }
 
-    private void LoadOptimizer(BinaryReader reader) => ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(reader);
+        hidden = a;
+        return Affine(a, weights.Length - 1);
+    }
+
+    // TorchSharp's Tensor.baddbmm takes the receiver as the first batch and the added tensor last:
+    // batch1.baddbmm(batch2, input) = input + batch1 @ batch2.
+    private Tensor Affine(Tensor a, int layer) => a.baddbmm(weights[layer], biases[layer]);
+
+    private IEnumerable<Parameter> Parameters() => weights.Zip(biases, (w, b) => new[] { w, b }).SelectMany(p => p);
+
+    // TorchSharp's own optimizers (Adam, SGD) serialize their moments, so a restart resumes the same trajectory.
+    private void SaveOptimizer(BinaryWriter writer) => ((OptimizerHelper)optimizer).save_state_dict(writer);
+
+    private void LoadOptimizer(BinaryReader reader) => ((OptimizerHelper)optimizer).load_state_dict(reader);
 
     public void Dispose()
     {
         optimizer.Dispose();
-        foreach (var head in heads)
+        foreach (var parameter in Parameters())
         {
-            head.Dispose();
+            parameter.Dispose();
         }
     }
 }

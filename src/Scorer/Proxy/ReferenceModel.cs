@@ -13,7 +13,8 @@ namespace EasyHard.Scorer.Proxy;
 public sealed class ReferenceModel : IDisposable
 {
     private const string Magic = "EASYHARD-REFERENCE";
-    private const int Format = 1;
+    /// <summary>2: fused ensemble heads (see <see cref="ProxyEnsemble"/>); 1 held one module per head.</summary>
+    private const int Format = 2;
 
     private ReferenceModel(ProxyEnsemble ensemble) => Ensemble = ensemble;
 
@@ -72,7 +73,7 @@ public sealed class ReferenceModel : IDisposable
         using var reader = new BinaryReader(stream);
         if (reader.ReadString() != Magic || reader.ReadInt32() != Format)
         {
-            throw new InvalidOperationException($"{path} is not a format-{Format} EasyHard reference model (train one with easyhard train-reference).");
+            throw new InvalidOperationException($"{path} is not a format-{Format} EasyHard reference model (format 1 files predate the fused ensemble; train one again with easyhard train-reference).");
         }
 
         int dimension = reader.ReadInt32();

@@ -21,7 +21,8 @@ namespace EasyHard.Scorer.Scoring;
 /// </summary>
 public sealed class ScoringEngine : IDisposable
 {
-    private const int CheckpointFormat = 2;
+    /// <summary>3: the ensemble's heads are stored fused ([E, in, out] per layer); 2 held one module per head.</summary>
+    private const int CheckpointFormat = 3;
     private const string CheckpointMagic = "EASYHARD-SCORER";
 
     /// <summary>Samples with noise below this feed the influence target reservoir.</summary>
@@ -77,6 +78,13 @@ public sealed class ScoringEngine : IDisposable
         Dimension = dimension;
         Classes = classes;
         Device = ResolveDevice(options.Device);
+        if (options.Threads > 0 && Device.type == DeviceType.CPU)
+        {
+            // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
+            // for all its threads to be scheduled, which on two cores shared with Kafka clients costs more than it saves.
+            set_num_threads(options.Threads);
+        }
+
         ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
@@ -198,9 +206,11 @@ public sealed class ScoringEngine : IDisposable
             return "label_out_of_range";
         }
 
-        foreach (var f in sample.Features)
+        // Indexed rather than foreach: RepeatedField's enumerator costs a call per feature, 200,000 per batch.
+        var features = sample.Features;
+        for (int i = 0; i < features.Count; i++)
         {
-            if (!float.IsFinite(f))
+            if (!float.IsFinite(features[i]))
             {
                 return "non_finite_feature";
             }
@@ -324,18 +334,14 @@ public sealed class ScoringEngine : IDisposable
                     ? Signals.Influence(probabilities, hidden, signals.OneHot, gradient)
                     : zeros(n, device: Device);
 
-                loss = ToArray(signals.Loss);
-                selfConfidence = ToArray(signals.SelfConfidence);
-                margin = ToArray(signals.Margin);
-                el2n = ToArray(signals.El2n);
-                disagreement = ToArray(signals.Disagreement);
-                gradNorm = ToArray(signals.GradNorm);
-                difficulty = ToArray(signals.Difficulty);
-                rawLogOdds = ToArray(statistics.RawLogOdds(signals, y));
-                logMargin = ToArray(Signals.LogMargin(signals.MeanProbabilities, signals.OneHot, y));
-                influence = ToArray(influenceTensor);
-                predicted = signals.PredictedLabel.cpu().data<long>().ToArray();
-                assigned = ConfidentJoint.Assign(signals.MeanProbabilities, statistics.Thresholds(Device)).cpu().data<long>().ToArray();
+                var rows = ToHost(
+                    signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement, signals.GradNorm, signals.Difficulty,
+                    statistics.RawLogOdds(signals, y), Signals.LogMargin(signals.MeanProbabilities, signals.OneHot, y), influenceTensor);
+                (loss, selfConfidence, margin, el2n, disagreement) = (rows[0], rows[1], rows[2], rows[3], rows[4]);
+                (gradNorm, difficulty, rawLogOdds, logMargin, influence) = (rows[5], rows[6], rows[7], rows[8], rows[9]);
+                var classes = stack([signals.PredictedLabel, ConfidentJoint.Assign(signals.MeanProbabilities, statistics.Thresholds(Device))]).cpu().data<long>().ToArray();
+                predicted = classes[..n];
+                assigned = classes[n..];
                 finite = finiteMask.cpu().data<bool>().ToArray();
             }
 
@@ -649,6 +655,23 @@ public sealed class ScoringEngine : IDisposable
 
     private static float[] ToArray(Tensor t) => t.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
 
+    /// <summary>
+    /// Several [B] tensors to host arrays with one device-to-host copy: every copy is a synchronisation on a GPU and a
+    /// handful of native calls on the CPU, and the batch has ten of them.
+    /// </summary>
+    private static float[][] ToHost(params Tensor[] rows)
+    {
+        var host = stack(rows.Select(r => r.to_type(ScalarType.Float32)).ToArray()).cpu().data<float>().ToArray();
+        int n = host.Length / rows.Length;
+        var result = new float[rows.Length][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            result[r] = host[(r * n)..((r + 1) * n)];
+        }
+
+        return result;
+    }
+
     private static Device ResolveDevice(string device) => device.ToLowerInvariant() switch
     {
         "cpu" => CPU,
@@ -684,9 +707,18 @@ public sealed class ScoringEngine : IDisposable
         string found;
         try
         {
-            if (reader.ReadString() != CheckpointMagic || reader.ReadInt32() != CheckpointFormat)
+            if (reader.ReadString() != CheckpointMagic)
             {
                 throw new InvalidOperationException($"Scorer checkpoint {path} is not a format-{CheckpointFormat} EasyHard scorer checkpoint; delete it or set Scorer:CheckpointPath.");
+            }
+
+            int format = reader.ReadInt32();
+            if (format != CheckpointFormat)
+            {
+                // Format 2 kept one module and one set of Adam moments per head; their order does not map onto the
+                // fused tensors without the optimizer's internals, so an old proxy restarts from scratch.
+                throw new InvalidOperationException(
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads format {CheckpointFormat} (fused ensemble heads); delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();

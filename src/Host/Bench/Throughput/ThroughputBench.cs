@@ -102,6 +102,8 @@ public static class ThroughputBench
         }
 
         log.WriteLine($"GEMM peak (TorchSharp, {machine.TorchThreads} threads)...");
+        // Scorer:Threads, when set, limited libtorch's pool for the whole process; the peak is the machine's, on all threads.
+        TorchSharp.torch.set_num_threads(machine.TorchThreads);
         var gemm = GemmPeak.Measure(scorer.Batching.MaxBatchSize, scorer.TrainMinibatchSize, dimension, scorer.HiddenSizes[0], TimeSpan.FromSeconds(1));
         foreach (var shape in gemm.Shapes)
         {

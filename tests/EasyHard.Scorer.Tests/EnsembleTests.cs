@@ -1,0 +1,150 @@
+using EasyHard.Scorer.Proxy;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EasyHard.Scorer.Tests;
+
+public sealed class EnsembleTests
+{
+    [Fact]
+    public void Forward_Fused_EqualsStandaloneLinearLayersWithEachHeadsWeights()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(6, 3, [5, 4], 3, "adam", 1e-3, 9, CPU);
+        var x = randn(7, 6, generator: new Generator(4));
+
+        using var noGrad = no_grad();
+        var (probabilities, hidden) = ensemble.Forward(x);
+
+        Assert.Equal(new long[] { 3, 7, 3 }, probabilities.shape);
+        Assert.Equal(new long[] { 3, 7, 4 }, hidden.shape);
+        for (int e = 0; e < 3; e++)
+        {
+            // The same head as nn.Linear layers: weight [out, in] is the transpose of the fused [in, out] slice.
+            var layers = new List<nn.Module<Tensor, Tensor>>();
+            for (int l = 0; l < ensemble.Weights.Count; l++)
+            {
+                var w = ensemble.Weights[l][e];
+                var linear = nn.Linear(w.shape[0], w.shape[1]);
+                linear.weight!.copy_(w.t());
+                linear.bias!.copy_(ensemble.Biases[l][e].squeeze(0));
+                layers.Add(linear);
+            }
+
+            var h = nn.functional.relu(layers[1].call(nn.functional.relu(layers[0].call(x))));
+            var p = nn.functional.softmax(layers[2].call(h), 1);
+            Assert.True(p.allclose(probabilities[e], rtol: 1e-5, atol: 1e-6), $"head {e} probabilities differ");
+            Assert.True(h.allclose(hidden[e], rtol: 1e-5, atol: 1e-6), $"head {e} hidden layer differs");
+            Assert.True(nn.functional.softmax(ensemble.HeadLogits(e, x), 1).allclose(probabilities[e], rtol: 1e-5, atol: 1e-6));
+        }
+    }
+
+    [Fact]
+    public void Constructor_InitializesLikeLinear_IndependentHeadsWithinOneOverSqrtFanIn()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(400, 10, [64], 2, "adam", 1e-3, 1, CPU);
+
+        for (int l = 0; l < ensemble.Weights.Count; l++)
+        {
+            var w = ensemble.Weights[l];
+            double bound = 1 / Math.Sqrt(w.shape[1]);
+            Assert.True(w.abs().max().item<float>() <= bound);
+            Assert.True(ensemble.Biases[l].abs().max().item<float>() <= bound);
+
+            // U(±b) has standard deviation b/√3; the heads start from different draws.
+            Assert.Equal(bound / Math.Sqrt(3), w.std().item<float>(), bound * 0.05);
+            Assert.False(w[0].equal(w[1]).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void Constructor_SameSeed_SameHeads()
+    {
+        using var scope = NewDisposeScope();
+        using var first = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-3, 5, CPU);
+        using var second = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-3, 5, CPU);
+
+        for (int l = 0; l < first.Weights.Count; l++)
+        {
+            Assert.True(first.Weights[l].equal(second.Weights[l]).all().item<bool>());
+            Assert.True(first.Biases[l].equal(second.Biases[l]).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void TrainStep_HeadWithZeroBootstrapWeights_IsUnchanged_OthersLearn()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-2, 2, CPU);
+        var before = ensemble.Weights.Concat(ensemble.Biases).Select(p => p.detach().clone()).ToList();
+        var x = randn(32, 8, generator: new Generator(6));
+        var y = x[.., 0].gt(0).to_type(ScalarType.Int64);
+        var weights = ones(3, 32);
+        weights[1] = zeros(32);
+
+        for (int step = 0; step < 5; step++)
+        {
+            ensemble.TrainStep(x, y, weights);
+        }
+
+        var after = ensemble.Weights.Concat(ensemble.Biases).ToList();
+        for (int k = 0; k < after.Count; k++)
+        {
+            Assert.True(after[k][1].equal(before[k][1]).all().item<bool>(), $"parameter {k} of the zero-weight head moved");
+            Assert.False(after[k][0].equal(before[k][0]).all().item<bool>(), $"parameter {k} of head 0 did not move");
+            Assert.False(after[k][2].equal(before[k][2]).all().item<bool>(), $"parameter {k} of head 2 did not move");
+        }
+    }
+
+    [Fact]
+    public void TrainStep_LossIsMeanOverHeadsOfBootstrapWeightedCrossEntropy()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(8, 3, [16], 2, "sgd", 1e-2, 2, CPU);
+        var x = randn(10, 8, generator: new Generator(8));
+        var y = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1, 2, 0 });
+        var weights = tensor(new float[] { 1, 0, 2, 1, 1, 3, 0, 1, 1, 1, 2, 2, 2, 0, 1, 1, 1, 1, 1, 1 }, [2, 10]);
+        double expected = 0;
+        using (no_grad())
+        {
+            for (int e = 0; e < 2; e++)
+            {
+                var perSample = nn.functional.cross_entropy(ensemble.HeadLogits(e, x), y, reduction: nn.Reduction.None);
+                expected += (perSample * weights[e]).sum().item<float>() / 10 / 2;
+            }
+        }
+
+        Assert.Equal(expected, ensemble.TrainStep(x, y, weights), 5);
+    }
+
+    [Fact]
+    public void SaveLoad_RoundTrip_SameParametersAndSameNextStep()
+    {
+        using var scope = NewDisposeScope();
+        using var original = new ProxyEnsemble(8, 3, [16], 2, "adam", 1e-2, 2, CPU);
+        var x = randn(16, 8, generator: new Generator(3));
+        var y = x[.., 0].gt(0).to_type(ScalarType.Int64);
+        var weights = ones(2, 16);
+        original.TrainStep(x, y, weights);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            original.Save(writer);
+        }
+
+        stream.Position = 0;
+        using var restored = new ProxyEnsemble(8, 3, [16], 2, "adam", 1e-2, 99, CPU);
+        using (var reader = new BinaryReader(stream))
+        {
+            restored.Load(reader);
+        }
+
+        Assert.Equal(original.TrainStep(x, y, weights), restored.TrainStep(x, y, weights), 6);
+        for (int l = 0; l < original.Weights.Count; l++)
+        {
+            Assert.True(original.Weights[l].allclose(restored.Weights[l]));
+            Assert.True(original.Biases[l].allclose(restored.Biases[l]));
+        }
+    }
+}

@@ -21,8 +21,9 @@ public sealed class ScorerOptions
     public string Device { get; set; } = "auto";
 
     /// <summary>
-    /// libtorch intra-op threads on the CPU, process-wide; 0 keeps libtorch's default (one per core). On a small
-    /// machine shared with the Kafka shell, 1 avoids a parallel region per tensor op that waits for a core.
+    /// libtorch intra-op threads on the CPU, process-wide. 0 (the default) is automatic: libtorch's own choice (one per
+    /// core) when the scorer has the process to itself, one core fewer when other roles share it, since each parallel
+    /// region first waits for all its threads to be scheduled and the Kafka clients need a core of their own.
     /// </summary>
     [Range(0, 1024)] public int Threads { get; set; }
 

@@ -36,6 +36,7 @@ public sealed class BenchPipeline : IAsyncDisposable
             $"--Scorer:CheckpointPath={Path.Combine(directory, "scorer.ckpt")}",
             "--Logging:LogLevel:Default=Warning",
             .. topics.ConfigArgs(),
+            .. EmbeddedDefaults.Args,
             .. extraConfig,
         ];
         var app = EasyHardApp.Build(Roles.All, config);

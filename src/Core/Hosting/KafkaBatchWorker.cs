@@ -34,6 +34,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly PipelineMetrics _metrics;
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
     private readonly OffsetJournal? _journal;
+    private InFlightBatch? _inFlight;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
         DeliveryOptions delivery, RoleReadiness readiness, TimeProvider time, ILogger<KafkaBatchWorker> logger)
@@ -97,13 +98,24 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             {
                 _readiness.Step(role, RoleReadiness.CollectingStep);
                 CollectBatch(consumer, stopping);
-                if (_batch.Count > 0)
+                if (_batch.Count == 0)
                 {
-                    // A batch in hand is finished even when stopping began while it was being collected.
-                    ProcessUntilCommitted(consumer, delivery, stopping);
-                    _batch.Clear();
+                    FinishInFlight(consumer, delivery, stopping);
+                    continue;
                 }
+
+                // A batch in hand is finished even when stopping began while it was being collected.
+                _metrics.Consumed.Inc(_batch.Count);
+                _metrics.BatchSize.Observe(_batch.Count);
+                // While the previous batch's commit is in flight, this one is processed (not sent): if that commit
+                // fails, the previous batch is redone first and this one is processed again after it.
+                var processed = _inFlight is null ? null : TryProcess(_batch);
+                var previousCommitted = FinishInFlight(consumer, delivery, stopping);
+                ProcessUntilCommitted(_batch, previousCommitted ? processed : null, leaveInFlight: true, consumer, delivery, stopping);
+                _batch.Clear();
             }
+
+            FinishInFlight(consumer, delivery, stopping);
         }
         catch (Exception e)
         {
@@ -112,6 +124,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         }
         finally
         {
+            // Stopping on a fatal error: the producer must outlive a commit still running on it.
+            _inFlight?.Commit.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
             _readiness.Stopped(role, fatal);
             _metrics.Ready.Set(0);
             consumer.Close();
@@ -148,6 +162,22 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private void DropRevoked(IEnumerable<TopicPartition> partitions, string how)
     {
         var gone = partitions.ToHashSet();
+        if (_inFlight is { } inFlight && inFlight.Records.Exists(r => gone.Contains(r.TopicPartition)))
+        {
+            // The new owner starts from the committed offsets: let the commit under way land first.
+            _readiness.Step(_definition.Role, $"finishing the commit of {inFlight.Count} records before giving partitions up");
+            try
+            {
+                inFlight.Commit.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Failed: FinishInFlight redoes the batch without these partitions.
+            }
+
+            inFlight.Records.RemoveAll(r => gone.Contains(r.TopicPartition));
+        }
+
         var dropped = _batch.RemoveAll(r => gone.Contains(r.TopicPartition));
         _metrics.Revoked.Inc(dropped);
         LogRevoked(_definition.Role, how, string.Join(',', gone), dropped);
@@ -207,33 +237,40 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         }
     }
 
-    private void ProcessUntilCommitted(IConsumer<byte[], byte[]> consumer, IBatchDelivery delivery, CancellationToken stopping)
+    /// <summary>
+    /// Processes the batch (unless <paramref name="processed"/> holds its outputs already) and delivers it, retrying
+    /// with backoff until it is committed. A first attempt whose delivery completes in the background returns once
+    /// the batch is sent, leaving its commit in flight (<see cref="FinishInFlight"/>).
+    /// </summary>
+    private void ProcessUntilCommitted(List<ConsumeResult<byte[], byte[]>> batch, IReadOnlyList<OutgoingMessage>? processed, bool leaveInFlight,
+        IConsumer<byte[], byte[]> consumer, IBatchDelivery delivery, CancellationToken stopping)
     {
         var role = _definition.Role;
-        _metrics.Consumed.Inc(_batch.Count);
-        _metrics.BatchSize.Observe(_batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 delivery.Reset();
-                if (_batch.Count == 0)
+                if (batch.Count == 0)
                 {
                     // Every partition of the batch moved to another member while it was retried.
                     ResumeAfterFailure(consumer, attempt);
                     return;
                 }
 
-                _readiness.Step(role, $"processing {_batch.Count} records");
-                var started = _time.GetTimestamp();
-                // Cancellation is not passed in: a started batch runs to completion so that shutdown drains it.
-                var outputs = _processor.ProcessAsync(_batch, CancellationToken.None).GetAwaiter().GetResult();
-                _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
-
-                var offsets = NextOffsets(_batch);
+                var outputs = attempt == 1 && processed is not null ? processed : Process(batch);
+                var offsets = NextOffsets(batch);
                 _readiness.Step(role, $"delivering {outputs.Count} records");
-                delivery.Deliver(outputs, offsets);
-                _metrics.Committed.Inc(_batch.Count);
+                delivery.Send(outputs, offsets);
+                if (attempt == 1 && leaveInFlight && delivery.CompletesInBackground)
+                {
+                    List<ConsumeResult<byte[], byte[]>> records = [.. batch];
+                    _inFlight = new InFlightBatch(records, records.Count, offsets, Task.Run(delivery.Complete, CancellationToken.None));
+                    return;
+                }
+
+                delivery.Complete();
+                _metrics.Committed.Inc(batch.Count);
                 RecordLag(consumer, offsets);
                 ResumeAfterFailure(consumer, attempt);
                 return;
@@ -250,7 +287,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _metrics.Ready.Set(0);
                 _readiness.NotReady(role, $"retrying after {kind}: {e.Message}");
                 var backoff = Backoff(attempt);
-                LogRetrying(e, role, _batch.Count, attempt, backoff.TotalMilliseconds);
+                LogRetrying(e, role, batch.Count, attempt, backoff.TotalMilliseconds);
                 if (attempt == 1)
                 {
                     consumer.Pause(consumer.Assignment);
@@ -262,10 +299,68 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                     // Stopping while the batch cannot be completed: its offsets stay uncommitted and the
                     // records are delivered again to whoever owns the partitions next. Nothing is lost.
                     TryReset(delivery);
-                    LogAbandoned(role, _batch.Count);
+                    LogAbandoned(role, batch.Count);
                     return;
                 }
             }
+        }
+    }
+
+    private IReadOnlyList<OutgoingMessage> Process(List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        _readiness.Step(_definition.Role, $"processing {batch.Count} records");
+        var started = _time.GetTimestamp();
+        // Cancellation is not passed in: a started batch runs to completion so that shutdown drains it.
+        var outputs = _processor.ProcessAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+        _metrics.BatchDuration.Observe(_time.GetElapsedTime(started).TotalSeconds);
+        return outputs;
+    }
+
+    /// <summary>Processes ahead of delivery; a failure is left to <see cref="ProcessUntilCommitted"/>, which processes again and retries.</summary>
+    private IReadOnlyList<OutgoingMessage>? TryProcess(List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        try
+        {
+            return Process(batch);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the commit in flight; true when it landed. When it failed, that batch is redone (aborted, processed
+    /// again, delivered with retries) before anything after it is sent, so offsets still move in order.
+    /// </summary>
+    private bool FinishInFlight(IConsumer<byte[], byte[]> consumer, IBatchDelivery delivery, CancellationToken stopping)
+    {
+        if (_inFlight is not { } inFlight)
+        {
+            return true;
+        }
+
+        _inFlight = null;
+        _readiness.Step(_definition.Role, $"committing {inFlight.Count} records");
+        try
+        {
+            inFlight.Commit.GetAwaiter().GetResult();
+            _metrics.Committed.Inc(inFlight.Count);
+            RecordLag(consumer, inFlight.Offsets);
+            return true;
+        }
+        catch (KafkaException e) when (e.Error.IsFatal)
+        {
+            LogFatal(e, _definition.Role, e.Error.Reason);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var kind = e is KafkaException ke ? $"kafka_{ke.Error.Code}" : e.GetType().Name;
+            _metrics.Errors(kind).Inc();
+            LogRetrying(e, _definition.Role, inFlight.Records.Count, 1, 0);
+            ProcessUntilCommitted(inFlight.Records, processed: null, leaveInFlight: false, consumer, delivery, stopping);
+            return false;
         }
     }
 
@@ -379,4 +474,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} stopped: batch drained, producer flushed, offsets committed, consumer closed")]
     private partial void LogStopped(string role);
+
+    /// <summary>A sent batch whose commit runs in the background; <see cref="Records"/> shrink when partitions move.</summary>
+    private sealed record InFlightBatch(List<ConsumeResult<byte[], byte[]>> Records, int Count, List<TopicPartitionOffset> Offsets, Task Commit);
 }

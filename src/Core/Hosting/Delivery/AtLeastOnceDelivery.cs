@@ -16,11 +16,23 @@ internal sealed class AtLeastOnceDelivery(IProducer<byte[], byte[]> producer, IC
         // Nothing to prepare: the idempotent producer needs no transactional state.
     }
 
-    public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
+    private IReadOnlyList<OutgoingMessage> _outputs = [];
+    private IReadOnlyList<TopicPartitionOffset> _offsets = [];
+
+    /// <summary>No: the offsets are committed through the consumer, which belongs to the consume thread.</summary>
+    public bool CompletesInBackground => false;
+
+    public void Send(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
     {
-        ProduceAndAwaitDelivery(outputs);
+        _outputs = outputs;
+        _offsets = offsets;
+    }
+
+    public void Complete()
+    {
+        ProduceAndAwaitDelivery(_outputs);
         var started = time.GetTimestamp();
-        consumer.Commit(offsets);
+        consumer.Commit(_offsets);
         metrics.CommitDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
     }
 

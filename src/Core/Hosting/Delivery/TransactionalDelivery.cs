@@ -26,6 +26,9 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
 {
     private bool _initialized;
     private bool _open;
+    private long _sendStarted;
+    private IReadOnlyList<TopicPartitionOffset> _offsets = [];
+    private IConsumerGroupMetadata? _groupMetadata;
 
     /// <summary>
     /// Fences a previous incarnation with this transactional id (Kafka aborts what it left open) before any offsets
@@ -40,15 +43,24 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
         }
     }
 
-    public void Deliver(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
+    public bool CompletesInBackground => true;
+
+    public void Send(IReadOnlyList<OutgoingMessage> outputs, IReadOnlyList<TopicPartitionOffset> offsets)
     {
-        var started = time.GetTimestamp();
+        _sendStarted = time.GetTimestamp();
         producer.BeginTransaction();
         _open = true;
         OutputProducer.Enqueue(producer, outputs, metrics, onDelivered: null);
+        _offsets = offsets;
+        // Read on this thread: the consumer belongs to it, Complete may run on another.
+        _groupMetadata = journal is null ? consumer.ConsumerGroupMetadata : null;
+    }
+
+    public void Complete()
+    {
         if (journal is null)
         {
-            producer.SendOffsetsToTransaction(offsets, consumer.ConsumerGroupMetadata, timeout);
+            producer.SendOffsetsToTransaction(_offsets, _groupMetadata, timeout);
         }
         else
         {
@@ -58,12 +70,12 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
             // a process killed mid-transaction must only ever vouch for output that is really there. At worst
             // the batch's output then repeats; it is never skipped.
             FlushOrThrow();
-            OutputProducer.Enqueue(producer, [.. offsets.Select(journal.Entry)], metrics, onDelivered: null);
+            OutputProducer.Enqueue(producer, [.. _offsets.Select(journal.Entry)], metrics, onDelivered: null);
         }
 
-        metrics.ProduceDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+        metrics.ProduceDuration.Observe(time.GetElapsedTime(_sendStarted).TotalSeconds);
 
-        started = time.GetTimestamp();
+        var started = time.GetTimestamp();
         CommitTransaction();
         _open = false;
         metrics.CommitDuration.Observe(time.GetElapsedTime(started).TotalSeconds);

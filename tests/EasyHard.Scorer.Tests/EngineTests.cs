@@ -85,23 +85,6 @@ public sealed class EngineTests
     }
 
     [Fact]
-    public void Checkpoint_OlderFormat_FailsFastNamingBothFormats()
-    {
-        var path = TestData.TempCheckpoint();
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using (var writer = new BinaryWriter(File.Create(path)))
-        {
-            writer.Write("EASYHARD-SCORER");
-            writer.Write(2);
-            writer.Write("dimension=16 classes=4");
-        }
-
-        var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
-        Assert.Contains("format 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("format 3", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Checkpoint_IntervalElapsed_SavesPeriodically()
     {
         var path = TestData.TempCheckpoint();

@@ -12,6 +12,10 @@ internal static partial class ScorerLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Restored scorer checkpoint {Path} at model version {ModelVersion}")]
     public static partial void CheckpointRestored(ILogger logger, string path, long modelVersion);
 
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
+        Message = "Scorer checkpoint {Path} is format {Format}: its heads were fused into format {FusedFormat}'s layout; optimizer state carried over: {OptimizerStateCarried} (when false the optimizer starts afresh from the restored weights)")]
+    public static partial void CheckpointUpgraded(ILogger logger, string path, int format, int fusedFormat, bool optimizerStateCarried);
+
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Saved scorer checkpoint {Path} at model version {ModelVersion}")]
     public static partial void CheckpointSaved(ILogger logger, string path, long modelVersion);
 

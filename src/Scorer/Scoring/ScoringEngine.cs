@@ -23,6 +23,9 @@ public sealed class ScoringEngine : IDisposable
 {
     /// <summary>3: the ensemble's heads are stored fused ([E, in, out] per layer); 2 held one module per head.</summary>
     private const int CheckpointFormat = 3;
+
+    /// <summary>The previous format, still read: its heads are fused on load (<see cref="ProxyEnsemble.LoadUnfused"/>).</summary>
+    private const int UnfusedCheckpointFormat = 2;
     private const string CheckpointMagic = "EASYHARD-SCORER";
 
     /// <summary>Samples with noise below this feed the influence target reservoir.</summary>
@@ -705,6 +708,7 @@ public sealed class ScoringEngine : IDisposable
         using var reader = new BinaryReader(stream);
         string expected = Describe();
         string found;
+        int format;
         try
         {
             if (reader.ReadString() != CheckpointMagic)
@@ -712,13 +716,11 @@ public sealed class ScoringEngine : IDisposable
                 throw new InvalidOperationException($"Scorer checkpoint {path} is not a format-{CheckpointFormat} EasyHard scorer checkpoint; delete it or set Scorer:CheckpointPath.");
             }
 
-            int format = reader.ReadInt32();
-            if (format != CheckpointFormat)
+            format = reader.ReadInt32();
+            if (format != CheckpointFormat && format != UnfusedCheckpointFormat)
             {
-                // Format 2 kept one module and one set of Adam moments per head; their order does not map onto the
-                // fused tensors without the optimizer's internals, so an old proxy restarts from scratch.
                 throw new InvalidOperationException(
-                    $"Scorer checkpoint {path} is format {format}, this scorer reads format {CheckpointFormat} (fused ensemble heads); delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpointFormat} and {CheckpointFormat}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();
@@ -742,7 +744,15 @@ public sealed class ScoringEngine : IDisposable
         reservoir.Read(reader);
         renormalizer.Read(reader);
         history.Read(reader);
-        ensemble.Load(reader);
+        if (format == CheckpointFormat)
+        {
+            ensemble.Load(reader);
+            return;
+        }
+
+        // Format 2 differs only in the ensemble's layout: everything before it is read as format 3 reads it.
+        bool optimizerCarried = ensemble.LoadUnfused(reader);
+        ScorerLog.CheckpointUpgraded(logger, path, format, CheckpointFormat, optimizerCarried);
     }
 
     private void WriteHeader(BinaryWriter writer)

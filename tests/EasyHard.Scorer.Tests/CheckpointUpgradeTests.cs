@@ -1,0 +1,130 @@
+using System.Globalization;
+using EasyHard.Core.Contracts.V1;
+using EasyHard.Scorer.Scoring;
+
+namespace EasyHard.Scorer.Tests;
+
+/// <summary>
+/// Fixtures/scorer-format2-{adam,sgd}.ckpt were written by the scorer of checkpoint format 2 (one module per head)
+/// with the options of <see cref="Options"/>: three batches of 32 from <c>TestData.Clusters(128, 16, 4, 0.2,
+/// seed: 11)</c>, then saved. The same scorer then gave the mean probabilities in the matching .expected.txt on the
+/// first 8 samples of the fourth batch ("before"), trained on that batch, and gave them again ("after").
+/// </summary>
+public sealed class CheckpointUpgradeTests
+{
+    private const double Tolerance = 1e-5;
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void Checkpoint_Format2_RestoresSameProbabilitiesAndCounters(string optimizer)
+    {
+        var expected = Expected(optimizer);
+
+        using var engine = new ScoringEngine(Options(CopyFixture(optimizer), optimizer), 16, 4);
+
+        Assert.Equal(expected["savedModelVersion"][0], engine.ModelVersion);
+        Assert.Equal(expected["savedSamplesSeen"][0], engine.SamplesSeen);
+        AssertClose(expected["before"], engine.PredictMeanProbabilities(Probe()));
+    }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void Checkpoint_Format2_TrainingContinuesOnTheSameTrajectory(string optimizer)
+    {
+        using var engine = new ScoringEngine(Options(CopyFixture(optimizer), optimizer), 16, 4);
+
+        engine.Score(FourthBatch());
+
+        // The step depends on the optimizer's state: one from fresh Adam moments or an empty momentum buffer lands
+        // elsewhere (here by about 6e-4 for Adam, 8e-5 for SGD).
+        var expected = Expected(optimizer);
+        Assert.Equal(expected["modelVersion"][0], engine.ModelVersion);
+        Assert.Equal(expected["samplesSeen"][0], engine.SamplesSeen);
+        AssertClose(expected["after"], engine.PredictMeanProbabilities(Probe()));
+    }
+
+    [Fact]
+    public void Checkpoint_Format2_IsSavedBackAsFormat3()
+    {
+        var path = CopyFixture("adam");
+        using var upgraded = new ScoringEngine(Options(path, "adam"), 16, 4);
+        upgraded.SaveCheckpoint();
+
+        using var restored = new ScoringEngine(Options(path, "adam"), 16, 4);
+
+        using var reader = new BinaryReader(File.OpenRead(path));
+        Assert.Equal("EASYHARD-SCORER", reader.ReadString());
+        Assert.Equal(3, reader.ReadInt32());
+        Assert.Equal(upgraded.ModelVersion, restored.ModelVersion);
+        AssertClose(upgraded.PredictMeanProbabilities(Probe()), restored.PredictMeanProbabilities(Probe()));
+    }
+
+    [Fact]
+    public void Checkpoint_UnknownFormat_FailsFastNamingTheReadableFormats()
+    {
+        var path = TestData.TempCheckpoint();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write("EASYHARD-SCORER");
+            writer.Write(1);
+            writer.Write("dimension=16 classes=4");
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
+        Assert.Contains("format 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("formats 2 and 3", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The options the fixture was written with; the checkpoint's header must match them.</summary>
+    private static ScorerOptions Options(string path, string optimizer) => new()
+    {
+        Device = "cpu",
+        HiddenSizes = [8],
+        EnsembleSize = 3,
+        Optimizer = optimizer,
+        LearningRate = 3e-3,
+        WarmupSamples = 0,
+        LossPolicyBurnInSamples = 0,
+        CheckpointPath = path,
+        CheckpointIntervalSeconds = 0,
+        ClassWindow = 16,
+        InfluenceReservoirSize = 4,
+        RenormalizationWindow = 16,
+        SampleHistoryCapacity = 8,
+        Batching = new() { MaxBatchSize = 32, MaxBatchDelayMs = 50 },
+    };
+
+    /// <summary>The batch the fixture's scorer trained on after saving.</summary>
+    private static List<CanonicalSample> FourthBatch() =>
+        [.. TestData.Clusters(128, 16, 4, 0.2, seed: 11).Samples.Skip(96)];
+
+    private static List<CanonicalSample> Probe() => FourthBatch().Take(8).ToList();
+
+    private static string CopyFixture(string optimizer)
+    {
+        var path = TestData.TempCheckpoint();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", $"scorer-format2-{optimizer}.ckpt"), path);
+        return path;
+    }
+
+    private static Dictionary<string, double[]> Expected(string optimizer) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", $"scorer-format2-{optimizer}.expected.txt"))
+            .Select(line => line.Split(' '))
+            .ToDictionary(parts => parts[0], parts => parts[1..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+
+    private static void AssertClose(IReadOnlyList<double> expected, IReadOnlyList<float> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"probability {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    private static void AssertClose(IReadOnlyList<float> expected, IReadOnlyList<float> actual) =>
+        AssertClose(expected.Select(p => (double)p).ToArray(), actual);
+}

@@ -66,25 +66,6 @@ public sealed class EngineTests
     }
 
     [Fact]
-    public void Threads_Set_LimitsLibtorchIntraOpThreadsOnTheCpu()
-    {
-        int previous = TorchSharp.torch.get_num_threads();
-        var options = TestData.Options(TestData.TempCheckpoint());
-        options.Device = "cpu";
-        options.Threads = 1;
-        try
-        {
-            using var engine = new ScoringEngine(options, 16, 4);
-
-            Assert.Equal(1, TorchSharp.torch.get_num_threads());
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(previous);
-        }
-    }
-
-    [Fact]
     public void Checkpoint_IntervalElapsed_SavesPeriodically()
     {
         var path = TestData.TempCheckpoint();

@@ -81,7 +81,7 @@ public sealed class ScoringEngine : IDisposable
         Dimension = dimension;
         Classes = classes;
         Device = ResolveDevice(options.Device);
-        if (options.Threads > 0 && Device.type == DeviceType.CPU)
+        if (options.Threads > 0 && Device.type == DeviceType.CPU && get_num_threads() != options.Threads)
         {
             // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
             // for all its threads to be scheduled, which on two cores shared with Kafka clients costs more than it saves.

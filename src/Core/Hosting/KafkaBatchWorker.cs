@@ -22,6 +22,7 @@ namespace EasyHard.Core.Hosting;
 public sealed partial class KafkaBatchWorker : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly KafkaRoleDefinition _definition;
@@ -204,6 +205,12 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             {
                 return;
             }
+            else if (_inFlight is not null)
+            {
+                // A commit is in flight and nothing has arrived yet: look briefly, then let the loop finish the
+                // commit rather than leave it unacknowledged until the next record comes.
+                wait = InFlightPoll;
+            }
 
             ConsumeResult<byte[], byte[]>? result;
             try
@@ -220,7 +227,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
             if (result is null || result.IsPartitionEOF)
             {
-                if (stopping.IsCancellationRequested)
+                if (stopping.IsCancellationRequested || (_batch.Count == 0 && _inFlight is not null))
                 {
                     return;
                 }

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace EasyHard.IntegrationTests.Pipeline;
+
+/// <summary>The README's first command, end to end in its own process: it must finish by itself and account for every sample.</summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task Demo_StreamsEverySample_AndExitsWithASummary()
+    {
+        var easyhard = Path.Combine(AppContext.BaseDirectory, "easyhard.dll");
+        var directory = Directory.CreateTempSubdirectory("easyhard-demo-").FullName;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[easyhard, "demo", "--dataset", "synthetic", "--count", "3000", "--data-dir", directory, "--Http:Port=0"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"the demo did not finish within 3 minutes; its last output:\n{Tail(await stdout)}");
+        }
+
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{Tail(output)}\n{await stderr}");
+        Assert.Matches(@"emitted to trainers\s+3,000", output);
+        Assert.Matches(@"SQL rows\s+3,000", output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
+}

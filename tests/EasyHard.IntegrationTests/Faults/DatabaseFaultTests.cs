@@ -22,6 +22,10 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await harness.Run.StartAsync();
         await Eventually.WaitUntilAsync(async () => (await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), () => "/health/ready is 200 once every role consumes");
+        var ready = await http.GetStringAsync("health/ready");
+        Assert.StartsWith("Healthy\n", ready, StringComparison.Ordinal);
+        Assert.Contains("roles: Healthy all roles ready (ingest ", ready, StringComparison.Ordinal);
+        Assert.StartsWith("Healthy\nstuck: Healthy no role stuck", await http.GetStringAsync("health/live"), StringComparison.Ordinal);
 
         var producing = harness.ProduceAsync(seed: 41);
         await harness.WaitForStoredAsync(FaultHarness.Count / 4, TimeSpan.FromMinutes(2));
@@ -36,6 +40,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             return response.StatusCode == HttpStatusCode.ServiceUnavailable;
         }, TimeSpan.FromSeconds(60), () => $"/health/ready reports not ready while the database is down (last: {readiness})");
         output.WriteLine($"/health/ready while down: 503 {readiness}");
+        Assert.StartsWith("Unhealthy\n", readiness, StringComparison.Ordinal);
+        Assert.Contains("sink-sql: Unhealthy SQL database unreachable.", readiness, StringComparison.Ordinal);
         // The SQL health check notices at once; the Sink's own readiness drops when its next batch fails to write.
         await Eventually.WaitUntilAsync(async () => (await http.GetStringAsync("metrics")).Contains("easyhard_sink_ready 0", StringComparison.Ordinal),
             TimeSpan.FromSeconds(60), () => "easyhard_sink_ready 0 while the database is down");

@@ -18,7 +18,8 @@ public sealed class SoakBenchTests
         Assert.True(result.Sent > 0);
         Assert.Equal(result.Sent, result.Arrived);
         Assert.Equal(0, result.Lost);
-        Assert.InRange(result.Samples.Count, 4, 8);
+        // At least one sample per interval of the run; how many more depends on the machine's load, not checked here.
+        Assert.True(result.Samples.Count >= 4, $"{result.Samples.Count} samples");
         Assert.All(result.Samples, s =>
         {
             Assert.True(s.RssBytes > 0);

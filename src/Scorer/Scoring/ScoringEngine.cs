@@ -80,7 +80,7 @@ public sealed class ScoringEngine : IDisposable
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         Dimension = dimension;
         Classes = classes;
-        Device = ResolveDevice(options.Device);
+        Device = ScorerDevice.Resolve(options.Device);
         if (options.Threads > 0 && Device.type == DeviceType.CPU && get_num_threads() != options.Threads)
         {
             // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
@@ -674,13 +674,6 @@ public sealed class ScoringEngine : IDisposable
 
         return result;
     }
-
-    private static Device ResolveDevice(string device) => device.ToLowerInvariant() switch
-    {
-        "cpu" => CPU,
-        "cuda" => CUDA,
-        _ => cuda.is_available() ? CUDA : CPU,
-    };
 
     private void SaveCheckpointCore()
     {

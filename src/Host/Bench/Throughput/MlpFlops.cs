@@ -4,12 +4,13 @@ namespace EasyHard.Host.Bench.Throughput;
 /// Floating-point operations the proxy ensemble spends per scored sample, counted from its shape (multiply-adds of
 /// the dense layers, 2 FLOPs each; biases, activations and softmax are negligible). Per head and sample: the scoring
 /// forward pass, the training forward pass, the backward pass (weight gradients of every layer and input gradients
-/// of every layer but the first), and the forward pass over the influence reservoir, shared by the batch. Splitting
-/// a batch into training minibatches changes the matrix shapes, not the count.
+/// of every layer but the first), and the forward pass over the influence reservoir, which is redone once every
+/// <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them. Splitting a batch into training minibatches
+/// changes the matrix shapes, not the count.
 /// </summary>
 public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, double PerSample)
 {
-    public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize)
+    public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize, int refreshBatches)
     {
         ArgumentNullException.ThrowIfNull(hiddenSizes);
         int[] widths = [dimension, .. hiddenSizes, classes];
@@ -25,7 +26,8 @@ public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, dou
         }
 
         var backward = forward + inputGradients;
-        var reservoir = forward * reservoirSize / batchSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(refreshBatches, 1);
+        var reservoir = forward * reservoirSize / ((double)batchSize * refreshBatches);
         return new MlpFlops(forward, backward, reservoir, heads, heads * ((2 * forward) + backward + reservoir));
     }
 }

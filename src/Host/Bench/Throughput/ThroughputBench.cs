@@ -150,10 +150,13 @@ public static class ThroughputBench
     }
 
     /// <summary>The benchmark's samples: seeded, so every call gives the same ones.</summary>
-    private static (IReadOnlyList<LabelledSample> Samples, string Name) Samples(ThroughputSettings settings)
+    private static (IReadOnlyList<LabelledSample> Samples, string Name) Samples(ThroughputSettings settings) =>
+        Samples(settings.Count, settings.Dimension, settings.Seed);
+
+    internal static (IReadOnlyList<LabelledSample> Samples, string Name) Samples(int count, int dimension, int seed)
     {
-        var data = SyntheticDataset.Generate(settings.Count, settings.Dimension, ThroughputSettings.Classes, settings.Seed);
-        var labels = new NoiseInjector(ThroughputSettings.Noise, ThroughputSettings.Classes, settings.Seed).Apply(data.Labels);
+        var data = SyntheticDataset.Generate(count, dimension, ThroughputSettings.Classes, seed);
+        var labels = new NoiseInjector(ThroughputSettings.Noise, ThroughputSettings.Classes, seed).Apply(data.Labels);
         return (data.WithLabels(labels, "bench"), data.Name);
     }
 

@@ -11,6 +11,7 @@ public static class BenchCommand
         command.Subcommands.Add(QualityBenchCommand.Create());
         command.Subcommands.Add(ThroughputBenchCommand.Create());
         command.Subcommands.Add(SoakBenchCommand.Create());
+        command.Subcommands.Add(CoreBenchCommand.Create());
         return command;
     }
 }

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using EasyHard.Host.Bench.Common;
+using EasyHard.Host.Bench.ScorerCore;
+using EasyHard.Host.Datasets;
+
+namespace EasyHard.Host.Commands.Bench;
+
+/// <summary>
+/// <c>easyhard bench core</c>: GEMM peak and scorer core only (no Kafka); prints a markdown table and writes core.json/.md.
+/// </summary>
+public static class CoreBenchCommand
+{
+    public static Command Create()
+    {
+        var count = new Option<int>("--count") { Description = "Samples scored in the measured run", DefaultValueFactory = _ => 50_000 };
+        var dim = BenchCommandOptions.Dimension();
+        var format = BenchCommandOptions.Format();
+        var output = BenchCommandOptions.Output("core.json and core.md");
+        var command = new Command("core", "The scorer core (ScoringEngine on in-memory batches) next to the GEMM peak, on the scorer's device (extra --Section:Key=value overrides apply, e.g. --Scorer:Device=cuda).")
+        {
+            count, dim, format, output,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse =>
+        {
+            var result = CoreBench.Run(parse.GetValue(count), parse.GetValue(dim), SampleEncoder.ParseFormat(parse.GetValue(format)!), [.. parse.UnmatchedTokens], Console.Out);
+            BenchOutput.Write(parse.GetValue(output)!, "core", result, CoreBenchReport.Markdown(result), Console.Out);
+            return 0;
+        });
+        return command;
+    }
+}

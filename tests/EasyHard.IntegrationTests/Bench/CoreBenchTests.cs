@@ -1,0 +1,39 @@
+using System.Text.Json;
+using EasyHard.Host.Bench.Common;
+using EasyHard.Host.Bench.ScorerCore;
+using EasyHard.Host.Datasets;
+
+namespace EasyHard.IntegrationTests.Bench;
+
+/// <summary><c>easyhard bench core</c> at a tiny size: every sample scored, the GEMM shapes timed, the files written. Never timing thresholds.</summary>
+public sealed class CoreBenchTests
+{
+    [Fact]
+    public void CoreBench_TinyRun_ScoresEverySampleAndWritesJsonAndMarkdown()
+    {
+        var result = CoreBench.Run(1500, 48, SampleFormat.Protobuf, ["--Scorer:Device=cpu", "--Scorer:EnsembleSize=2"], new StringWriter());
+
+        Assert.Equal(1500, result.Core.Samples);
+        Assert.Equal(2, result.EnsembleSize);
+        Assert.Equal("cpu", result.Core.Device);
+        Assert.True(result.Core.SamplesPerSecond > 0);
+        Assert.True(result.Core.Gflops > 0);
+        Assert.Equal(3, result.Gemm.Shapes.Count);
+        Assert.All(result.Gemm.Shapes, shape => Assert.True(shape.Iterations > 0 && shape.Gflops > 0, shape.Name));
+        Assert.Equal(result.Core.Gflops / result.Gemm.PeakGflops, result.CoreOverGemmPeak, 9);
+
+        var directory = Directory.CreateTempSubdirectory("easyhard-bench-core-test-");
+        try
+        {
+            var (jsonPath, markdownPath) = BenchOutput.Write(directory, "core", result, CoreBenchReport.Markdown(result), new StringWriter());
+            using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+            Assert.Equal(1500, json.RootElement.GetProperty("core").GetProperty("samples").GetInt32());
+            Assert.Contains("--Scorer:EnsembleSize=2", File.ReadAllText(markdownPath), StringComparison.Ordinal);
+            Assert.Contains("GEMM score forward 256x48 @ 48x128", File.ReadAllText(markdownPath), StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}

@@ -66,6 +66,60 @@ public sealed class NoiseModelTests
         Assert.Equal(0.3, mean, 4);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-35.0)]
+    [InlineData(39.0)]
+    public void SolveShift_ReachesTheSameRootFromAnyStart(double start)
+    {
+        var random = new Random(3);
+        var logOdds = Enumerable.Range(0, 5000).Select(_ => (float)((random.NextDouble() * 30) - 20)).ToArray();
+        double shift = ClassStatistics.SolveShift(logOdds, 0.12, start);
+        double mean = logOdds.Average(s => 1 / (1 + Math.Exp(-Math.Clamp(s + shift, -14, 14))));
+        Assert.Equal(0.12, mean, 9);
+    }
+
+    [Fact]
+    public void SolveShift_UnreachableTarget_StopsAtTheBound()
+    {
+        // Every value clamps at +14 once b ≥ 14 − min(s): the mean cannot reach 0.999 below σ(14) < 0.999999, but it
+        // cannot go below 1e-3 either; a target under the floor of reachable means drives b to the lower bound.
+        var logOdds = new float[] { 60f, 70f, 80f };
+        double shift = ClassStatistics.SolveShift(logOdds, 1e-6);
+        Assert.Equal(-40, shift, 6);
+    }
+
+    [Fact]
+    public void Mixture_RecoversTwoSeparatedComponents()
+    {
+        var random = new Random(5);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var x = Enumerable.Range(0, 2000).Select(i => (float)(i % 10 < 3 ? 4 + (0.5 * Normal()) : -2 + Normal())).ToArray();
+
+        var fit = GaussianMixture1D.Fit(x, null, 50, 1e-3);
+
+        Assert.Equal(-2, fit.Mu0, tolerance: 0.1);
+        Assert.Equal(1, fit.Var0, tolerance: 0.1);
+        Assert.Equal(4, fit.Mu1, tolerance: 0.1);
+        Assert.Equal(0.25, fit.Var1, tolerance: 0.05);
+        Assert.Equal(0.3, fit.Pi1, tolerance: 0.02);
+
+        // Warm-started from a fit with the components swapped, it still returns the noisy one as component 1.
+        var swapped = GaussianMixture1D.Fit(x, new GaussianMixture1D(4, 0.25, -2, 1, 0.7), 8, 1e-3);
+        Assert.Equal(fit.Mu1, swapped.Mu1, tolerance: 1e-3);
+        Assert.Equal(fit.Pi1, swapped.Pi1, tolerance: 1e-3);
+    }
+
+    [Fact]
+    public void Mixture_ConstantWindow_KeepsVariancesAtTheFloor()
+    {
+        var fit = GaussianMixture1D.Fit(Enumerable.Repeat(1.5f, 64).ToArray(), null, 8, 1e-3);
+
+        Assert.Equal(1e-3, fit.Var0, 9);
+        Assert.Equal(1e-3, fit.Var1, 9);
+        Assert.True(double.IsFinite(fit.Mu0) && double.IsFinite(fit.Mu1) && fit.Pi1 is >= 1e-3 and <= 1 - 1e-3);
+    }
+
     [Fact]
     public void Buckets_FollowPerClassQuantiles()
     {
@@ -73,7 +127,7 @@ public sealed class NoiseModelTests
         var difficulty = Enumerable.Range(0, 100).Select(i => i / 100f).ToArray();
         var labels = new int[100];
         var zeros = new float[100];
-        statistics.Update(new BatchView(labels, zeros, difficulty, zeros, zeros, new long[100], Enumerable.Repeat(true, 100).ToArray()), CPU);
+        statistics.Update(new BatchView(labels, zeros, difficulty, zeros, zeros, new long[100], Enumerable.Repeat(true, 100).ToArray()));
 
         Assert.Equal(1, statistics.Bucket(0.1f, 0));
         Assert.Equal(2, statistics.Bucket(0.5f, 0));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -195,7 +196,7 @@ internal sealed class ClassStatistics
     /// Folds a scored batch into thresholds, joint, windows and noise rates, then refits the mixtures, the calibration
     /// shifts and the bucket quantiles. Samples whose <see cref="BatchView.Include"/> is false (non-finite) are skipped.
     /// </summary>
-    public void Update(BatchView batch, Device device, bool warm = true)
+    public void Update(BatchView batch, bool warm = true)
     {
         for (int i = 0; i < batch.Labels.Length; i++)
         {
@@ -215,7 +216,7 @@ internal sealed class ClassStatistics
         }
 
         Joint.Update(batch.Labels, batch.Assigned, batch.Include);
-        RefitMixtures(device);
+        RefitMixtures();
         var pooled = new List<float>(Classes * Window);
         for (int c = 0; c < Classes; c++)
         {
@@ -225,7 +226,7 @@ internal sealed class ClassStatistics
         if (pooled.Count >= MinSamplesToFit)
         {
             // Smoothed over batches so that the same s maps to nearly the same noise from one batch to the next.
-            double solved = SolveShift(pooled.ToArray(), EstimatedNoiseRate());
+            double solved = SolveShift(CollectionsMarshal.AsSpan(pooled), EstimatedNoiseRate(), Shift[0]);
             if (warm)
             {
                 ShiftUpdates[0]++;
@@ -252,89 +253,64 @@ internal sealed class ClassStatistics
     }
 
     /// <summary>
-    /// The shift b with mean σ(s_i + b) = <paramref name="target"/> over the window (bisection; the mean is monotone in
-    /// b). This holds the class's mean noise at its estimated noise rate, so the mean of <c>noise</c> tracks the rate.
+    /// The shift b with mean σ(s_i + b) = <paramref name="target"/> over the window. The mean is monotone in b, so
+    /// Newton's method kept inside a bisection bracket converges from any start (Press et al., Numerical Recipes,
+    /// rtsafe); started from the previous batch's shift it takes a few passes over the window where plain bisection
+    /// took forty. This holds the mean of <c>noise</c> at the estimated noise rate.
     /// </summary>
-    internal static double SolveShift(ReadOnlySpan<float> logOdds, double target)
+    internal static double SolveShift(ReadOnlySpan<float> logOdds, double target, double start = 0)
     {
+        const double tolerance = 1e-10;
         target = Math.Clamp(target, 1e-3, 1 - 1e-3);
         double low = -40, high = 40;
-        for (int iteration = 0; iteration < 40; iteration++)
+        double b = Math.Clamp(start, low, high);
+        for (int iteration = 0; iteration < 200; iteration++)
         {
-            double mid = 0.5 * (low + high);
-            double mean = 0;
+            double mean = 0, slope = 0;
             foreach (var s in logOdds)
             {
-                mean += 1.0 / (1.0 + Math.Exp(-Math.Clamp(s + mid, -MaxLogOdds, MaxLogOdds)));
+                double z = s + b;
+                double sigma = 1.0 / (1.0 + Math.Exp(-Math.Clamp(z, -MaxLogOdds, MaxLogOdds)));
+                mean += sigma;
+                slope += Math.Abs(z) < MaxLogOdds ? sigma * (1 - sigma) : 0;
             }
 
-            mean /= logOdds.Length;
-            if (mean < target)
+            double excess = (mean - (target * logOdds.Length)) / logOdds.Length;
+            if (excess < 0)
             {
-                low = mid;
+                low = b;
             }
             else
             {
-                high = mid;
+                high = b;
+            }
+
+            double next = slope > 0 ? b - (excess * logOdds.Length / slope) : double.NaN;
+            if (!(next > low && next < high))
+            {
+                next = 0.5 * (low + high);
+            }
+
+            bool done = Math.Abs(next - b) < tolerance || high - low < tolerance;
+            b = next;
+            if (done)
+            {
+                break;
             }
         }
 
-        return 0.5 * (low + high);
+        return b;
     }
 
-    private static Tensor LogNormal(Tensor x, Tensor mu, Tensor variance) =>
-        (-0.5 * (x - mu).pow(2) / variance) - (0.5 * variance.log());
-
     /// <summary>
-    /// A few EM iterations of a two-component 1-D Gaussian mixture per class on the window of noise log-odds, all
-    /// classes at once on [C, W] (DivideMix fits the same model to per-sample losses, Li et al. 2020; the log-odds are
-    /// the loss normalized by the class's transition row). Component 1 is kept as the higher-mean (noisy) one; its
-    /// weight π₁ is the mixture's estimate of the class's noise rate. Warm-started from the previous fit.
+    /// Refits each class's two-component 1-D Gaussian mixture on its window of noise log-odds, warm-started from the
+    /// previous fit (DivideMix fits the same model to per-sample losses, Li et al. 2020; the log-odds are the loss
+    /// normalized by the class's transition row). Component 1 is the higher-mean (noisy) one; its weight π₁ is the
+    /// mixture's estimate of the class's noise rate. Classes with fewer than <see cref="MinSamplesToFit"/> samples
+    /// keep their previous fit.
     /// </summary>
-    private void RefitMixtures(Device device)
+    private void RefitMixtures()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = tensor(LogOdds, [Classes, Window], device: device).to_type(ScalarType.Float64);
-        var counts = tensor(Count, device: device).to_type(ScalarType.Float64);
-        var mask = (arange(Window, device: device).unsqueeze(0) < counts.unsqueeze(1)).to_type(ScalarType.Float64);
-        var n = counts.clamp_min(1).unsqueeze(1);
-        var mean = (x * mask).sum([1], keepdim: true) / n;
-        var variance = ((x - mean).pow(2) * mask).sum([1], keepdim: true) / n;
-        var std = variance.clamp_min(VarianceFloor).sqrt();
-
-        var fitted = tensor(Fitted, device: device).unsqueeze(1);
-        var mu0 = where(fitted, tensor(Mu0, device: device).unsqueeze(1), mean - (0.5 * std));
-        var mu1 = where(fitted, tensor(Mu1, device: device).unsqueeze(1), mean + std);
-        var var0 = where(fitted, tensor(Var0, device: device).unsqueeze(1), variance).clamp_min(VarianceFloor);
-        var var1 = where(fitted, tensor(Var1, device: device).unsqueeze(1), variance).clamp_min(VarianceFloor);
-        var pi1 = where(fitted, tensor(Pi1, device: device).unsqueeze(1), full_like(mean, 0.3));
-
-        for (int iteration = 0; iteration < EmIterations; iteration++)
-        {
-            var logOdds = (pi1.log() - (1 - pi1).log()) + LogNormal(x, mu1, var1) - LogNormal(x, mu0, var0);
-            var r1 = logOdds.sigmoid() * mask;
-            var r0 = mask - r1;
-            var n0 = r0.sum([1], keepdim: true) + 1e-9;
-            var n1 = r1.sum([1], keepdim: true) + 1e-9;
-            mu0 = (r0 * x).sum([1], keepdim: true) / n0;
-            mu1 = (r1 * x).sum([1], keepdim: true) / n1;
-            var0 = ((r0 * (x - mu0).pow(2)).sum([1], keepdim: true) / n0).clamp_min(VarianceFloor);
-            var1 = ((r1 * (x - mu1).pow(2)).sum([1], keepdim: true) / n1).clamp_min(VarianceFloor);
-            pi1 = (n1 / (n0 + n1)).clamp(1e-3, 1 - 1e-3);
-        }
-
-        // Keep component 1 the high-log-odds one.
-        var swap = mu0 > mu1;
-        (mu0, mu1) = (where(swap, mu1, mu0), where(swap, mu0, mu1));
-        (var0, var1) = (where(swap, var1, var0), where(swap, var0, var1));
-        pi1 = where(swap, 1 - pi1, pi1);
-
-        var m0 = mu0.squeeze(1).cpu().data<double>().ToArray();
-        var m1 = mu1.squeeze(1).cpu().data<double>().ToArray();
-        var v0 = var0.squeeze(1).cpu().data<double>().ToArray();
-        var v1 = var1.squeeze(1).cpu().data<double>().ToArray();
-        var p1 = pi1.squeeze(1).cpu().data<double>().ToArray();
         for (int c = 0; c < Classes; c++)
         {
             if (Count[c] < MinSamplesToFit)
@@ -342,11 +318,9 @@ internal sealed class ClassStatistics
                 continue;
             }
 
-            Mu0[c] = m0[c];
-            Mu1[c] = m1[c];
-            Var0[c] = v0[c];
-            Var1[c] = v1[c];
-            Pi1[c] = p1[c];
+            GaussianMixture1D? previous = Fitted[c] ? new GaussianMixture1D(Mu0[c], Var0[c], Mu1[c], Var1[c], Pi1[c]) : null;
+            var fit = GaussianMixture1D.Fit(LogOdds.AsSpan(c * Window, Count[c]), previous, EmIterations, VarianceFloor);
+            (Mu0[c], Var0[c], Mu1[c], Var1[c], Pi1[c]) = (fit.Mu0, fit.Var0, fit.Mu1, fit.Var1, fit.Pi1);
             Fitted[c] = true;
         }
     }

@@ -396,7 +396,7 @@ public sealed class ScoringEngine : IDisposable
             bucket[i] = finite[i] ? statistics.Bucket(difficulty[i], labelInts[i]) : (int)Bucket.Hard;
         }
 
-        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), Device, warm: SamplesSeen + n > options.WarmupSamples);
+        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), warm: SamplesSeen + n > options.WarmupSamples);
         var random = new Random(unchecked((options.Seed * 1_000_003) + (int)ModelVersion));
         var warming = new bool[n];
         var active = new List<int>(n);

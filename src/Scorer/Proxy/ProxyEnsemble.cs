@@ -21,6 +21,8 @@ internal sealed class ProxyEnsemble : IDisposable
     private readonly Parameter[] weights;
     private readonly Parameter[] biases;
     private readonly optim.Optimizer optimizer;
+    private readonly Parameter[] parameters;
+    private readonly Adam.State[]? adamStates;
 
     public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device)
     {
@@ -52,12 +54,15 @@ internal sealed class ProxyEnsemble : IDisposable
             }
         }
 
-        var parameters = Parameters().ToList();
+        parameters = [.. Parameters()];
         optimizer = OptimizerName switch
         {
             "sgd" => optim.SGD(parameters, learningRate, momentum: 0.9),
             _ => optim.Adam(parameters, learningRate),
         };
+
+        // The optimizer's live state objects, in the order of the parameters (checkpoints load into them in place).
+        adamStates = optimizer is Adam adam ? [.. adam.state_dict().State.Cast<Adam.State>()] : null;
     }
 
     public int Dimension { get; }
@@ -129,8 +134,26 @@ internal sealed class ProxyEnsemble : IDisposable
         }
 
         total.backward();
-        optimizer.step();
+        Step();
         return value / EnsembleSize;
+    }
+
+    /// <summary>Adam on CPU tensors takes <see cref="HostAdam"/>'s single pass; SGD and a GPU proxy step through libtorch.</summary>
+    private void Step()
+    {
+        var options = adamStates is null ? null : (Adam.Options)((OptimizerHelper)optimizer).state_dict().Options[0];
+        bool onHost = options is { weight_decay: 0, amsgrad: false, maximize: false }
+            && parameters.Select((p, j) => HostAdam.Applies(p, adamStates![j])).All(applies => applies);
+        if (!onHost)
+        {
+            optimizer.step();
+            return;
+        }
+
+        for (int j = 0; j < parameters.Length; j++)
+        {
+            HostAdam.Step(parameters[j], adamStates![j], options!.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+        }
     }
 
     /// <summary>
@@ -189,7 +212,7 @@ internal sealed class ProxyEnsemble : IDisposable
     public bool LoadUnfused(BinaryReader reader)
     {
         using var unfused = UnfusedHeads.Read(reader, [Dimension, .. HiddenSizes, Classes], EnsembleSize, OptimizerName);
-        var fused = Parameters().ToArray();
+        var fused = parameters;
         using (no_grad())
         {
             for (int j = 0; j < fused.Length; j++)

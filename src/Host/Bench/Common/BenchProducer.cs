@@ -11,12 +11,30 @@ namespace EasyHard.Host.Bench.Common;
 /// of <see cref="Producing.LoadGenerator"/>, stamps each record's timestamp and tells the tracker the same instant,
 /// and keeps at most <c>maxBacklog</c> samples between the producer and the end of the pipeline. The embedded mock
 /// cluster keeps only about 5 MB per partition and deletes older records, so an unbounded producer would lose
-/// records (the demo bounds its backlog for the same reason).
+/// records (the demo bounds its backlog for the same reason). One instance serves every run on its topic, as an
+/// upstream producer lives on: a new client's first deliveries wait for its connections and producer id (measured:
+/// up to 0.5 s, which a fresh client per run put into the first records' latency).
 /// </summary>
-public sealed class BenchProducer(string bootstrapServers, string topic)
+public sealed class BenchProducer : IDisposable
 {
     /// <summary>Bytes of one partition the backlog may fill: the mock cluster's limit is 5 MB, keep margin for skew.</summary>
     private const long PartitionBudgetBytes = 3_500_000;
+
+    private readonly string topic;
+    private readonly IProducer<byte[], byte[]> producer;
+
+    public BenchProducer(string bootstrapServers, string topic)
+    {
+        this.topic = topic;
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            ClientId = "easyhard-bench-produce",
+            EnableIdempotence = true,
+            LingerMs = 5,
+        };
+        producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+    }
 
     public sealed record Result(long Sent, long Failed, TimeSpan Elapsed);
 
@@ -37,14 +55,6 @@ public sealed class BenchProducer(string bootstrapServers, string topic)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(tracker);
-        var config = new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            ClientId = "easyhard-bench-produce",
-            EnableIdempotence = true,
-            LingerMs = 5,
-        };
-        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
         long failed = 0;
         void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
@@ -84,7 +94,7 @@ public sealed class BenchProducer(string bootstrapServers, string topic)
                 Timestamp = new Timestamp(DateTime.UtcNow, TimestampType.CreateTime),
             };
             tracker.MarkSent(index, Stopwatch.GetTimestamp());
-            ProduceWhenQueueAllows(producer, message, OnDelivered);
+            ProduceWhenQueueAllows(message, OnDelivered);
             sent++;
         }
 
@@ -95,7 +105,9 @@ public sealed class BenchProducer(string bootstrapServers, string topic)
         return new Result(sent, Interlocked.Read(ref failed), Stopwatch.GetElapsedTime(started));
     }
 
-    private void ProduceWhenQueueAllows(IProducer<byte[], byte[]> producer, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> onDelivered)
+    public void Dispose() => producer.Dispose();
+
+    private void ProduceWhenQueueAllows(Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> onDelivered)
     {
         for (var attempt = 0; ; attempt++)
         {

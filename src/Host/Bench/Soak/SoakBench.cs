@@ -40,7 +40,7 @@ public static class SoakBench
         {
             log.WriteLine($"Soak: {settings.Rate:N0} samples/s for {settings.Duration.TotalMinutes:F1} min on {cluster.BootstrapServers}, sampled every {settings.Interval.TotalSeconds:F0} s.");
             using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
+            using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
             var producing = Task.Factory.StartNew(() => producer.Run(long.MaxValue, Sample, tracker, settings.Rate, maxBacklog, LoadRunner.Stall, stopProducing.Token),
                 cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 

@@ -4,9 +4,14 @@ using EasyHard.Host.Datasets;
 
 namespace EasyHard.Host.Bench.Throughput;
 
-/// <summary>Drives one <see cref="LoadPhase"/>: produces on its own thread, waits until every sample arrived, measures.</summary>
-internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, TextWriter log)
+/// <summary>
+/// Drives <see cref="LoadPhase"/>s: produces on its own thread, waits until every sample arrived, measures. Each input
+/// topic keeps one producer across its phases, so the warm-up phase also warms the producer.
+/// </summary>
+internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, TextWriter log) : IDisposable
 {
+    private readonly Dictionary<string, BenchProducer> producers = new(StringComparer.Ordinal);
+
     /// <summary>How long nothing may arrive before the phase fails (a stalled pipeline or lost records).</summary>
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(120);
 
@@ -20,7 +25,12 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
         rss.Reset();
         var stages = StageTime.Snapshot(roles ?? []);
         var cpu = ProcessResources.Now().CpuTime;
-        var producer = new BenchProducer(bootstrapServers, inputTopic);
+        if (!producers.TryGetValue(inputTopic, out var producer))
+        {
+            producer = new BenchProducer(bootstrapServers, inputTopic);
+            producers[inputTopic] = producer;
+        }
+
         var producing = Task.Factory.StartNew(() => producer.Run(count, sample, tracker, ratePerSecond, maxBacklog, Stall, cancellationToken),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -68,5 +78,13 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
             StageTime.Since(stages, StageTime.Snapshot(roles ?? [])));
         log.WriteLine($"  {name}: {phase.Arrived:N0}/{count:N0} arrived in {seconds:F1} s = {phase.SamplesPerSecond:N0} samples/s, p50 {phase.P50Ms:F0} ms, p99 {phase.P99Ms:F0} ms");
         return phase;
+    }
+
+    public void Dispose()
+    {
+        foreach (var producer in producers.Values)
+        {
+            producer.Dispose();
+        }
     }
 }

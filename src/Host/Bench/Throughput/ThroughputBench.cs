@@ -51,7 +51,7 @@ public static class ThroughputBench
         var largest = BenchProducer.LargestRecordBytes(encoded.Max(e => e.Payload.Length), dimension);
         var maxBacklog = BenchProducer.MaxBacklogFor(largest, partitions);
         var warmup = (int)Math.Min(settings.Count, Math.Clamp(settings.Count / 10, 256, 2048));
-        var runner = new LoadRunner(cluster.BootstrapServers, rss, log);
+        using var runner = new LoadRunner(cluster.BootstrapServers, rss, log);
         EncodedSample Sample(long index) => encoded[index];
         log.WriteLine($"Embedded Kafka at {cluster.BootstrapServers}; {partitions} partitions per topic; at most {maxBacklog:N0} samples in flight.");
 

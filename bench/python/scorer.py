@@ -36,7 +36,7 @@ def parse_args():
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--format", choices=["protobuf", "json"], default="protobuf")
     p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--max-batch-delay-ms", type=int, default=50)
+    p.add_argument("--max-batch-delay-ms", type=int, default=20)
     p.add_argument("--hidden", type=int, nargs="+", default=[128])
     p.add_argument("--ensemble", type=int, default=3)
     p.add_argument("--train-minibatch", type=int, default=64)

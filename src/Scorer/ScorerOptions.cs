@@ -14,7 +14,7 @@ public sealed class ScorerOptions
     [Required(AllowEmptyStrings = false)] public string GroupId { get; set; } = "easyhard-scorer";
 
     /// <summary>Micro-batch size and latency; one batch = one prequential score-then-train step.</summary>
-    [Required] public BatchingOptions Batching { get; set; } = new() { MaxBatchSize = 256, MaxBatchDelayMs = 50 };
+    [Required] public BatchingOptions Batching { get; set; } = new() { MaxBatchSize = 256, MaxBatchDelayMs = 20 };
 
     /// <summary><c>auto</c> (CUDA when available, else CPU), <c>cpu</c> or <c>cuda</c>.</summary>
     [Required, RegularExpression("^(?i)(auto|cpu|cuda)$", ErrorMessage = "Scorer:Device must be auto, cpu or cuda.")]

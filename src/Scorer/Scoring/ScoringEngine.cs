@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Scorer.Feedback;
@@ -189,6 +191,27 @@ public sealed class ScoringEngine : IDisposable
     /// <summary>Reason code when the sample cannot be scored by this engine, else null.</summary>
     public string? Validate(TrainingSample? sample)
     {
+        if (ValidateShape(sample) is { } reason)
+        {
+            return reason;
+        }
+
+        // Indexed rather than foreach: RepeatedField's enumerator costs a call per feature, 200,000 per batch.
+        var features = sample!.Features;
+        for (int i = 0; i < features.Count; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                return "non_finite_feature";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every check of <see cref="Validate"/> but the features' finiteness, which <see cref="Score(IReadOnlyList{CanonicalSample}, List{ScoreDetails})"/> runs on the packed batch.</summary>
+    private string? ValidateShape(TrainingSample? sample)
+    {
         if (sample is null)
         {
             return "missing_sample";
@@ -204,22 +227,28 @@ public sealed class ScoringEngine : IDisposable
             return "wrong_dimension";
         }
 
-        if (sample.Label < 0 || sample.Label >= Classes)
+        return sample.Label < 0 || sample.Label >= Classes ? "label_out_of_range" : null;
+    }
+
+    /// <summary>Index of the first NaN or infinity, or −1. Vectorized: x − x is 0 for every finite x and NaN otherwise.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        int k = 0;
+        while (k < vectors.Length && Vector.EqualsAll(vectors[k] - vectors[k], Vector<float>.Zero))
         {
-            return "label_out_of_range";
+            k++;
         }
 
-        // Indexed rather than foreach: RepeatedField's enumerator costs a call per feature, 200,000 per batch.
-        var features = sample.Features;
-        for (int i = 0; i < features.Count; i++)
+        for (int i = k * Vector<float>.Count; i < values.Length; i++)
         {
-            if (!float.IsFinite(features[i]))
+            if (!float.IsFinite(values[i]))
             {
-                return "non_finite_feature";
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     /// <summary>
@@ -238,20 +267,32 @@ public sealed class ScoringEngine : IDisposable
         ArgumentNullException.ThrowIfNull(samples);
         for (int i = 0; i < samples.Count; i++)
         {
-            if (Validate(samples[i]?.Sample) is { } reason)
+            if (ValidateShape(samples[i]?.Sample) is { } reason)
             {
                 throw new ArgumentException($"Sample {i} cannot be scored: {reason}.", nameof(samples));
             }
         }
 
-        var results = new List<ScoredSample>(samples.Count);
+        // Packed and checked before the first batch is scored, so an invalid sample changes nothing.
         int size = options.Batching.MaxBatchSize;
+        var packed = new List<(float[] Features, long[] Labels)>((samples.Count + size - 1) / size);
+        for (int start = 0; start < samples.Count; start += size)
+        {
+            var batch = Pack(samples, start, Math.Min(size, samples.Count - start));
+            if (FirstNonFinite(batch.Features) is var at and >= 0)
+            {
+                throw new ArgumentException($"Sample {start + (at / Dimension)} cannot be scored: non_finite_feature.", nameof(samples));
+            }
+
+            packed.Add(batch);
+        }
+
+        var results = new List<ScoredSample>(samples.Count);
         lock (gate)
         {
-            for (int start = 0; start < samples.Count; start += size)
+            for (int b = 0; b < packed.Count; b++)
             {
-                int count = Math.Min(size, samples.Count - start);
-                ScoreBatch(samples, start, count, results, details);
+                ScoreBatch(samples, b * size, packed[b].Features, packed[b].Labels, results, details);
             }
 
             if (options.CheckpointIntervalSeconds > 0
@@ -287,9 +328,9 @@ public sealed class ScoringEngine : IDisposable
         }
     }
 
-    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, int n, List<ScoredSample> results, List<ScoreDetails>? details)
+    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, float[] features, long[] labels, List<ScoredSample> results, List<ScoreDetails>? details)
     {
-        var (features, labels) = Pack(samples, start, n);
+        int n = labels.Length;
         var ids = new string[n];
         for (int i = 0; i < n; i++)
         {
@@ -314,9 +355,8 @@ public sealed class ScoringEngine : IDisposable
                 // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
                 // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
-                finiteMask = probabilities.isfinite().all(2).all(0)
-                    .logical_and(hidden.isfinite().all(2).all(0))
-                    .logical_and(hidden.abs().amax([0, 2]) <= MaxActivation);
+                // amax propagates NaN and |±∞| exceeds the bound, so one comparison also rules out non-finite hidden units.
+                finiteMask = probabilities.isfinite().all(2).all(0).logical_and(hidden.abs().amax([0, 2]) <= MaxActivation);
                 if (reference is not null)
                 {
                     var refLoss = reference.Loss(x, y);
@@ -328,9 +368,12 @@ public sealed class ScoringEngine : IDisposable
                     referenceLoss = [];
                 }
 
-                var rowMask = finiteMask.view(1, n, 1);
-                probabilities = where(rowMask, probabilities, full_like(probabilities, 1.0 / Classes));
-                hidden = where(rowMask, hidden, zeros_like(hidden));
+                if (!finiteMask.all().item<bool>())
+                {
+                    var rowMask = finiteMask.view(1, n, 1);
+                    probabilities = where(rowMask, probabilities, full_like(probabilities, 1.0 / Classes));
+                    hidden = where(rowMask, hidden, zeros_like(hidden));
+                }
 
                 var signals = Signals.Compute(probabilities, hidden, y);
                 var influenceTensor = TargetGradient() is { } gradient

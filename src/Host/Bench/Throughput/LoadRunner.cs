@@ -15,6 +15,24 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
     /// <summary>How long nothing may arrive before the phase fails (a stalled pipeline or lost records).</summary>
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// Warm-up runs of <paramref name="count"/> samples until the JIT is quiet (<see cref="JitActivity"/>), at most
+    /// <paramref name="maxRounds"/>.
+    /// </summary>
+    /// <returns>The rounds it took.</returns>
+    public async Task<int> WarmUpAsync(string name, string inputTopic, TrainerStreamReader reader, long count, Func<long, EncodedSample> sample,
+        int maxBacklog, CancellationToken cancellationToken, int maxRounds = 10)
+    {
+        for (var round = 1; ; round++)
+        {
+            var phase = await MeasureAsync($"{name} {round}", inputTopic, reader, count, sample, 0, maxBacklog, cancellationToken);
+            if (phase.JitShare <= JitActivity.QuietShare || round >= maxRounds)
+            {
+                return round;
+            }
+        }
+    }
+
     public async Task<LoadPhase> MeasureAsync(string name, string inputTopic, TrainerStreamReader reader, long count,
         Func<long, EncodedSample> sample, double ratePerSecond, int maxBacklog, CancellationToken cancellationToken, IReadOnlyList<string>? roles = null)
     {
@@ -25,6 +43,7 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
         rss.Reset();
         var stages = StageTime.Snapshot(roles ?? []);
         var cpu = ProcessResources.Now().CpuTime;
+        var jit = JitActivity.Now();
         if (!producers.TryGetValue(inputTopic, out var producer))
         {
             producer = new BenchProducer(bootstrapServers, inputTopic);
@@ -75,8 +94,8 @@ internal sealed class LoadRunner(string bootstrapServers, PeakRssMonitor rss, Te
         var seconds = tracker.ElapsedSeconds;
         var phase = new LoadPhase(name, count, tracker.Arrived, tracker.Duplicates, tracker.Unknown, ratePerSecond, maxBacklog,
             seconds, count / seconds, latencies.At(0.50), latencies.At(0.99), latencies.Max, cpuSeconds * 1000 / count, rss.Reset(),
-            StageTime.Since(stages, StageTime.Snapshot(roles ?? [])));
-        log.WriteLine($"  {name}: {phase.Arrived:N0}/{count:N0} arrived in {seconds:F1} s = {phase.SamplesPerSecond:N0} samples/s, p50 {phase.P50Ms:F0} ms, p99 {phase.P99Ms:F0} ms");
+            StageTime.Since(stages, StageTime.Snapshot(roles ?? [])), JitActivity.Since(jit).ShareOf(seconds));
+        log.WriteLine($"  {name}: {phase.Arrived:N0}/{count:N0} arrived in {seconds:F1} s = {phase.SamplesPerSecond:N0} samples/s, p50 {phase.P50Ms:F0} ms, p99 {phase.P99Ms:F0} ms, JIT {phase.JitShare:P1} of the run");
         return phase;
     }
 

@@ -14,6 +14,8 @@ namespace EasyHard.Host.Bench.Throughput;
 /// </summary>
 public static class ScorerCoreBench
 {
+    private const int MaxWarmUpRounds = 20;
+
     public sealed record Result(int Samples, int BatchSize, int WarmupSamples, double Seconds, double SamplesPerSecond,
         MlpFlops Flops, double Gflops, double CpuSecondsPer1000, string Device);
 
@@ -42,9 +44,21 @@ public static class ScorerCoreBench
 
             using var engine = new ScoringEngine(options, dimension, classes);
             var batch = options.Batching.MaxBatchSize;
-            // Warm-up: JIT, TorchSharp's first calls and allocator pools; the same engine then keeps learning.
-            var warmup = Math.Min(canonical.Length, Math.Max(batch, 4 * batch));
-            ScoreInBatches(engine, canonical, warmup, batch);
+            // Warm-up: TorchSharp's first calls, allocator pools and the JIT, in rounds of a few batches until the JIT
+            // is quiet (JitActivity); the same engine then keeps learning.
+            var round = Math.Min(canonical.Length, 8 * batch);
+            var warmup = 0;
+            for (var rounds = 0; rounds < MaxWarmUpRounds; rounds++)
+            {
+                var jit = JitActivity.Now();
+                var started = Stopwatch.GetTimestamp();
+                ScoreInBatches(engine, canonical, round, batch);
+                warmup += round;
+                if (JitActivity.Since(jit).ShareOf(Stopwatch.GetElapsedTime(started).TotalSeconds) <= JitActivity.QuietShare)
+                {
+                    break;
+                }
+            }
 
             var cpu = ProcessResources.Now().CpuTime;
             var clock = Stopwatch.StartNew();

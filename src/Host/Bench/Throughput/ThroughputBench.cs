@@ -50,7 +50,8 @@ public static class ThroughputBench
         var partitions = new TopicOptions().Partitions;
         var largest = BenchProducer.LargestRecordBytes(encoded.Max(e => e.Payload.Length), dimension);
         var maxBacklog = BenchProducer.MaxBacklogFor(largest, partitions);
-        var warmup = (int)Math.Min(settings.Count, Math.Clamp(settings.Count / 10, 256, 2048));
+        // Per warm-up round; rounds repeat until the JIT is quiet (LoadRunner.WarmUpAsync).
+        var warmup = (int)Math.Min(settings.Count, Math.Clamp(settings.Count / 10, 256, 8192));
         using var runner = new LoadRunner(cluster.BootstrapServers, rss, log);
         EncodedSample Sample(long index) => encoded[index];
         log.WriteLine($"Embedded Kafka at {cluster.BootstrapServers}; {partitions} partitions per topic; at most {maxBacklog:N0} samples in flight.");
@@ -62,7 +63,7 @@ public static class ThroughputBench
         using (var reader = new TrainerStreamReader(cluster.BootstrapServers, [ceilingTopics.Options.Weighted], partitions, new ArrivalTracker(1)))
         using (var host = await KafkaCeiling.StartAsync(cluster.BootstrapServers, ceilingTopics, settings.ExtraConfig, cancellationToken))
         {
-            await runner.MeasureAsync("ceiling warm-up", ceilingTopics.Options.Input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
+            await runner.WarmUpAsync("ceiling warm-up", ceilingTopics.Options.Input, reader, warmup, Sample, maxBacklog, cancellationToken);
             ceiling = await runner.MeasureAsync("ceiling", ceilingTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken,
                 KafkaCeiling.Roles);
             await host.StopAsync(CancellationToken.None);
@@ -79,7 +80,7 @@ public static class ThroughputBench
             await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, pipelineTopics, dimension, ThroughputSettings.Classes,
                 settings.ExtraConfig, cancellationToken);
             var input = pipelineTopics.Options.Input;
-            await runner.MeasureAsync("end-to-end warm-up", input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
+            await runner.WarmUpAsync("end-to-end warm-up", input, reader, warmup, Sample, maxBacklog, cancellationToken);
             full = await runner.MeasureAsync("end to end, full load", input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken, PipelineRoles);
             var halfRate = full.SamplesPerSecond / 2;
             half = await runner.MeasureAsync(string.Create(CultureInfo.InvariantCulture, $"end to end, half load ({halfRate:F0}/s)"), input, reader,
@@ -96,6 +97,7 @@ public static class ThroughputBench
             using var reader = new TrainerStreamReader(cluster.BootstrapServers, [pythonTopics.Options.Weighted], partitions, new ArrivalTracker(1));
             await using var process = await PythonScorer.StartAsync(settings.PythonInterpreter, script,
                 PythonArguments(settings, scorer, cluster.BootstrapServers, pythonTopics, warmup + settings.Count), TimeSpan.FromMinutes(2), cancellationToken);
+            // One round: the Python program stops after the count it was given, and has no JIT to wait for.
             await runner.MeasureAsync("python warm-up", pythonTopics.Options.Input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
             python = await runner.MeasureAsync("python", pythonTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken);
             pythonReport = await process.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);

@@ -19,7 +19,7 @@ public static class ThroughputReport
         text.Append(CultureInfo.InvariantCulture,
             $"scorer batch {s.BatchSize}, ensemble {s.EnsembleSize} × MLP {s.Dimension}-{string.Join('-', s.HiddenSizes)}-{s.Classes}, train minibatch {s.TrainMinibatchSize}; ");
         text.Append(CultureInfo.InvariantCulture,
-            $"embedded Kafka (librdkafka mock cluster), {s.Partitions} partitions, at most {s.MaxBacklog:N0} samples in flight; {s.WarmupSamples:N0} warm-up samples before each Kafka run.");
+            $"embedded Kafka (librdkafka mock cluster), {s.Partitions} partitions, at most {s.MaxBacklog:N0} samples in flight; warm-up rounds of {s.WarmupSamples:N0} samples before each EasyHard run until the JIT takes at most {JitActivity.QuietShare:P0} of a round (at most 10), one before the Python run.");
         text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
         var table = new MarkdownTable("run", "samples/s", "p50", "p99", "CPU s / 1k samples", "peak RSS", "notes");
         AddPhase(table, "Kafka ceiling (3 passthrough hops)", result.Ceiling, "same shell, client settings and batching as the roles");
@@ -88,7 +88,7 @@ public static class ThroughputReport
 
     private static void AddPhase(MarkdownTable table, string name, LoadPhase phase, string notes) =>
         table.Add(name, Rate(phase.SamplesPerSecond), Ms(phase.P50Ms), Ms(phase.P99Ms), Fixed(phase.CpuSecondsPer1000, 2), Mib(phase.PeakRssBytes),
-            string.Create(CultureInfo.InvariantCulture, $"{phase.Arrived:N0}/{phase.Samples:N0} arrived in {phase.Seconds:F1} s; {notes}"));
+            string.Create(CultureInfo.InvariantCulture, $"{phase.Arrived:N0}/{phase.Samples:N0} arrived in {phase.Seconds:F1} s, JIT {phase.JitShare * 100:F1} % of it; {notes}"));
 
     private static string Rate(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -147,4 +147,37 @@ public sealed class EnsembleTests
             Assert.True(original.Biases[l].allclose(restored.Biases[l]));
         }
     }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void TrainOn_TheTrackedScoringPass_StepsExactlyAsTrainStep(string optimizer)
+    {
+        using var scope = NewDisposeScope();
+        using var separate = new ProxyEnsemble(8, 3, [16], 3, optimizer, 1e-2, 5, CPU);
+        using var shared = new ProxyEnsemble(8, 3, [16], 3, optimizer, 1e-2, 5, CPU);
+        var generator = new Generator(6);
+        for (int step = 0; step < 3; step++)
+        {
+            var x = randn(20, 8, generator: generator);
+            var y = x[.., 1].gt(0).to_type(ScalarType.Int64);
+            var weights = rand(3, 20, generator: generator) * 2;
+
+            var (logits, hidden) = shared.TrackedForward(x);
+            using (no_grad())
+            {
+                // The tracked pass is the scoring pass: its softmax is what Forward returns.
+                Assert.True(nn.functional.softmax(logits, 2).allclose(shared.Forward(x).Probabilities, rtol: 1e-6, atol: 1e-7));
+                Assert.True(hidden.allclose(shared.Forward(x).Hidden));
+            }
+
+            Assert.Equal(separate.TrainStep(x, y, weights), shared.TrainOn(logits, y, weights), 6);
+        }
+
+        for (int l = 0; l < separate.Weights.Count; l++)
+        {
+            Assert.True(separate.Weights[l].allclose(shared.Weights[l], rtol: 1e-6, atol: 1e-7), $"layer {l} weights");
+            Assert.True(separate.Biases[l].allclose(shared.Biases[l], rtol: 1e-6, atol: 1e-7), $"layer {l} biases");
+        }
+    }
 }

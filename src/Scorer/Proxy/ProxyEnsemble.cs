@@ -109,14 +109,28 @@ internal sealed class ProxyEnsemble : IDisposable
     }
 
     /// <summary>
+    /// Per-head logits [E, B, C] and last hidden layers [E, B, H] with their autograd graph, so that a training step
+    /// (<see cref="TrainOn"/>) can use the same pass that scored the batch instead of computing it again.
+    /// </summary>
+    public (Tensor Logits, Tensor Hidden) TrackedForward(Tensor features)
+    {
+        var logits = Logits(features, out var hidden);
+        return (logits, hidden);
+    }
+
+    /// <summary>
     /// One optimizer step on the batch; head e weighs sample i by <paramref name="bootstrapWeights"/>[e, i].
     /// Returns the mean weighted training loss over heads (before the step); when it is not finite, no step is taken.
     /// </summary>
-    public float TrainStep(Tensor features, Tensor labels, Tensor bootstrapWeights)
+    public float TrainStep(Tensor features, Tensor labels, Tensor bootstrapWeights) => TrainOn(Logits(features, out _), labels, bootstrapWeights);
+
+    /// <summary>
+    /// <see cref="TrainStep"/> on logits already computed by <see cref="TrackedForward"/> under the current parameters.
+    /// </summary>
+    public float TrainOn(Tensor logits, Tensor labels, Tensor bootstrapWeights)
     {
         optimizer.zero_grad();
-        long batch = features.shape[0];
-        var logits = Logits(features, out _);
+        long batch = logits.shape[1];
 
         // Cross-entropy of every head at once: −log softmax(z_e)_y, [E, B].
         var perSample = -nn.functional.log_softmax(logits, 2)

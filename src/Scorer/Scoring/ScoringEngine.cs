@@ -348,9 +348,30 @@ public sealed class ScoringEngine : IDisposable
             var x = tensor(features, [n, Dimension]).to(Device);
             var y = tensor(labels).to(Device);
             Tensor finiteMask;
+
+            // When one training step covers the batch, it trains on the very pass that scores it (same parameters,
+            // same inputs): the forward runs once, with its autograd graph kept for the step.
+            Tensor? trainingLogits = null;
+            Tensor probabilities, hidden;
+            if (options.TrainMinibatchSize >= n)
+            {
+                (trainingLogits, var trackedHidden) = ensemble.TrackedForward(x);
+                using (no_grad())
+                {
+                    probabilities = nn.functional.softmax(trainingLogits.detach(), 2);
+                    hidden = trackedHidden.detach();
+                }
+            }
+            else
+            {
+                using (no_grad())
+                {
+                    (probabilities, hidden) = ensemble.Forward(x);
+                }
+            }
+
             using (no_grad())
             {
-                var (probabilities, hidden) = ensemble.Forward(x);
 
                 // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
@@ -391,24 +412,18 @@ public sealed class ScoringEngine : IDisposable
                 finite = finiteMask.cpu().data<bool>().ToArray();
             }
 
-            // Prequential: train only after the batch has been scored by the previous model. The scored batch
-            // is trained on in minibatches so that one pass over a stream takes enough optimizer steps.
+            // Prequential: train only after the batch has been scored by the previous model; in one step on the scoring
+            // pass itself when a training minibatch covers the batch, else in minibatches with passes of their own.
             var bootstrap = BootstrapWeights(n).to(Device);
-            if (finite.Contains(false))
+            if (trainingLogits is not null && !finite.Contains(false))
             {
-                var keep = finiteMask.nonzero().squeeze(1);
-                x = x.index_select(0, keep);
-                y = y.index_select(0, keep);
-                bootstrap = bootstrap.index_select(1, keep);
-            }
-
-            long trainable = x.shape[0];
-            for (long offset = 0; offset < trainable; offset += options.TrainMinibatchSize)
-            {
-                var length = Math.Min(options.TrainMinibatchSize, trainable - offset);
-                var value = ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
+                var value = ensemble.TrainOn(trainingLogits, y, bootstrap);
                 skippedSteps += float.IsFinite(value) ? 0 : 1;
                 steps++;
+            }
+            else
+            {
+                TrainInMinibatches(x, y, bootstrap, finite.Contains(false) ? finiteMask : null, ref steps, ref skippedSteps);
             }
         }
 
@@ -554,6 +569,30 @@ public sealed class ScoringEngine : IDisposable
         ScorerMetrics.ProxyAccuracy.Set(accuracy);
         ScorerMetrics.ModelVersion.Set(ModelVersion);
         ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
+    }
+
+    /// <summary>
+    /// Training steps on minibatches of <c>Scorer:TrainMinibatchSize</c>, each with its own forward pass under the
+    /// parameters the previous step left. Rows outside <paramref name="finiteRows"/> (when given) are left out.
+    /// </summary>
+    private void TrainInMinibatches(Tensor x, Tensor y, Tensor bootstrap, Tensor? finiteRows, ref int steps, ref int skippedSteps)
+    {
+        if (finiteRows is not null)
+        {
+            var keep = finiteRows.nonzero().squeeze(1);
+            x = x.index_select(0, keep);
+            y = y.index_select(0, keep);
+            bootstrap = bootstrap.index_select(1, keep);
+        }
+
+        long trainable = x.shape[0];
+        for (long offset = 0; offset < trainable; offset += options.TrainMinibatchSize)
+        {
+            var length = Math.Min(options.TrainMinibatchSize, trainable - offset);
+            var value = ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
+            skippedSteps += float.IsFinite(value) ? 0 : 1;
+            steps++;
+        }
     }
 
     /// <summary>

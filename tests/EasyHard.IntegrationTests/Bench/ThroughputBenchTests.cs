@@ -77,16 +77,20 @@ public sealed class ThroughputBenchTests
         }
     }
 
-    [Fact]
-    public void MlpFlops_OneHiddenLayer_CountsForwardBackwardAndReservoir()
+    [Theory]
+    [InlineData(64, 2)]
+    [InlineData(256, 1)]
+    public void MlpFlops_OneHiddenLayer_CountsForwardBackwardAndReservoir(int trainMinibatch, int forwardPasses)
     {
-        var flops = MlpFlops.For(dimension: 784, hiddenSizes: [128], classes: 10, heads: 3, batchSize: 256, reservoirSize: 128, refreshBatches: 4);
+        var flops = MlpFlops.For(dimension: 784, hiddenSizes: [128], classes: 10, heads: 3, batchSize: 256, reservoirSize: 128, refreshBatches: 4,
+            trainMinibatch: trainMinibatch);
 
         var forward = 2.0 * ((784 * 128) + (128 * 10));
         Assert.Equal(forward, flops.ForwardPerHead);
         Assert.Equal(forward + (2.0 * 128 * 10), flops.BackwardPerHead);
         Assert.Equal(forward / 8, flops.ReservoirPerHead);
-        Assert.Equal(3 * ((2 * forward) + flops.BackwardPerHead + (forward / 8)), flops.PerSample);
+        Assert.Equal(forwardPasses, flops.ForwardPasses);
+        Assert.Equal(3 * ((forwardPasses * forward) + flops.BackwardPerHead + (forward / 8)), flops.PerSample);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public static class ScorerCoreBench
             var seconds = clock.Elapsed.TotalSeconds;
             var cpuSeconds = (ProcessResources.Now().CpuTime - cpu).TotalSeconds;
 
-            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize, options.InfluenceRefreshBatches);
+            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize, options.InfluenceRefreshBatches, options.TrainMinibatchSize);
             var rate = canonical.Length / seconds;
             return new Result(canonical.Length, batch, warmup, seconds, rate, flops, flops.PerSample * rate / 1e9,
                 cpuSeconds * 1000 / canonical.Length, engine.Device.ToString());

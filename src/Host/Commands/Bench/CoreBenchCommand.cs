@@ -23,7 +23,18 @@ public static class CoreBenchCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
-            var result = CoreBench.Run(parse.GetValue(count), parse.GetValue(dim), SampleEncoder.ParseFormat(parse.GetValue(format)!), [.. parse.UnmatchedTokens], Console.Out);
+            CoreBench.Result result;
+            try
+            {
+                result = CoreBench.Run(parse.GetValue(count), parse.GetValue(dim), SampleEncoder.ParseFormat(parse.GetValue(format)!), [.. parse.UnmatchedTokens], Console.Out);
+            }
+            catch (InvalidOperationException e) when (e.Message.StartsWith("Scorer:", StringComparison.Ordinal))
+            {
+                // A configuration error (e.g. Scorer:Device=cuda without a GPU): its message names the key.
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+
             BenchOutput.Write(parse.GetValue(output)!, "core", result, CoreBenchReport.Markdown(result), Console.Out);
             return 0;
         });

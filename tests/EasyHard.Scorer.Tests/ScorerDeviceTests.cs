@@ -1,0 +1,31 @@
+using TorchSharp;
+
+namespace EasyHard.Scorer.Tests;
+
+public sealed class ScorerDeviceTests
+{
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("CPU")]
+    public void Resolve_Cpu_IsTheCpu(string value) => Assert.Equal(DeviceType.CPU, ScorerDevice.Resolve(value).type);
+
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("Cuda")]
+    public void Resolve_Cuda_IsCuda_AndThrowsWhereLibtorchSeesNone(string value)
+    {
+        if (torch.cuda.is_available())
+        {
+            Assert.Equal(DeviceType.CUDA, ScorerDevice.Resolve(value).type);
+        }
+        else
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => ScorerDevice.Resolve(value));
+            Assert.Contains("Scorer:Device", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Resolve_Auto_FollowsWhatLibtorchSees() =>
+        Assert.Equal(torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, ScorerDevice.Resolve("auto").type);
+}

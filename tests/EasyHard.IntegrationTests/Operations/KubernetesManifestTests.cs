@@ -159,9 +159,14 @@ public sealed class KubernetesManifestTests
         Assert.Contains("/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu", removed);
         foreach (var operation in operations)
         {
-            // A JSON patch on a path that does not exist fails `kubectl apply -k`; check every path against the base.
-            Assert.NotNull(AtPointer(scorer, RequireStr(operation, "path")));
+            // A JSON patch on a path that does not exist fails `kubectl apply -k`; check every path against the base
+            // (an add appends to an existing list: "/-" names its end).
+            var path = RequireStr(operation, "path");
+            Assert.NotNull(AtPointer(scorer, path.EndsWith("/-", StringComparison.Ordinal) ? path[..^2] : path));
         }
+
+        var threads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__Threads");
+        Assert.Equal("1", RequireStr(threads, "value", "value"));
 
         var deviceOp = operations.Single(o => RequireStr(o, "path") == "/spec/template/spec/containers/0/env/0");
         Assert.Equal("Scorer__Device", RequireStr(deviceOp, "value", "name"));

@@ -64,14 +64,4 @@ public sealed class InfluenceTests
         Assert.Equal(1.0, influence[0].item<float>(), 5);
         Assert.Equal(-1.0, influence[1].item<float>(), 5);
     }
-
-    [Fact]
-    public void LogMargin_MatchesHandComputed()
-    {
-        using var scope = NewDisposeScope();
-        var p = tensor(new float[] { 0.7f, 0.2f, 0.1f }, [1, 3]);
-        var y = tensor(new long[] { 1 });
-        var margin = Signals.LogMargin(p, nn.functional.one_hot(y, 3).to_type(ScalarType.Float32), y);
-        Assert.Equal(Math.Log(0.2) - Math.Log(0.7), margin[0].item<float>(), 5);
-    }
 }

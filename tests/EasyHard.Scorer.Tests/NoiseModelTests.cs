@@ -9,14 +9,11 @@ public sealed class NoiseModelTests
     [Fact]
     public void Assign_PicksTheMostProbableClassAboveItsThreshold_OrNone()
     {
-        using var scope = NewDisposeScope();
-        var p = tensor(new float[] { 0.5f, 0.4f, 0.1f, 0.3f, 0.3f, 0.4f, 0.2f, 0.2f, 0.6f }, [3, 3]);
-        var thresholds = tensor(new float[] { 0.6f, 0.35f, 0.7f });
-
-        var assigned = ConfidentJoint.Assign(p, thresholds).data<long>().ToArray();
+        float[] p = [0.5f, 0.4f, 0.1f, 0.3f, 0.3f, 0.4f, 0.2f, 0.2f, 0.6f];
+        var signals = BatchSignals.Compute(p, new float[3], [0, 0, 0], 1, 3, Enumerable.Repeat(1.0, 9).ToArray(), [0.6f, 0.35f, 0.7f]);
 
         // Row 0: only class 1 clears (0.4 ≥ 0.35). Row 1: none clears. Row 2: none (0.6 < 0.7).
-        Assert.Equal([1L, -1L, -1L], assigned);
+        Assert.Equal([1L, -1L, -1L], signals.Assigned);
     }
 
     [Fact]
@@ -37,15 +34,14 @@ public sealed class NoiseModelTests
     [Fact]
     public void RawLogOdds_SymmetricTransition_RanksAsLoss_PairFlipCellRanksByItsMargin()
     {
-        using var scope = NewDisposeScope();
         var statistics = new ClassStatistics(3, 64, 1.0);
-        var p = tensor(new float[] { 0.6f, 0.3f, 0.1f, 0.5f, 0.1f, 0.4f }, [1, 2, 3]);
-        var y = tensor(new long[] { 0, 0 });
-        var signals = Signals.Compute(p, zeros(1, 2, 4), y);
+        float[] p = [0.6f, 0.3f, 0.1f, 0.5f, 0.1f, 0.4f];
+        float[] RawLogOdds() =>
+            BatchSignals.Compute(p, new float[2], [0, 0], 1, 3, statistics.CellWeights(), statistics.ThresholdValues()).RawLogOdds;
 
         // Fresh joint: T is diagonal-dominant and flat off the diagonal, so s orders like the loss: both samples have
         // p_y ∈ {0.6, 0.5}, s_0 < s_1.
-        var s = statistics.RawLogOdds(signals, y).data<float>().ToArray();
+        var s = RawLogOdds();
         Assert.True(s[0] < s[1]);
 
         // Teach the joint that label 0 hides true class 1 (pair flip 1 → 0) and never class 2: sample 0
@@ -53,7 +49,7 @@ public sealed class NoiseModelTests
         var labels = Enumerable.Repeat(0, 100).ToArray();
         var assigned = Enumerable.Range(0, 100).Select(i => i < 40 ? 1L : 0L).ToArray();
         statistics.Joint.Update(labels, assigned, Enumerable.Repeat(true, 100).ToArray());
-        s = statistics.RawLogOdds(signals, y).data<float>().ToArray();
+        s = RawLogOdds();
         Assert.True(s[0] > s[1], $"s = [{s[0]}, {s[1]}]");
     }
 

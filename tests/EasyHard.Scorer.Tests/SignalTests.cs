@@ -10,24 +10,34 @@ public sealed class SignalTests
     [Fact]
     public void Compute_FixedProbabilities_MatchesHandComputedValues()
     {
-        using var scope = NewDisposeScope();
-        // Two heads whose mean is p̄ = [0.7, 0.2, 0.1] for both samples.
-        var probabilities = tensor(new float[] { 0.6f, 0.3f, 0.1f, 0.6f, 0.3f, 0.1f, 0.8f, 0.1f, 0.1f, 0.8f, 0.1f, 0.1f }, [2, 2, 3]);
-        var hidden = zeros(2, 2, 4);
-        var labels = tensor(new long[] { 1, 0 });
+        // Two heads whose mean is p̄ = [0.7, 0.2, 0.1] for both samples; [E, B, C] row-major.
+        float[] probabilities = [0.6f, 0.3f, 0.1f, 0.6f, 0.3f, 0.1f, 0.8f, 0.1f, 0.1f, 0.8f, 0.1f, 0.1f];
 
-        var s = Signals.Compute(probabilities, hidden, labels);
+        var s = Compute(probabilities, new float[4], [1, 0], heads: 2, classes: 3);
 
-        Assert.Equal(-Math.Log(0.2), s.Loss[0].item<float>(), 4);
-        Assert.Equal(-Math.Log(0.7), s.Loss[1].item<float>(), 4);
-        Assert.Equal(0.2, s.SelfConfidence[0].item<float>(), 5);
-        Assert.Equal(-0.5, s.Margin[0].item<float>(), 5);
-        Assert.Equal(0.5, s.Margin[1].item<float>(), 5);
-        Assert.Equal(Math.Sqrt(1.14), s.El2n[0].item<float>(), 5);
-        Assert.Equal(Math.Sqrt(0.14), s.El2n[1].item<float>(), 5);
-        Assert.Equal(0.1, s.Disagreement[0].item<float>(), 5);
-        Assert.Equal(0.8, s.Difficulty[0].item<float>(), 5);
-        Assert.Equal(0L, s.PredictedLabel[0].item<long>());
+        Assert.Equal(-Math.Log(0.2), s.Loss[0], 4);
+        Assert.Equal(-Math.Log(0.7), s.Loss[1], 4);
+        Assert.Equal(0.2, s.SelfConfidence[0], 5);
+        Assert.Equal(-0.5, s.Margin[0], 5);
+        Assert.Equal(0.5, s.Margin[1], 5);
+        Assert.Equal(Math.Sqrt(1.14), s.El2n[0], 5);
+        Assert.Equal(Math.Sqrt(0.14), s.El2n[1], 5);
+        Assert.Equal(0.1, s.Disagreement[0], 5);
+        Assert.Equal(0.8, s.Difficulty[0], 5);
+        Assert.Equal(0L, s.Predicted[0]);
+        Assert.Equal(Math.Log(0.2) - Math.Log(0.7), s.LogMargin[0], 5);
+        Assert.Equal(Math.Log(0.7) - Math.Log(0.2), s.LogMargin[1], 5);
+
+        // With flat cell weights the raw log-odds are log((1 − p̄_y) / p̄_y).
+        Assert.Equal(Math.Log(0.8 / 0.2), s.RawLogOdds[0], 4);
+    }
+
+    [Fact]
+    public void Compute_Ties_PicksTheFirstClass_AsArgmaxDoes()
+    {
+        var s = Compute([0.4f, 0.4f, 0.2f], new float[1], [2], heads: 1, classes: 3);
+        Assert.Equal(0L, s.Predicted[0]);
+        Assert.Equal(0L, s.Assigned[0]);
     }
 
     [Fact]
@@ -37,24 +47,31 @@ public sealed class SignalTests
         using var ensemble = new ProxyEnsemble(6, 4, [5], 2, "adam", 1e-3, 3, CPU);
         var x = randn(3, 6, generator: new Generator(11));
         var y = tensor(new long[] { 0, 3, 1 });
-        Tensor closed;
+        BatchSignals closed;
         using (no_grad())
         {
             var (p, h) = ensemble.Forward(x);
-            closed = Signals.ClosedFormGradNorms(p, h, nn.functional.one_hot(y, 4).to_type(ScalarType.Float32));
+            closed = Compute(p.data<float>().ToArray(), h.pow(2).sum([2]).data<float>().ToArray(), [0, 3, 1], heads: 2, classes: 4);
         }
 
-        for (int e = 0; e < 2; e++)
+        for (int i = 0; i < 3; i++)
         {
-            for (int i = 0; i < 3; i++)
+            double autograd = 0;
+            for (int e = 0; e < 2; e++)
             {
                 TestData.ZeroGrad(ensemble);
                 nn.functional.cross_entropy(ensemble.HeadLogits(e, x[i..(i + 1)]), y[i..(i + 1)]).backward();
-                double autograd = Math.Sqrt(ensemble.Weights[^1].grad![e].pow(2).sum().item<float>() + ensemble.Biases[^1].grad![e].pow(2).sum().item<float>());
-                Assert.Equal(autograd, closed[e, i].item<float>(), 4);
+                autograd += Math.Sqrt(ensemble.Weights[^1].grad![e].pow(2).sum().item<float>() + ensemble.Biases[^1].grad![e].pow(2).sum().item<float>()) / 2;
             }
+
+            Assert.Equal(autograd, closed.GradNorm[i], 4);
         }
     }
+
+    /// <summary>Signals with flat cell weights and thresholds of 1/C.</summary>
+    internal static BatchSignals Compute(float[] probabilities, float[] hiddenSquares, long[] labels, int heads, int classes) =>
+        BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, classes, Enumerable.Repeat(1.0, classes * classes).ToArray(),
+            Enumerable.Repeat(1f / classes, classes).ToArray());
 
     [Fact]
     public void TrainStep_ToyProblem_LossDecreases()

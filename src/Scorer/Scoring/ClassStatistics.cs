@@ -114,33 +114,41 @@ internal sealed class ClassStatistics
     /// <summary>t_j = running mean of p̄_j over samples labelled j (Northcutt et al. 2021); 1/C before any.</summary>
     public double Threshold(int c) => ConfidenceWeight[c] > 0 ? ConfidenceSum[c] / ConfidenceWeight[c] : 1.0 / Classes;
 
-    /// <summary>[C] thresholds as a tensor on <paramref name="device"/>.</summary>
-    public Tensor Thresholds(Device device) =>
-        tensor(Enumerable.Range(0, Classes).Select(c => (float)Math.Max(Threshold(c), 1e-6)).ToArray(), device: device);
+    /// <summary>[C] thresholds, floored at 10⁻⁶ so a class never seen yet cannot be cleared by a zero probability.</summary>
+    public float[] ThresholdValues() => [.. Enumerable.Range(0, Classes).Select(c => (float)Math.Max(Threshold(c), 1e-6))];
 
     /// <summary>Target mean noise of class y: the confident joint's ρ_y and the mixture's noisy weight π₁, averaged.</summary>
     public double TargetRate(int y) => Fitted[y] ? 0.5 * (Joint.NoiseRate(y) + Pi1[y]) : Joint.NoiseRate(y);
 
     /// <summary>
-    /// [B] raw noise log-odds s = log Σ_{k≠y} w_yk p̄_k − log p̄_y, where w_yk = T[y][k] / mean_{j≠y} T[y][j] is the
-    /// relative weight of cell (y, k) in the noise transition T estimated from the confident joint (the ensemble's p̄
-    /// standing in for the clean-class posterior in P(noisy) ∝ Σ_{k≠y} T[y][k] p̄_k). Under symmetric noise the
-    /// off-diagonal of T is flat, w = 1 and s = log((1 − p̄_y) / p̄_y) ranks exactly as the loss −log p̄_y does, in and
-    /// across classes; under class-conditional noise (pair flips y* = k → ỹ = y) the dominant cell's weight turns s
-    /// into the log-ratio p̄_k / p̄_y of that cell, the margin cleanlab's prune_by_noise_rate ranks each
-    /// off-diagonal cell by.
+    /// [C, C] row-major relative cell weights for the raw noise log-odds s = log Σ_{k≠y} w_yk p̄_k − log p̄_y
+    /// (<see cref="BatchSignals.RawLogOdds"/>): w_yk = (T[y][k] / mean_{j≠y} T[y][j])^<see cref="CellWeightExponent"/>,
+    /// with T the noise transition estimated from the confident joint (the ensemble's p̄ standing in for the clean-class
+    /// posterior in P(noisy) ∝ Σ_{k≠y} T[y][k] p̄_k). Under symmetric noise the off-diagonal of T is flat, w = 1 and
+    /// s = log((1 − p̄_y) / p̄_y) ranks exactly as the loss −log p̄_y does, in and across classes; under class-conditional
+    /// noise (pair flips y* = k → ỹ = y) the dominant cell's weight turns s into the log-ratio p̄_k / p̄_y of that cell,
+    /// the margin cleanlab's prune_by_noise_rate ranks each off-diagonal cell by.
     /// </summary>
-    public Tensor RawLogOdds(SignalBatch signals, Tensor labels)
+    public double[] CellWeights()
     {
-        var device = labels.device;
-        var transition = tensor(Joint.Transition(LabelShares()), [Classes, Classes], device: device).clamp_min(1e-6);
-        var offDiagonal = eye(Classes, device: device).logical_not();
-        var meanOff = (transition * offDiagonal).sum([1], keepdim: true) / (Classes - 1);
-        var relative = (transition / meanOff).pow(CellWeightExponent);
-        var rows = relative.index_select(0, labels);                                         // [B, C] w_y·
-        var p = signals.MeanProbabilities.clamp_min(Signals.MinProbability);
-        var other = (rows * p).masked_fill(signals.OneHot.to_type(ScalarType.Bool), 0.0).sum([1]).clamp_min(1e-30);
-        return other.log() - p.gather(1, labels.unsqueeze(1)).squeeze(1).log();
+        var transition = Joint.Transition(LabelShares());
+        var weights = new double[Classes * Classes];
+        for (int y = 0; y < Classes; y++)
+        {
+            double meanOff = 0;
+            for (int k = 0; k < Classes; k++)
+            {
+                meanOff += k == y ? 0 : Math.Max(transition[(y * Classes) + k], 1e-6);
+            }
+
+            meanOff /= Classes - 1;
+            for (int k = 0; k < Classes; k++)
+            {
+                weights[(y * Classes) + k] = Math.Pow(Math.Max(transition[(y * Classes) + k], 1e-6) / meanOff, CellWeightExponent);
+            }
+        }
+
+        return weights;
     }
 
     /// <summary>Running share n_c / N of each given label (decayed counts), floored so no class has share 0.</summary>

@@ -38,17 +38,6 @@ internal sealed class ConfidentJoint
     /// <summary>Row-major C[y][k] (decayed counts).</summary>
     internal double[] Counts { get; }
 
-    /// <summary>
-    /// [B] cell index k* per sample, or −1 when the sample clears no threshold: the confident-learning assignment.
-    /// </summary>
-    public static Tensor Assign(Tensor meanProbabilities, Tensor thresholds)
-    {
-        var above = meanProbabilities >= thresholds.unsqueeze(0);
-        var masked = meanProbabilities.masked_fill(above.logical_not(), -1.0);
-        var best = masked.max(1);
-        return where(best.values >= 0, best.indexes, full_like(best.indexes, -1));
-    }
-
     /// <summary>Adds one count per assigned sample (k* ≥ 0), after decaying the row of its given label.</summary>
     public void Update(ReadOnlySpan<int> labels, ReadOnlySpan<long> assigned, ReadOnlySpan<bool> include)
     {

@@ -396,19 +396,20 @@ public sealed class ScoringEngine : IDisposable
                     hidden = where(rowMask, hidden, zeros_like(hidden));
                 }
 
-                var signals = Signals.Compute(probabilities, hidden, y);
                 var influenceTensor = TargetGradient() is { } gradient
-                    ? Signals.Influence(probabilities, hidden, signals.OneHot, gradient)
+                    ? Signals.Influence(probabilities, hidden, nn.functional.one_hot(y, Classes).to_type(probabilities.dtype), gradient)
                     : zeros(n, device: Device);
 
-                var rows = ToHost(
-                    signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement, signals.GradNorm, signals.Difficulty,
-                    statistics.RawLogOdds(signals, y), Signals.LogMargin(signals.MeanProbabilities, signals.OneHot, y), influenceTensor);
-                (loss, selfConfidence, margin, el2n, disagreement) = (rows[0], rows[1], rows[2], rows[3], rows[4]);
-                (gradNorm, difficulty, rawLogOdds, logMargin, influence) = (rows[5], rows[6], rows[7], rows[8], rows[9]);
-                var classes = stack([signals.PredictedLabel, ConfidentJoint.Assign(signals.MeanProbabilities, statistics.Thresholds(Device))]).cpu().data<long>().ToArray();
-                predicted = classes[..n];
-                assigned = classes[n..];
+                // One device-to-host copy: the heads' probabilities, their hidden layers' squared norms and influence.
+                int heads = (int)probabilities.shape[0];
+                var host = cat([probabilities.flatten(), hidden.pow(2).sum([2]).flatten(), influenceTensor.to_type(ScalarType.Float32)]).cpu().data<float>().ToArray();
+                var probabilityCount = heads * n * Classes;
+                var signals = BatchSignals.Compute(host.AsSpan(0, probabilityCount), host.AsSpan(probabilityCount, heads * n), labels, heads, Classes,
+                    statistics.CellWeights(), statistics.ThresholdValues());
+                (loss, selfConfidence, margin, el2n, disagreement) = (signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement);
+                (gradNorm, difficulty, rawLogOdds, logMargin) = (signals.GradNorm, signals.Difficulty, signals.RawLogOdds, signals.LogMargin);
+                influence = host[(probabilityCount + (heads * n))..];
+                (predicted, assigned) = (signals.Predicted, signals.Assigned);
                 finite = finiteMask.cpu().data<bool>().ToArray();
             }
 
@@ -739,23 +740,6 @@ public sealed class ScoringEngine : IDisposable
     }
 
     private static float[] ToArray(Tensor t) => t.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
-
-    /// <summary>
-    /// Several [B] tensors to host arrays with one device-to-host copy: every copy is a synchronisation on a GPU and a
-    /// handful of native calls on the CPU, and the batch has ten of them.
-    /// </summary>
-    private static float[][] ToHost(params Tensor[] rows)
-    {
-        var host = stack(rows.Select(r => r.to_type(ScalarType.Float32)).ToArray()).cpu().data<float>().ToArray();
-        int n = host.Length / rows.Length;
-        var result = new float[rows.Length][];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            result[r] = host[(r * n)..((r + 1) * n)];
-        }
-
-        return result;
-    }
 
     private void SaveCheckpointCore()
     {

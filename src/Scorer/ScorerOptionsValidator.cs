@@ -50,7 +50,7 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
 
         if (string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
         {
-            failures.Add("Scorer:Device is cuda but no CUDA device is available (use auto or cpu).");
+            failures.Add(ScorerDevice.CudaUnavailable);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -23,6 +23,7 @@ internal sealed class ProxyEnsemble : IDisposable
     private readonly optim.Optimizer optimizer;
     private readonly Parameter[] parameters;
     private readonly Adam.State[]? adamStates;
+    private readonly Adam.Options? adamOptions;
 
     public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device)
     {
@@ -61,8 +62,14 @@ internal sealed class ProxyEnsemble : IDisposable
             _ => optim.Adam(parameters, learningRate),
         };
 
-        // The optimizer's live state objects, in the order of the parameters (checkpoints load into them in place).
-        adamStates = optimizer is Adam adam ? [.. adam.state_dict().State.Cast<Adam.State>()] : null;
+        // The optimizer's live state and options objects, the states in the order of the parameters (checkpoints load
+        // into them in place).
+        if (optimizer is Adam adam)
+        {
+            var state = adam.state_dict();
+            adamStates = [.. state.State.Cast<Adam.State>()];
+            adamOptions = (Adam.Options)state.Options[0];
+        }
     }
 
     public int Dimension { get; }
@@ -155,7 +162,7 @@ internal sealed class ProxyEnsemble : IDisposable
     /// <summary>Adam on CPU tensors takes <see cref="HostAdam"/>'s single pass; SGD and a GPU proxy step through libtorch.</summary>
     private void Step()
     {
-        var options = adamStates is null ? null : (Adam.Options)((OptimizerHelper)optimizer).state_dict().Options[0];
+        var options = adamOptions;
         bool onHost = options is { weight_decay: 0, amsgrad: false, maximize: false }
             && parameters.Select((p, j) => HostAdam.Applies(p, adamStates![j])).All(applies => applies);
         if (!onHost)

@@ -348,6 +348,7 @@ public sealed class ScoringEngine : IDisposable
             var x = tensor(features, [n, Dimension]).to(Device);
             var y = tensor(labels).to(Device);
             Tensor finiteMask;
+            bool allFinite;
 
             // When one training step covers the batch, it trains on the very pass that scores it (same parameters,
             // same inputs): the forward runs once, with its autograd graph kept for the step.
@@ -372,7 +373,6 @@ public sealed class ScoringEngine : IDisposable
 
             using (no_grad())
             {
-
                 // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
                 // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
@@ -389,7 +389,8 @@ public sealed class ScoringEngine : IDisposable
                     referenceLoss = [];
                 }
 
-                if (!finiteMask.all().item<bool>())
+                allFinite = finiteMask.all().item<bool>();
+                if (!allFinite)
                 {
                     var rowMask = finiteMask.view(1, n, 1);
                     probabilities = where(rowMask, probabilities, full_like(probabilities, 1.0 / Classes));
@@ -410,13 +411,13 @@ public sealed class ScoringEngine : IDisposable
                 (gradNorm, difficulty, rawLogOdds, logMargin) = (signals.GradNorm, signals.Difficulty, signals.RawLogOdds, signals.LogMargin);
                 influence = host[(probabilityCount + (heads * n))..];
                 (predicted, assigned) = (signals.Predicted, signals.Assigned);
-                finite = finiteMask.cpu().data<bool>().ToArray();
+                finite = allFinite ? Enumerable.Repeat(true, n).ToArray() : finiteMask.cpu().data<bool>().ToArray();
             }
 
             // Prequential: train only after the batch has been scored by the previous model; in one step on the scoring
             // pass itself when a training minibatch covers the batch, else in minibatches with passes of their own.
             var bootstrap = BootstrapWeights(n).to(Device);
-            if (trainingLogits is not null && !finite.Contains(false))
+            if (trainingLogits is not null && allFinite)
             {
                 var value = ensemble.TrainOn(trainingLogits, y, bootstrap);
                 skippedSteps += float.IsFinite(value) ? 0 : 1;
@@ -424,7 +425,7 @@ public sealed class ScoringEngine : IDisposable
             }
             else
             {
-                TrainInMinibatches(x, y, bootstrap, finite.Contains(false) ? finiteMask : null, ref steps, ref skippedSteps);
+                TrainInMinibatches(x, y, bootstrap, allFinite ? null : finiteMask, ref steps, ref skippedSteps);
             }
         }
 

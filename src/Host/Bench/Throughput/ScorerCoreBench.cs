@@ -19,6 +19,29 @@ public static class ScorerCoreBench
     public sealed record Result(int Samples, int BatchSize, int WarmupSamples, double Seconds, double SamplesPerSecond,
         MlpFlops Flops, double Gflops, double CpuSecondsPer1000, string Device);
 
+    /// <summary>
+    /// The GEMM peak of the proxy's shapes and then the scorer core, both on the device <c>Scorer:Device</c> resolves
+    /// to, with the figures logged: the pair <c>bench throughput</c> and <c>bench core</c> report.
+    /// </summary>
+    public static (GemmPeak.Result Gemm, Result Core) MeasureWithPeak(IReadOnlyList<LabelledSample> samples, IReadOnlyList<EncodedSample> encoded,
+        ScorerOptions options, int dimension, int classes, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        var device = ScorerDevice.Resolve(options.Device);
+        log.WriteLine($"GEMM peak (TorchSharp on {device}, {TorchSharp.torch.get_num_threads()} threads)...");
+        var gemm = GemmPeak.Measure(options.Batching.MaxBatchSize, options.TrainMinibatchSize, dimension, options.HiddenSizes[0], TimeSpan.FromSeconds(1), device);
+        foreach (var shape in gemm.Shapes)
+        {
+            log.WriteLine($"  {shape.Name}: {shape.Gflops:F1} GFLOP/s");
+        }
+
+        log.WriteLine($"Scorer core: ScoringEngine on in-memory batches of {options.Batching.MaxBatchSize}...");
+        var core = Run(samples, encoded, options, dimension, classes);
+        log.WriteLine($"  scorer core: {core.SamplesPerSecond:N0} samples/s, {core.Gflops:F1} GFLOP/s ({core.Flops.PerSample / 1e6:F2} MFLOP/sample) on {core.Device}");
+        return (gemm, core);
+    }
+
     public static Result Run(IReadOnlyList<LabelledSample> samples, IReadOnlyList<EncodedSample> encoded, ScorerOptions options, int dimension, int classes)
     {
         ArgumentNullException.ThrowIfNull(samples);

@@ -103,18 +103,9 @@ public static class ThroughputBench
             pythonReport = await process.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
         }
 
-        log.WriteLine($"GEMM peak (TorchSharp, {machine.TorchThreads} threads)...");
         // Scorer:Threads, when set, limited libtorch's pool for the whole process; the peak is the machine's, on all threads.
         TorchSharp.torch.set_num_threads(machine.TorchThreads);
-        var gemm = GemmPeak.Measure(scorer.Batching.MaxBatchSize, scorer.TrainMinibatchSize, dimension, scorer.HiddenSizes[0], TimeSpan.FromSeconds(1));
-        foreach (var shape in gemm.Shapes)
-        {
-            log.WriteLine($"  {shape.Name}: {shape.Gflops:F1} GFLOP/s");
-        }
-
-        log.WriteLine($"Scorer core: ScoringEngine on in-memory batches of {scorer.Batching.MaxBatchSize}...");
-        var core = ScorerCoreBench.Run(Samples(settings).Samples, encoded, scorer, dimension, ThroughputSettings.Classes);
-        log.WriteLine($"  scorer core: {core.SamplesPerSecond:N0} samples/s, {core.Gflops:F1} GFLOP/s ({core.Flops.PerSample / 1e6:F2} MFLOP/sample) on {core.Device}");
+        var (gemm, core) = ScorerCoreBench.MeasureWithPeak(Samples(settings).Samples, encoded, scorer, dimension, ThroughputSettings.Classes, log);
 
         var setup = new ThroughputResult.Setup(settings.Count, dimension, ThroughputSettings.Classes, settings.Format.ToString().ToLowerInvariant(),
             ThroughputSettings.Noise.ToString(), scorer.Batching.MaxBatchSize, scorer.EnsembleSize, scorer.HiddenSizes, scorer.TrainMinibatchSize,
@@ -145,7 +136,7 @@ public static class ThroughputBench
     internal static string Mib(long bytes) => BenchOutput.Mib(bytes).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
 
     /// <summary>Scorer options as the pipeline binds them from the same overrides.</summary>
-    private static ScorerOptions BindScorerOptions(IReadOnlyList<string> extraConfig)
+    internal static ScorerOptions BindScorerOptions(IReadOnlyList<string> extraConfig)
     {
         var configuration = new ConfigurationBuilder().AddCommandLine([.. extraConfig]).Build();
         return configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();

@@ -151,7 +151,7 @@ public sealed class EnsembleTests
     [Theory]
     [InlineData("adam")]
     [InlineData("sgd")]
-    public void TrainOn_TheTrackedScoringPass_StepsExactlyAsTrainStep(string optimizer)
+    public void TrainOn_TheScoringPass_StepsExactlyAsTrainStep(string optimizer)
     {
         using var scope = NewDisposeScope();
         using var separate = new ProxyEnsemble(8, 3, [16], 3, optimizer, 1e-2, 5, CPU);
@@ -163,21 +163,73 @@ public sealed class EnsembleTests
             var y = x[.., 1].gt(0).to_type(ScalarType.Int64);
             var weights = rand(3, 20, generator: generator) * 2;
 
-            var (logits, hidden) = shared.TrackedForward(x);
-            using (no_grad())
-            {
-                // The tracked pass is the scoring pass: its softmax is what Forward returns.
-                Assert.True(nn.functional.softmax(logits, 2).allclose(shared.Forward(x).Probabilities, rtol: 1e-6, atol: 1e-7));
-                Assert.True(hidden.allclose(shared.Forward(x).Hidden));
-            }
+            var pass = shared.Pass(x);
+            // The kept pass is the scoring pass: its softmax is what Forward returns.
+            Assert.True(nn.functional.softmax(pass.Logits, 2).allclose(shared.Forward(x).Probabilities, rtol: 1e-6, atol: 1e-7));
+            Assert.True(pass.Hidden.allclose(shared.Forward(x).Hidden));
 
-            Assert.Equal(separate.TrainStep(x, y, weights), shared.TrainOn(logits, y, weights), 6);
+            Assert.Equal(separate.TrainStep(x, y, weights), shared.TrainOn(pass, y.data<long>().ToArray(), weights.contiguous().data<float>().ToArray()), 6);
         }
 
         for (int l = 0; l < separate.Weights.Count; l++)
         {
             Assert.True(separate.Weights[l].allclose(shared.Weights[l], rtol: 1e-6, atol: 1e-7), $"layer {l} weights");
             Assert.True(separate.Biases[l].allclose(shared.Biases[l], rtol: 1e-6, atol: 1e-7), $"layer {l} biases");
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 16 })]
+    [InlineData(new[] { 12, 7 })]
+    public void Gradients_EqualAutogradOnTheStandaloneHeads(int[] hidden)
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(8, 3, hidden, 3, "adam", 1e-2, 4, CPU);
+        var generator = new Generator(9);
+        var x = randn(11, 8, generator: generator);
+        var y = tensor(new long[] { 0, 1, 2, 2, 1, 0, 0, 1, 2, 1, 1 });
+        var weights = rand(3, 11, generator: generator) * 3;
+
+        var gradients = ensemble.Gradients(ensemble.Pass(x), y.data<long>().ToArray(), weights.contiguous().data<float>().ToArray(), out var loss);
+
+        // The reference: each head as a standalone MLP, its weighted cross-entropy summed over heads, through autograd.
+        var parameters = ensemble.Weights.Zip(ensemble.Biases, (w, b) => new[] { w, b }).SelectMany(p => p).ToArray();
+        foreach (var parameter in parameters)
+        {
+            parameter.grad = null;
+        }
+
+        var total = zeros(1);
+        for (int e = 0; e < 3; e++)
+        {
+            var perSample = nn.functional.cross_entropy(ensemble.HeadLogits(e, x), y, reduction: nn.Reduction.None);
+            total = total + ((perSample * weights[e]).sum() / 11);
+        }
+
+        total.backward();
+        Assert.Equal(total.item<float>(), loss, 4);
+        for (int j = 0; j < parameters.Length; j++)
+        {
+            var expected = parameters[j].grad!;
+            Assert.Equal(expected.shape, gradients[j].shape);
+            Assert.True(gradients[j].allclose(expected, rtol: 1e-4, atol: 1e-6), $"parameter {j}: max |Δ| = {(gradients[j] - expected).abs().max().item<float>()}");
+        }
+    }
+
+    [Fact]
+    public void TrainStep_NonFiniteLogits_TakeNoStep()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(4, 3, [8], 2, "adam", 1e-2, 1, CPU);
+        var before = ensemble.Weights.Concat(ensemble.Biases).Select(p => p.detach().clone()).ToList();
+        var x = full(5, 4, float.PositiveInfinity);
+
+        Assert.False(float.IsFinite(ensemble.TrainStep(x, tensor(new long[] { 0, 1, 2, 0, 1 }), ones(2, 5))));
+
+        var after = ensemble.Weights.Concat(ensemble.Biases).ToList();
+        for (int k = 0; k < after.Count; k++)
+        {
+            Assert.True(after[k].equal(before[k]).all().item<bool>(), $"parameter {k} moved");
         }
     }
 }

@@ -16,13 +16,13 @@ public sealed class InfluenceTests
         var y = tensor(new long[] { 0, 3, 1 });
         var tx = randn(5, 6, generator: new Generator(22));
         var ty = tensor(new long[] { 2, 2, 0, 1, 3 });
-        Tensor closed;
+        float[] closed;
         using (no_grad())
         {
             var (p, h) = ensemble.Forward(x);
             var (tp, th) = ensemble.Forward(tx);
-            var gradient = Signals.MeanLastLayerGradient(tp, th, nn.functional.one_hot(ty, 4).to_type(ScalarType.Float32));
-            closed = Signals.Influence(p, h, nn.functional.one_hot(y, 4).to_type(ScalarType.Float32), gradient);
+            var gradient = Signals.MeanLastLayerGradient(Host(tp), Host(th), ty.data<long>().ToArray(), 2, 4);
+            closed = Signals.Influence(Host(p), Host(h), y.data<long>().ToArray(), [true, true, true], gradient, 2, 4);
         }
 
         var expected = new double[3];
@@ -45,23 +45,26 @@ public sealed class InfluenceTests
 
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal(expected[i], closed[i].item<float>(), 4);
+            Assert.Equal(expected[i], closed[i], 4);
         }
     }
 
     [Fact]
     public void Influence_SampleLikeTheTargets_IsPositive_OppositeLabelNegative()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         // One head, hidden = [1, 0]; p = [0.5, 0.5]. Targets labelled 0 give Ḡ = (p − e0) ⊗ [h; 1].
-        var p = tensor(new float[] { 0.5f, 0.5f, 0.5f, 0.5f }, [1, 2, 2]);
-        var h = tensor(new float[] { 1, 0, 1, 0 }, [1, 2, 2]);
-        var gradient = Signals.MeanLastLayerGradient(p[.., 0..1], h[.., 0..1], tensor(new float[] { 1, 0 }, [1, 2]));
-        var influence = Signals.Influence(p, h, tensor(new float[] { 1, 0, 0, 1 }, [2, 2]), gradient);
+        float[] p = [0.5f, 0.5f, 0.5f, 0.5f];
+        float[] h = [1, 0, 1, 0];
+        var gradient = Signals.MeanLastLayerGradient(p.AsSpan(0, 2), h.AsSpan(0, 2), [0], 1, 2);
+        var influence = Signals.Influence(p, h, [0, 1], [true, true], gradient, 1, 2);
 
         // ⟨(p − e0)⊗a, (p − e0)⊗a⟩ = 0.5·2 = 1; with label 1: ⟨(p − e1)⊗a, (p − e0)⊗a⟩ = −0.5·2 = −1.
-        Assert.Equal(1.0, influence[0].item<float>(), 5);
-        Assert.Equal(-1.0, influence[1].item<float>(), 5);
+        Assert.Equal(1.0, influence[0], 5);
+        Assert.Equal(-1.0, influence[1], 5);
+
+        // A row whose outputs were not finite has no influence.
+        Assert.Equal(0f, Signals.Influence(p, h, [0, 1], [false, true], gradient, 1, 2)[0]);
     }
+
+    private static float[] Host(Tensor t) => t.contiguous().data<float>().ToArray();
 }

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,34 +13,35 @@ namespace EasyHard.Scorer.Proxy;
 /// Adam, which TorchSharp does not expose). The moments stay in TorchSharp's Adam state, so checkpoints keep their
 /// format and a GPU proxy keeps libtorch's Adam.
 /// </summary>
-internal static partial class HostAdam
+internal static class HostAdam
 {
-    /// <summary>Whether every tensor of the step can be updated in place here: float32, contiguous, on the CPU.</summary>
-    public static bool Applies(Tensor parameter, Adam.State state)
+    /// <summary>Whether every tensor of the step can be updated in place here: float32, contiguous, on the CPU, one size.</summary>
+    public static bool Applies(Tensor parameter, Tensor gradient, Adam.State state)
     {
         ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(state);
-        return parameter.grad is { } gradient
-            && new[] { parameter, gradient, state.exp_avg, state.exp_avg_sq }.All(t =>
-                t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous() && t.NumberOfElements == parameter.NumberOfElements);
+        return new[] { parameter, gradient, state.exp_avg, state.exp_avg_sq }.All(t =>
+            HostTensor.IsHostFloats(t) && t.NumberOfElements == parameter.NumberOfElements);
     }
 
     /// <summary>
-    /// One Adam step on <paramref name="parameter"/> from its gradient: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
-    /// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Call only where <see cref="Applies"/> holds.
+    /// One Adam step on <paramref name="parameter"/> from <paramref name="gradient"/>: m ← β₁m + (1 − β₁)g,
+    /// v ← β₂v + (1 − β₂)g², θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Call only where
+    /// <see cref="Applies"/> holds.
     /// </summary>
-    public static unsafe void Step(Tensor parameter, Adam.State state, double learningRate, double beta1, double beta2, double epsilon)
+    public static void Step(Tensor parameter, Tensor gradient, Adam.State state, double learningRate, double beta1, double beta2, double epsilon)
     {
         ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(state);
         state.step += 1;
         double correction1 = 1 - Math.Pow(beta1, state.step);
         double correction2 = 1 - Math.Pow(beta2, state.step);
-        int n = checked((int)parameter.NumberOfElements);
-        var theta = new Span<float>(Pointer(parameter), n);
-        var g = new ReadOnlySpan<float>(Pointer(parameter.grad!), n);
-        var m = new Span<float>(Pointer(state.exp_avg), n);
-        var v = new Span<float>(Pointer(state.exp_avg_sq), n);
+        var theta = HostTensor.Floats(parameter);
+        var g = HostTensor.Floats(gradient);
+        var m = HostTensor.Floats(state.exp_avg);
+        var v = HostTensor.Floats(state.exp_avg_sq);
         // 1 − β in double, then rounded, as libtorch receives it: in float, 1 − 0.999f is off by 1.3e-5 relative.
         Update(theta, g, m, v, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)Math.Sqrt(correction2), (float)epsilon,
             (float)(learningRate / correction1));
@@ -81,11 +81,4 @@ internal static partial class HostAdam
             theta[i] -= stepSize * (mi / ((MathF.Sqrt(vi) / sqrtCorrection2) + epsilon));
         }
     }
-
-    private static unsafe void* Pointer(Tensor tensor) =>
-        (float*)StorageData(tensor.Handle) + tensor.storage_offset();
-
-    // TorchSharp keeps its own binding of this export internal; the BitsAndBytes port binds it the same way.
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSStorage_data_ptr")]
-    private static partial IntPtr StorageData(IntPtr tensor);
 }

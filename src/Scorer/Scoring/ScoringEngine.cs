@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using EasyHard.Core.Configuration;
@@ -55,7 +56,7 @@ public sealed class ScoringEngine : IDisposable
     private readonly TargetBuffer? targets;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
-    private Tensor? targetGradient;
+    private float[]? targetGradient;
     private long targetVersion = -1;
     private long batches;
     private long lastCheckpointTimestamp;
@@ -275,30 +276,39 @@ public sealed class ScoringEngine : IDisposable
 
         // Packed and checked before the first batch is scored, so an invalid sample changes nothing.
         int size = options.Batching.MaxBatchSize;
-        var packed = new List<(float[] Features, long[] Labels)>((samples.Count + size - 1) / size);
-        for (int start = 0; start < samples.Count; start += size)
-        {
-            var batch = Pack(samples, start, Math.Min(size, samples.Count - start));
-            if (FirstNonFinite(batch.Features) is var at and >= 0)
-            {
-                throw new ArgumentException($"Sample {start + (at / Dimension)} cannot be scored: non_finite_feature.", nameof(samples));
-            }
-
-            packed.Add(batch);
-        }
-
+        var packed = new List<(ArraySegment<float> Features, long[] Labels)>((samples.Count + size - 1) / size);
         var results = new List<ScoredSample>(samples.Count);
-        lock (gate)
+        try
         {
-            for (int b = 0; b < packed.Count; b++)
+            for (int start = 0; start < samples.Count; start += size)
             {
-                ScoreBatch(samples, b * size, packed[b].Features, packed[b].Labels, results, details);
+                var batch = Pack(samples, start, Math.Min(size, samples.Count - start));
+                packed.Add(batch);
+                if (FirstNonFinite(batch.Features) is var at and >= 0)
+                {
+                    throw new ArgumentException($"Sample {start + (at / Dimension)} cannot be scored: non_finite_feature.", nameof(samples));
+                }
             }
 
-            if (options.CheckpointIntervalSeconds > 0
-                && timeProvider.GetElapsedTime(lastCheckpointTimestamp).TotalSeconds >= options.CheckpointIntervalSeconds)
+            lock (gate)
             {
-                SaveCheckpointCore();
+                for (int b = 0; b < packed.Count; b++)
+                {
+                    ScoreBatch(samples, b * size, packed[b].Features, packed[b].Labels, results, details);
+                }
+
+                if (options.CheckpointIntervalSeconds > 0
+                    && timeProvider.GetElapsedTime(lastCheckpointTimestamp).TotalSeconds >= options.CheckpointIntervalSeconds)
+                {
+                    SaveCheckpointCore();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (features, _) in packed)
+            {
+                ArrayPool<float>.Shared.Return(features.Array!);
             }
         }
 
@@ -322,13 +332,14 @@ public sealed class ScoringEngine : IDisposable
             var (features, _) = Pack(samples, 0, samples.Count);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var x = tensor(features, [samples.Count, Dimension]).to(Device);
+            var x = HostTensor.Copy(features, samples.Count, Dimension).to(Device);
+            ArrayPool<float>.Shared.Return(features.Array!);
             var (probabilities, _) = ensemble.Forward(x);
             return probabilities.mean([0]).cpu().data<float>().ToArray();
         }
     }
 
-    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, float[] features, long[] labels, List<ScoredSample> results, List<ScoreDetails>? details)
+    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, ArraySegment<float> features, long[] labels, List<ScoredSample> results, List<ScoreDetails>? details)
     {
         int n = labels.Length;
         var ids = new string[n];
@@ -337,100 +348,114 @@ public sealed class ScoringEngine : IDisposable
             ids[i] = samples[start + i].Sample.Id;
         }
 
-        float[] loss, selfConfidence, margin, el2n, disagreement, gradNorm, difficulty, rawLogOdds, logMargin, influence, referenceLoss;
-        long[] predicted, assigned;
+        float[] influence, referenceLoss;
+        BatchSignals signals;
         bool[] finite;
-        var steps = 0;
-        var skippedSteps = 0;
+        int skippedSteps;
 
         using (var scope = NewDisposeScope())
         {
-            var x = tensor(features, [n, Dimension]).to(Device);
-            var y = tensor(labels).to(Device);
-            Tensor finiteMask;
-            bool allFinite;
+            var x = HostTensor.Copy(features, n, Dimension).to(Device);
 
-            // When one training step covers the batch, it trains on the very pass that scores it (same parameters,
-            // same inputs): the forward runs once, with its autograd graph kept for the step.
-            Tensor? trainingLogits = null;
-            Tensor probabilities, hidden;
-            if (options.TrainMinibatchSize >= n)
-            {
-                (trainingLogits, var trackedHidden) = ensemble.TrackedForward(x);
-                using (no_grad())
-                {
-                    probabilities = nn.functional.softmax(trainingLogits.detach(), 2);
-                    hidden = trackedHidden.detach();
-                }
-            }
-            else
-            {
-                using (no_grad())
-                {
-                    (probabilities, hidden) = ensemble.Forward(x);
-                }
-            }
+            // The scoring pass keeps every layer's input: when one training step covers the batch, it trains on the
+            // very pass that scores it (same parameters, same inputs), so the forward runs once.
+            var pass = ensemble.Pass(x);
 
-            using (no_grad())
+            // Everything after the pass runs on the host, over the logits and last hidden layers (in place on the CPU,
+            // one copy each from a GPU): per sample these are a few hundred numbers, and as tensor expressions every
+            // step was a kernel launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
+            int heads = ensemble.EnsembleSize;
+            var hidden = HostTensor.Floats(HostTensor.OnHost(pass.Hidden));
+            int width = hidden.Length / (heads * n);
+            var probabilities = new float[heads * n * Classes];
+            Softmax.Rows(HostTensor.Floats(HostTensor.OnHost(pass.Logits)), probabilities, Classes);
+            var hiddenSquares = new float[heads * n];
+            finite = new bool[n];
+            Array.Fill(finite, true);
+            for (int row = 0; row < heads * n; row++)
             {
                 // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
                 // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
-                // amax propagates NaN and |±∞| exceeds the bound, so one comparison also rules out non-finite hidden units.
-                finiteMask = probabilities.isfinite().all(2).all(0).logical_and(hidden.abs().amax([0, 2]) <= MaxActivation);
-                if (reference is not null)
+                hiddenSquares[row] = SumOfSquares(hidden.Slice(row * width, width), out var largest);
+                if (!(largest <= MaxActivation) || FirstNonFinite(probabilities.AsSpan(row * Classes, Classes)) >= 0)
                 {
-                    var refLoss = reference.Loss(x, y);
-                    finiteMask = finiteMask.logical_and(refLoss.isfinite());
-                    referenceLoss = ToArray(where(finiteMask, refLoss, zeros_like(refLoss)));
+                    finite[row % n] = false;
                 }
-                else
-                {
-                    referenceLoss = [];
-                }
-
-                allFinite = finiteMask.all().item<bool>();
-                if (!allFinite)
-                {
-                    var rowMask = finiteMask.view(1, n, 1);
-                    probabilities = where(rowMask, probabilities, full_like(probabilities, 1.0 / Classes));
-                    hidden = where(rowMask, hidden, zeros_like(hidden));
-                }
-
-                var influenceTensor = TargetGradient() is { } gradient
-                    ? Signals.Influence(probabilities, hidden, nn.functional.one_hot(y, Classes).to_type(probabilities.dtype), gradient)
-                    : zeros(n, device: Device);
-
-                // One device-to-host copy: the heads' probabilities, their hidden layers' squared norms and influence.
-                int heads = (int)probabilities.shape[0];
-                var host = cat([probabilities.flatten(), hidden.pow(2).sum([2]).flatten(), influenceTensor.to_type(ScalarType.Float32)]).cpu().data<float>().ToArray();
-                var probabilityCount = heads * n * Classes;
-                var signals = BatchSignals.Compute(host.AsSpan(0, probabilityCount), host.AsSpan(probabilityCount, heads * n), labels, heads, Classes,
-                    statistics.CellWeights(), statistics.ThresholdValues());
-                (loss, selfConfidence, margin, el2n, disagreement) = (signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement);
-                (gradNorm, difficulty, rawLogOdds, logMargin) = (signals.GradNorm, signals.Difficulty, signals.RawLogOdds, signals.LogMargin);
-                influence = host[(probabilityCount + (heads * n))..];
-                (predicted, assigned) = (signals.Predicted, signals.Assigned);
-                finite = allFinite ? Enumerable.Repeat(true, n).ToArray() : finiteMask.cpu().data<bool>().ToArray();
             }
 
-            // Prequential: train only after the batch has been scored by the previous model; in one step on the scoring
-            // pass itself when a training minibatch covers the batch, else in minibatches with passes of their own.
-            var bootstrap = BootstrapWeights(n).to(Device);
-            if (trainingLogits is not null && allFinite)
+            if (reference is not null)
             {
-                var value = ensemble.TrainOn(trainingLogits, y, bootstrap);
-                skippedSteps += float.IsFinite(value) ? 0 : 1;
-                steps++;
+                referenceLoss = ToArray(reference.Loss(x, tensor(labels).to(Device)));
+                for (int i = 0; i < n; i++)
+                {
+                    finite[i] &= float.IsFinite(referenceLoss[i]);
+                    referenceLoss[i] = finite[i] ? referenceLoss[i] : 0;
+                }
             }
             else
             {
-                TrainInMinibatches(x, y, bootstrap, allFinite ? null : finiteMask, ref steps, ref skippedSteps);
+                referenceLoss = [];
+            }
+
+            bool allFinite = Array.TrueForAll(finite, f => f);
+            for (int row = 0; row < heads * n && !allFinite; row++)
+            {
+                if (!finite[row % n])
+                {
+                    probabilities.AsSpan(row * Classes, Classes).Fill(1f / Classes);
+                    hiddenSquares[row] = 0;
+                }
+            }
+
+            influence = TargetGradient() is { } gradient
+                ? Signals.Influence(probabilities, hidden, labels, finite, gradient, heads, Classes)
+                : new float[n];
+            signals = BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, Classes, statistics.CellWeights(), statistics.ThresholdValues());
+
+            // Prequential: train only after the batch has been scored by the previous model. The records carry the
+            // version the training leaves, which is known before it runs (skipped non-finite steps count too).
+            var bootstrap = BootstrapWeights(n);
+            bool onScoringPass = options.TrainMinibatchSize >= n && allFinite;
+            int trainable = allFinite ? n : finite.Count(f => f);
+            ModelVersion += onScoringPass ? 1 : (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
+            batches++;
+
+            // The host-side rest of the batch (history, class statistics, weights, records, metrics) shares no state
+            // with the proxy's training: it runs on a pool thread while this thread trains, so on two cores the
+            // training's multiplies no longer wait for it. The records are the same as in sequence.
+            var batch = new BatchScores(signals, ids, labels, features, finite, influence, referenceLoss);
+            var emitted = Task.Run(() => Emit(batch, samples, start, results, details));
+            try
+            {
+                // In one step on the scoring pass itself when a training minibatch covers the batch, else in
+                // minibatches with passes of their own.
+                skippedSteps = onScoringPass
+                    ? (float.IsFinite(ensemble.TrainOn(pass, labels, bootstrap)) ? 0 : 1)
+                    : TrainInMinibatches(x, labels, bootstrap, finite);
+            }
+            finally
+            {
+                emitted.GetAwaiter().GetResult();
             }
         }
 
-        ModelVersion += steps;
-        batches++;
+        ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps);
+        ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
+    }
+
+    /// <summary>
+    /// Everything after the scores of a batch that the proxy's training does not touch: the per-id history, the
+    /// calibrated noise and buckets, the class statistics, the influence reservoir, the weights, the records and their
+    /// metrics.
+    /// </summary>
+    private void Emit(BatchScores batch, IReadOnlyList<CanonicalSample> samples, int start, List<ScoredSample> results, List<ScoreDetails>? details)
+    {
+        var (signals, ids, labels, features, finite, influence, referenceLoss) = batch;
+        int n = labels.Length;
+        var (loss, selfConfidence, margin, el2n, disagreement) = (signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement);
+        var (gradNorm, difficulty, rawLogOdds, logMargin) = (signals.GradNorm, signals.Difficulty, signals.RawLogOdds, signals.LogMargin);
+        var (predicted, assigned) = (signals.Predicted, signals.Assigned);
 
         // Per-id history: a later exposure blends its estimates with the earlier ones (lower variance).
         var noiseLogOdds = new float[n];
@@ -564,37 +589,49 @@ public sealed class ScoringEngine : IDisposable
         ScorerMetrics.SamplesWarming.Inc(warmingCount);
         ScorerMetrics.SamplesQuarantined.Inc(quarantinedCount);
         ScorerMetrics.NonFiniteSamples.Inc(nonFinite);
-        ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps);
         ScorerMetrics.FeedbackLossesUsed.Inc(feedbackApplied);
         ScorerMetrics.HistoryIds.Set(history.Count);
         ScorerMetrics.HistoryEvictions.IncTo(history.Evictions);
         ScorerMetrics.ProxyAccuracy.Set(accuracy);
         ScorerMetrics.ModelVersion.Set(ModelVersion);
-        ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
     }
+
 
     /// <summary>
     /// Training steps on minibatches of <c>Scorer:TrainMinibatchSize</c>, each with its own forward pass under the
-    /// parameters the previous step left. Rows outside <paramref name="finiteRows"/> (when given) are left out.
+    /// parameters the previous step left; head e weighs sample i by <paramref name="bootstrap"/>[e·n + i]. Rows not
+    /// <paramref name="finite"/> are left out. Returns the number of steps skipped for a non-finite loss.
     /// </summary>
-    private void TrainInMinibatches(Tensor x, Tensor y, Tensor bootstrap, Tensor? finiteRows, ref int steps, ref int skippedSteps)
+    private int TrainInMinibatches(Tensor x, long[] labels, float[] bootstrap, bool[] finite)
     {
-        if (finiteRows is not null)
+        int heads = ensemble.EnsembleSize, n = labels.Length;
+        var rows = Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
+        if (rows.Length < n)
         {
-            var keep = finiteRows.nonzero().squeeze(1);
-            x = x.index_select(0, keep);
-            y = y.index_select(0, keep);
-            bootstrap = bootstrap.index_select(1, keep);
+            x = x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
         }
 
-        long trainable = x.shape[0];
-        for (long offset = 0; offset < trainable; offset += options.TrainMinibatchSize)
+        int size = options.TrainMinibatchSize, skipped = 0;
+        for (int offset = 0; offset < rows.Length; offset += size)
         {
-            var length = Math.Min(options.TrainMinibatchSize, trainable - offset);
-            var value = ensemble.TrainStep(x.narrow(0, offset, length), y.narrow(0, offset, length), bootstrap.narrow(1, offset, length));
-            skippedSteps += float.IsFinite(value) ? 0 : 1;
-            steps++;
+            var length = Math.Min(size, rows.Length - offset);
+            var minibatchLabels = new long[length];
+            var minibatchWeights = new float[heads * length];
+            for (int k = 0; k < length; k++)
+            {
+                int i = rows[offset + k];
+                minibatchLabels[k] = labels[i];
+                for (int e = 0; e < heads; e++)
+                {
+                    minibatchWeights[(e * length) + k] = bootstrap[(e * n) + i];
+                }
+            }
+
+            var value = ensemble.TrainOn(ensemble.Pass(x.narrow(0, offset, length)), minibatchLabels, minibatchWeights);
+            skipped += float.IsFinite(value) ? 0 : 1;
         }
+
+        return skipped;
     }
 
     /// <summary>
@@ -659,7 +696,7 @@ public sealed class ScoringEngine : IDisposable
     /// topic's samples when any arrived, else the reservoir of recent clean samples. Recomputed every
     /// <c>Scorer:InfluenceRefreshBatches</c> batches or when new targets arrived; null while there is no target.
     /// </summary>
-    private Tensor? TargetGradient()
+    private float[]? TargetGradient()
     {
         bool useTargets = targets is { Count: > 0 };
         if (!useTargets && reservoir.Size == 0)
@@ -675,27 +712,56 @@ public sealed class ScoringEngine : IDisposable
 
         var (targetFeatures, targetLabels) = useTargets
             ? targets!.Snapshot()
-            : (reservoir.Features.AsSpan(0, reservoir.Size * Dimension).ToArray(), reservoir.Labels.AsSpan(0, reservoir.Size).ToArray());
+            : (reservoir.Features.AsMemory(0, reservoir.Size * Dimension), reservoir.Labels.AsSpan(0, reservoir.Size).ToArray());
         using (var scope = NewDisposeScope())
         {
-            var targetX = tensor(targetFeatures, [targetLabels.Length, Dimension]).to(Device);
-            var targetY = tensor(targetLabels).to(Device);
-            var (targetProbabilities, targetHidden) = ensemble.Forward(targetX);
-            var targetOneHot = nn.functional.one_hot(targetY, Classes).to_type(targetProbabilities.dtype);
-            var gradient = Signals.MeanLastLayerGradient(targetProbabilities, targetHidden, targetOneHot);
-            targetGradient?.Dispose();
-            targetGradient = gradient.DetachFromDisposeScope();
+            var targetPass = ensemble.Pass(HostTensor.Copy(targetFeatures.Span, targetLabels.Length, Dimension).to(Device));
+            var targetProbabilities = new float[targetPass.Logits.NumberOfElements];
+            Softmax.Rows(HostTensor.Floats(HostTensor.OnHost(targetPass.Logits)), targetProbabilities, Classes);
+            targetGradient = Signals.MeanLastLayerGradient(targetProbabilities, HostTensor.Floats(HostTensor.OnHost(targetPass.Hidden)), targetLabels,
+                ensemble.EnsembleSize, Classes);
         }
 
         targetVersion = version;
         return targetGradient;
     }
 
+    /// <summary>Σ h² over <paramref name="values"/>, in vector lanes, and the largest |h| (NaN when any h is NaN).</summary>
+    private static float SumOfSquares(ReadOnlySpan<float> values, out float largest)
+    {
+        var squares = Vector<float>.Zero;
+        var magnitudes = Vector<float>.Zero;
+        int k = 0;
+        for (; k + Vector<float>.Count <= values.Length; k += Vector<float>.Count)
+        {
+            var v = new Vector<float>(values[k..]);
+            squares += v * v;
+            magnitudes = Vector.Max(magnitudes, Vector.Abs(v));
+        }
+
+        float sum = Vector.Sum(squares);
+        largest = 0;
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
+        {
+            largest = Math.Max(largest, magnitudes[lane]);
+        }
+
+        for (; k < values.Length; k++)
+        {
+            sum += values[k] * values[k];
+            largest = Math.Max(largest, Math.Abs(values[k]));
+        }
+
+        // Vector.Max may drop a NaN lane; the sum of squares keeps it.
+        largest = float.IsNaN(sum) ? float.NaN : largest;
+        return sum;
+    }
+
     /// <summary>
     /// [E, B] per-sample weights of each head's bootstrap view: Poisson(λ) counts (online bagging, Oza &amp; Russell
     /// 2001), seeded from (seed, model version, head) so a restored engine draws the same views.
     /// </summary>
-    private Tensor BootstrapWeights(int n)
+    private float[] BootstrapWeights(int n)
     {
         int heads = ensemble.EnsembleSize;
         var weights = new float[heads * n];
@@ -723,17 +789,22 @@ public sealed class ScoringEngine : IDisposable
             }
         }
 
-        return tensor(weights, [heads, n]);
+        return weights;
     }
 
-    private (float[] Features, long[] Labels) Pack(IReadOnlyList<CanonicalSample> samples, int start, int n)
+    /// <summary>
+    /// The samples' features in one row-major block and their labels. The block is rented: a batch of features is
+    /// 800 KB, and a fresh array that size per batch lands on the large-object heap, whose collections are full ones.
+    /// Return it to <see cref="ArrayPool{T}.Shared"/> when the batch is done.
+    /// </summary>
+    private (ArraySegment<float> Features, long[] Labels) Pack(IReadOnlyList<CanonicalSample> samples, int start, int n)
     {
-        var features = new float[n * Dimension];
+        var features = new ArraySegment<float>(ArrayPool<float>.Shared.Rent(n * Dimension), 0, n * Dimension);
         var labels = new long[n];
         for (int i = 0; i < n; i++)
         {
             var sample = samples[start + i].Sample;
-            sample.Features.CopyTo(features, i * Dimension);
+            sample.Features.CopyTo(features.Array!, i * Dimension);
             labels[i] = sample.Label;
         }
 
@@ -828,8 +899,8 @@ public sealed class ScoringEngine : IDisposable
 
     public void Dispose()
     {
-        targetGradient?.Dispose();
         reference?.Dispose();
         ensemble.Dispose();
     }
 }
+

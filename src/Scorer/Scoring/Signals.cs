@@ -1,11 +1,11 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using System.Numerics;
 
 namespace EasyHard.Scorer.Scoring;
 
 /// <summary>
-/// The signals that need the hidden layers on the device: last-layer TracIn influence against the target set's mean
-/// gradient. The per-sample signals of the softmax outputs are <see cref="BatchSignals"/>.
+/// The signals that need the hidden layers: last-layer TracIn influence against the target set's mean gradient,
+/// computed on the host from the heads' probabilities and last hidden layers. The per-sample signals of the softmax
+/// outputs alone are <see cref="BatchSignals"/>.
 /// </summary>
 internal static class Signals
 {
@@ -16,23 +16,113 @@ internal static class Signals
     /// TracIn restricted to the last layer (Pruthi et al. 2020): ⟨g_i, Ḡ⟩ with g_i = (p_i − y_i) ⊗ [h_i; 1] and
     /// Ḡ the mean last-layer gradient of the target set, averaged over heads. A gradient step on sample i changes
     /// the target loss by ≈ −η⟨g_i, Ḡ⟩, so positive influence means training on it lowers the target loss.
-    /// Computed as (p_i − y_i)ᵀ Ḡ [h_i; 1] without materializing per-sample outer products.
+    /// Computed as Σ_c (p_i − y_i)_c (Ḡ_c · [h_i; 1]) without materializing per-sample outer products. Rows not
+    /// <paramref name="finite"/> get 0.
     /// </summary>
+    /// <param name="probabilities">[E, B, C] per-head softmax.</param>
+    /// <param name="hidden">[E, B, H] last hidden layers.</param>
     /// <param name="meanGradient">[E, C, H+1] Ḡ from <see cref="MeanLastLayerGradient"/>.</param>
     /// <returns>[B] influence.</returns>
-    public static Tensor Influence(Tensor probabilities, Tensor hidden, Tensor oneHot, Tensor meanGradient)
+    public static float[] Influence(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> hidden, ReadOnlySpan<long> labels, ReadOnlySpan<bool> finite,
+        ReadOnlySpan<float> meanGradient, int heads, int classes)
     {
-        var residual = probabilities - oneHot.unsqueeze(0);                                   // [E, B, C]
-        return (residual.bmm(meanGradient) * Augment(hidden)).sum([2]).mean([0]);
+        int n = labels.Length;
+        int width = hidden.Length / Math.Max(heads * n, 1);
+        if (probabilities.Length != heads * n * classes || hidden.Length != heads * n * width || meanGradient.Length != heads * classes * (width + 1) || finite.Length != n)
+        {
+            throw new ArgumentException("Influence inputs do not match [E, B, C], [E, B, H], [E, C, H+1] and [B].");
+        }
+
+        var influence = new float[n];
+        for (int e = 0; e < heads; e++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                if (!finite[i])
+                {
+                    continue;
+                }
+
+                var h = hidden.Slice(((e * n) + i) * width, width);
+                var p = probabilities.Slice(((e * n) + i) * classes, classes);
+                double sum = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    var g = meanGradient.Slice(((e * classes) + c) * (width + 1), width + 1);
+                    double residual = p[c] - (c == labels[i] ? 1.0 : 0.0);
+                    sum += residual * (Dot(g[..width], h) + g[width]);
+                }
+
+                influence[i] += (float)(sum / heads);
+            }
+        }
+
+        return influence;
     }
 
     /// <summary>[E, C, H+1] mean over the target set of each head's last-layer gradient (p − y) ⊗ [h; 1].</summary>
-    public static Tensor MeanLastLayerGradient(Tensor targetProbabilities, Tensor targetHidden, Tensor targetOneHot)
+    /// <param name="probabilities">[E, R, C] per-head softmax of the targets.</param>
+    /// <param name="hidden">[E, R, H] their last hidden layers.</param>
+    /// <param name="labels">[R] their labels.</param>
+    public static float[] MeanLastLayerGradient(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> hidden, ReadOnlySpan<long> labels, int heads, int classes)
     {
-        var targetResidual = targetProbabilities - targetOneHot.unsqueeze(0);               // [E, R, C]
-        return targetResidual.transpose(1, 2).bmm(Augment(targetHidden)) / targetHidden.shape[1];
+        int count = labels.Length;
+        int width = hidden.Length / Math.Max(heads * count, 1);
+        if (count == 0 || probabilities.Length != heads * count * classes || hidden.Length != heads * count * width)
+        {
+            throw new ArgumentException("Target inputs do not match [E, R, C] and [E, R, H] for R ≥ 1.");
+        }
+
+        var gradient = new float[heads * classes * (width + 1)];
+        for (int e = 0; e < heads; e++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var h = hidden.Slice(((e * count) + i) * width, width);
+                var p = probabilities.Slice(((e * count) + i) * classes, classes);
+                for (int c = 0; c < classes; c++)
+                {
+                    var g = gradient.AsSpan(((e * classes) + c) * (width + 1), width + 1);
+                    float residual = (p[c] - (c == labels[i] ? 1f : 0f)) / count;
+                    AddScaled(g[..width], h, residual);
+                    g[width] += residual;
+                }
+            }
+        }
+
+        return gradient;
     }
 
-    private static Tensor Augment(Tensor hidden) =>
-        cat([hidden, ones(hidden.shape[0], hidden.shape[1], 1, dtype: hidden.dtype, device: hidden.device)], 2);
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = Vector<float>.Zero;
+        int k = 0;
+        for (; k + Vector<float>.Count <= a.Length; k += Vector<float>.Count)
+        {
+            sum += new Vector<float>(a[k..]) * new Vector<float>(b[k..]);
+        }
+
+        double total = Vector.Sum(sum);
+        for (; k < a.Length; k++)
+        {
+            total += a[k] * b[k];
+        }
+
+        return total;
+    }
+
+    /// <summary>target += scale · source, in vector lanes.</summary>
+    private static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float scale)
+    {
+        int k = 0;
+        for (; k + Vector<float>.Count <= target.Length; k += Vector<float>.Count)
+        {
+            (new Vector<float>(target[k..]) + (new Vector<float>(source[k..]) * scale)).CopyTo(target[k..]);
+        }
+
+        for (; k < target.Length; k++)
+        {
+            target[k] += source[k] * scale;
+        }
+    }
 }

@@ -21,11 +21,14 @@ public sealed class ScorerOptions
     public string Device { get; set; } = "auto";
 
     /// <summary>
-    /// libtorch intra-op threads on the CPU, process-wide. 0 (the default) is automatic: libtorch's own choice (one per
-    /// core) when the scorer has the process to itself, one core fewer when other roles share it, since each parallel
-    /// region first waits for all its threads to be scheduled and the Kafka clients need a core of their own.
+    /// libtorch intra-op threads on the CPU, process-wide. 0 (the default) is automatic: one per core but one
+    /// (<see cref="ResolvedThreads"/>), since the host side of every batch runs on a core of its own while the scoring
+    /// thread trains, and each parallel region first waits for all its threads to be scheduled.
     /// </summary>
     [Range(0, 1024)] public int Threads { get; set; }
+
+    /// <summary>The libtorch thread count <see cref="Threads"/> stands for on this machine.</summary>
+    public int ResolvedThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Hidden layer widths of every MLP head.</summary>
     [Required, MinLength(1)] public int[] HiddenSizes { get; set; } = [128];

@@ -27,4 +27,23 @@ public sealed class TorchThreadsTests
             TorchSharp.torch.set_num_threads(previous);
         }
     }
+
+    [Fact]
+    public void Threads_Automatic_LeavesOneCoreToTheHostSide()
+    {
+        int previous = TorchSharp.torch.get_num_threads();
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.Device = "cpu";
+        options.Threads = 0;
+        try
+        {
+            using var engine = new ScoringEngine(options, 16, 4);
+
+            Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(previous);
+        }
+    }
 }

@@ -54,17 +54,6 @@ public static class RoleRegistrationExtensions
         if (roles.HasFlag(Roles.Scorer))
         {
             builder.AddScorer();
-            if (roles != Roles.Scorer)
-            {
-                // Other roles' Kafka clients share this process: leave them a core (Scorer:Threads = 0 means automatic).
-                builder.Services.PostConfigure<ScorerOptions>(o =>
-                {
-                    if (o.Threads == 0)
-                    {
-                        o.Threads = Math.Max(1, Environment.ProcessorCount - 1);
-                    }
-                });
-            }
         }
 
         if (roles.HasFlag(Roles.Sink))

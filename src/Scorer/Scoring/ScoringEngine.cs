@@ -84,11 +84,11 @@ public sealed class ScoringEngine : IDisposable
         Dimension = dimension;
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
-        if (options.Threads > 0 && Device.type == DeviceType.CPU && get_num_threads() != options.Threads)
+        if (Device.type == DeviceType.CPU && get_num_threads() != options.ResolvedThreads)
         {
             // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
-            // for all its threads to be scheduled, which on two cores shared with Kafka clients costs more than it saves.
-            set_num_threads(options.Threads);
+            // for all its threads to be scheduled, which on two cores shared with the host side costs more than it saves.
+            set_num_threads(options.ResolvedThreads);
         }
 
         ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);

@@ -178,6 +178,27 @@ public sealed class EnsembleTests
         }
     }
 
+    [Fact]
+    public void TrainOn_RowsOfTheScoringPass_StepsAsAPassOfTheirOwn()
+    {
+        using var scope = NewDisposeScope();
+        using var separate = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-2, 5, CPU);
+        using var shared = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-2, 5, CPU);
+        var generator = new Generator(7);
+        var x = randn(24, 8, generator: generator);
+        var y = x[.., 2].gt(0).to_type(ScalarType.Int64);
+        var weights = rand(3, 10, generator: generator) * 2;
+
+        Assert.Equal(separate.TrainStep(x[..10], y[..10], weights),
+            shared.TrainOn(shared.Pass(x).Rows(0, 10), y[..10].data<long>().ToArray(), weights.contiguous().data<float>().ToArray()), 6);
+
+        for (int l = 0; l < separate.Weights.Count; l++)
+        {
+            Assert.True(separate.Weights[l].allclose(shared.Weights[l], rtol: 1e-6, atol: 1e-7), $"layer {l} weights");
+            Assert.True(separate.Biases[l].allclose(shared.Biases[l], rtol: 1e-6, atol: 1e-7), $"layer {l} biases");
+        }
+    }
+
     [Theory]
     [InlineData(new[] { 16 })]
     [InlineData(new[] { 12, 7 })]

@@ -15,6 +15,7 @@ namespace EasyHard.Scorer.Proxy;
 /// </summary>
 internal static class HostAdam
 {
+
     /// <summary>Whether every tensor of the step can be updated in place here: float32, contiguous, on the CPU, one size.</summary>
     public static bool Applies(Tensor parameter, Tensor gradient, Adam.State state)
     {
@@ -38,19 +39,21 @@ internal static class HostAdam
         state.step += 1;
         double correction1 = 1 - Math.Pow(beta1, state.step);
         double correction2 = 1 - Math.Pow(beta2, state.step);
-        var theta = HostTensor.Floats(parameter);
-        var g = HostTensor.Floats(gradient);
-        var m = HostTensor.Floats(state.exp_avg);
-        var v = HostTensor.Floats(state.exp_avg_sq);
         // 1 − β in double, then rounded, as libtorch receives it: in float, 1 − 0.999f is off by 1.3e-5 relative.
-        Update(theta, g, m, v, (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)Math.Sqrt(correction2), (float)epsilon,
-            (float)(learningRate / correction1));
+        float b1 = (float)beta1, keep1 = (float)(1 - beta1), b2 = (float)beta2, keep2 = (float)(1 - beta2);
+        float sqrtCorrection2 = (float)Math.Sqrt(correction2), eps = (float)epsilon, stepSize = (float)(learningRate / correction1);
+
+        Update(HostTensor.Floats(parameter), HostTensor.Floats(gradient), HostTensor.Floats(state.exp_avg), HostTensor.Floats(state.exp_avg_sq),
+            b1, keep1, b2, keep2, sqrtCorrection2, eps, stepSize);
     }
 
     /// <summary>The update itself, on spans (one pass; <see cref="Vector{T}"/> lanes, then the remainder).</summary>
     internal static void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float keep1, float beta2, float keep2, float sqrtCorrection2, float epsilon, float stepSize)
     {
+        // Square root and division bound this loop (the data is a few MB, in cache); one division is made a multiply.
+        float inverseSqrtCorrection2 = 1 / sqrtCorrection2;
+        var epsilonV = new Vector<float>(epsilon);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -65,7 +68,7 @@ internal static class HostAdam
                 var vk = (vV[k] * beta2) + (gk * gk * keep2);
                 mV[k] = mk;
                 vV[k] = vk;
-                thetaV[k] -= stepSize * (mk / ((Vector.SquareRoot(vk) / sqrtCorrection2) + new Vector<float>(epsilon)));
+                thetaV[k] -= stepSize * (mk / ((Vector.SquareRoot(vk) * inverseSqrtCorrection2) + epsilonV));
             }
 
             i = thetaV.Length * Vector<float>.Count;
@@ -78,7 +81,7 @@ internal static class HostAdam
             float vi = (v[i] * beta2) + (gi * gi * keep2);
             m[i] = mi;
             v[i] = vi;
-            theta[i] -= stepSize * (mi / ((MathF.Sqrt(vi) / sqrtCorrection2) + epsilon));
+            theta[i] -= stepSize * (mi / ((MathF.Sqrt(vi) * inverseSqrtCorrection2) + epsilon));
         }
     }
 }

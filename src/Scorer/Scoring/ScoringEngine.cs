@@ -416,9 +416,8 @@ public sealed class ScoringEngine : IDisposable
             // Prequential: train only after the batch has been scored by the previous model. The records carry the
             // version the training leaves, which is known before it runs (skipped non-finite steps count too).
             var bootstrap = BootstrapWeights(n);
-            bool onScoringPass = options.TrainMinibatchSize >= n && allFinite;
             int trainable = allFinite ? n : finite.Count(f => f);
-            ModelVersion += onScoringPass ? 1 : (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
+            ModelVersion += (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
             batches++;
 
             // The host-side rest of the batch (history, class statistics, weights, records, metrics) shares no state
@@ -428,11 +427,7 @@ public sealed class ScoringEngine : IDisposable
             var emitted = Task.Run(() => Emit(batch, samples, start, results, details));
             try
             {
-                // In one step on the scoring pass itself when a training minibatch covers the batch, else in
-                // minibatches with passes of their own.
-                skippedSteps = onScoringPass
-                    ? (float.IsFinite(ensemble.TrainOn(pass, labels, bootstrap)) ? 0 : 1)
-                    : TrainInMinibatches(x, labels, bootstrap, finite);
+                skippedSteps = TrainInMinibatches(pass, x, labels, bootstrap, finite);
             }
             finally
             {
@@ -602,7 +597,7 @@ public sealed class ScoringEngine : IDisposable
     /// parameters the previous step left; head e weighs sample i by <paramref name="bootstrap"/>[e·n + i]. Rows not
     /// <paramref name="finite"/> are left out. Returns the number of steps skipped for a non-finite loss.
     /// </summary>
-    private int TrainInMinibatches(Tensor x, long[] labels, float[] bootstrap, bool[] finite)
+    private int TrainInMinibatches(ForwardPass scoringPass, Tensor x, long[] labels, float[] bootstrap, bool[] finite)
     {
         int heads = ensemble.EnsembleSize, n = labels.Length;
         var rows = Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
@@ -627,7 +622,10 @@ public sealed class ScoringEngine : IDisposable
                 }
             }
 
-            var value = ensemble.TrainOn(ensemble.Pass(x.narrow(0, offset, length)), minibatchLabels, minibatchWeights);
+            // The first minibatch meets the parameters that scored the batch: its rows of the scoring pass are its
+            // forward pass (all of it when one minibatch covers the batch). The later ones follow a step and need their own.
+            var minibatchPass = offset == 0 && rows.Length == n ? scoringPass.Rows(0, length) : ensemble.Pass(x.narrow(0, offset, length));
+            var value = ensemble.TrainOn(minibatchPass, minibatchLabels, minibatchWeights);
             skipped += float.IsFinite(value) ? 0 : 1;
         }
 
@@ -903,4 +901,3 @@ public sealed class ScoringEngine : IDisposable
         ensemble.Dispose();
     }
 }
-

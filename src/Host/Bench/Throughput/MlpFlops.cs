@@ -3,13 +3,12 @@ namespace EasyHard.Host.Bench.Throughput;
 /// <summary>
 /// Floating-point operations the proxy ensemble spends per scored sample, counted from its shape (multiply-adds of
 /// the dense layers, 2 FLOPs each; biases, activations and softmax are negligible). Per head and sample: the scoring
-/// forward pass, the training forward pass when training runs in minibatches smaller than the batch (one that covers
-/// the batch trains on the scoring pass itself), the backward pass (weight gradients of every layer and input
-/// gradients of every layer but the first), and the forward pass over the influence reservoir, which is redone once
-/// every <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them. The size of smaller minibatches changes the
-/// matrix shapes, not the count.
+/// forward pass; the training forward pass of every minibatch but the first, which trains on its rows of the scoring
+/// pass (so a minibatch that covers the batch adds none); the backward pass (weight gradients of every layer and input
+/// gradients of every layer but the first); and the forward pass over the influence reservoir, which is redone once
+/// every <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them.
 /// </summary>
-public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, int ForwardPasses, double PerSample)
+public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, double ForwardPasses, double PerSample)
 {
     public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize, int refreshBatches, int trainMinibatch)
     {
@@ -29,7 +28,7 @@ public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, dou
         var backward = forward + inputGradients;
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshBatches, 1);
         var reservoir = forward * reservoirSize / ((double)batchSize * refreshBatches);
-        var passes = trainMinibatch >= batchSize ? 1 : 2;
+        var passes = 1 + (Math.Max(batchSize - trainMinibatch, 0) / (double)batchSize);
         return new MlpFlops(forward, backward, reservoir, heads, passes, heads * ((passes * forward) + backward + reservoir));
     }
 }

@@ -22,7 +22,8 @@ public sealed class InfluenceTests
             var (p, h) = ensemble.Forward(x);
             var (tp, th) = ensemble.Forward(tx);
             var gradient = Signals.MeanLastLayerGradient(Host(tp), Host(th), ty.data<long>().ToArray(), 2, 4);
-            closed = Signals.Influence(Host(p), Host(h), y.data<long>().ToArray(), [true, true, true], gradient, 2, 4);
+            using var target = InfluenceTarget.From(gradient, 2, 4, CPU);
+            closed = Signals.Influence(Host(p), Host(h.bmm(target.Weights)), target.Bias, y.data<long>().ToArray(), [true, true, true], 2, 4);
         }
 
         var expected = new double[3];
@@ -56,14 +57,19 @@ public sealed class InfluenceTests
         float[] p = [0.5f, 0.5f, 0.5f, 0.5f];
         float[] h = [1, 0, 1, 0];
         var gradient = Signals.MeanLastLayerGradient(p.AsSpan(0, 2), h.AsSpan(0, 2), [0], 1, 2);
-        var influence = Signals.Influence(p, h, [0, 1], [true, true], gradient, 1, 2);
+        Assert.Equal([-0.5f, 0, -0.5f, 0.5f, 0, 0.5f], gradient);
+
+        // Projections Ḡ_{c, :H} · h: both samples have h = [1, 0].
+        float[] projections = [-0.5f, 0.5f, -0.5f, 0.5f];
+        float[] bias = [-0.5f, 0.5f];
+        var influence = Signals.Influence(p, projections, bias, [0, 1], [true, true], 1, 2);
 
         // ⟨(p − e0)⊗a, (p − e0)⊗a⟩ = 0.5·2 = 1; with label 1: ⟨(p − e1)⊗a, (p − e0)⊗a⟩ = −0.5·2 = −1.
         Assert.Equal(1.0, influence[0], 5);
         Assert.Equal(-1.0, influence[1], 5);
 
         // A row whose outputs were not finite has no influence.
-        Assert.Equal(0f, Signals.Influence(p, h, [0, 1], [false, true], gradient, 1, 2)[0]);
+        Assert.Equal(0f, Signals.Influence(p, projections, bias, [0, 1], [false, true], 1, 2)[0]);
     }
 
     private static float[] Host(Tensor t) => t.contiguous().data<float>().ToArray();

@@ -21,8 +21,8 @@ internal static class Softmax
         double sum = 0;
         for (int c = 0; c < logits.Length; c++)
         {
-            double e = Math.Exp(logits[c] - max);
-            probabilities[c] = (float)e;
+            float e = MathF.Exp(logits[c] - max);
+            probabilities[c] = e;
             sum += e;
         }
 

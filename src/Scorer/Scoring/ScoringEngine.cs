@@ -56,7 +56,7 @@ public sealed class ScoringEngine : IDisposable
     private readonly TargetBuffer? targets;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
-    private float[]? targetGradient;
+    private InfluenceTarget? influenceTarget;
     private long targetVersion = -1;
     private long batches;
     private long lastCheckpointTimestamp;
@@ -367,8 +367,8 @@ public sealed class ScoringEngine : IDisposable
             int heads = ensemble.EnsembleSize;
             var hidden = HostTensor.Floats(HostTensor.OnHost(pass.Hidden));
             int width = hidden.Length / (heads * n);
+            var logits = HostTensor.Floats(HostTensor.OnHost(pass.Logits));
             var probabilities = new float[heads * n * Classes];
-            Softmax.Rows(HostTensor.Floats(HostTensor.OnHost(pass.Logits)), probabilities, Classes);
             var hiddenSquares = new float[heads * n];
             finite = new bool[n];
             Array.Fill(finite, true);
@@ -377,8 +377,10 @@ public sealed class ScoringEngine : IDisposable
                 // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
                 // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
+                // A non-finite logit makes the log-sum-exp non-finite (a −∞ one alone does not, nor its probability 0).
+                double logSum = Softmax.Row(logits.Slice(row * Classes, Classes), probabilities.AsSpan(row * Classes, Classes));
                 hiddenSquares[row] = SumOfSquares(hidden.Slice(row * width, width), out var largest);
-                if (!(largest <= MaxActivation) || FirstNonFinite(probabilities.AsSpan(row * Classes, Classes)) >= 0)
+                if (!(largest <= MaxActivation) || !double.IsFinite(logSum))
                 {
                     finite[row % n] = false;
                 }
@@ -408,8 +410,9 @@ public sealed class ScoringEngine : IDisposable
                 }
             }
 
-            influence = TargetGradient() is { } gradient
-                ? Signals.Influence(probabilities, hidden, labels, finite, gradient, heads, Classes)
+            // Ḡ's weight part meets the hidden layers in one batched multiply; the rest is a loop over [E, B, C].
+            influence = CurrentInfluenceTarget() is { } target
+                ? Signals.Influence(probabilities, HostTensor.Floats(HostTensor.OnHost(pass.Hidden.bmm(target.Weights))), target.Bias, labels, finite, heads, Classes)
                 : new float[n];
             signals = BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, Classes, statistics.CellWeights(), statistics.ThresholdValues());
 
@@ -694,7 +697,7 @@ public sealed class ScoringEngine : IDisposable
     /// topic's samples when any arrived, else the reservoir of recent clean samples. Recomputed every
     /// <c>Scorer:InfluenceRefreshBatches</c> batches or when new targets arrived; null while there is no target.
     /// </summary>
-    private float[]? TargetGradient()
+    private InfluenceTarget? CurrentInfluenceTarget()
     {
         bool useTargets = targets is { Count: > 0 };
         if (!useTargets && reservoir.Size == 0)
@@ -703,9 +706,9 @@ public sealed class ScoringEngine : IDisposable
         }
 
         long version = useTargets ? targets!.Version : -1;
-        if (targetGradient is not null && batches % options.InfluenceRefreshBatches != 0 && version == targetVersion)
+        if (influenceTarget is not null && batches % options.InfluenceRefreshBatches != 0 && version == targetVersion)
         {
-            return targetGradient;
+            return influenceTarget;
         }
 
         var (targetFeatures, targetLabels) = useTargets
@@ -716,12 +719,14 @@ public sealed class ScoringEngine : IDisposable
             var targetPass = ensemble.Pass(HostTensor.Copy(targetFeatures.Span, targetLabels.Length, Dimension).to(Device));
             var targetProbabilities = new float[targetPass.Logits.NumberOfElements];
             Softmax.Rows(HostTensor.Floats(HostTensor.OnHost(targetPass.Logits)), targetProbabilities, Classes);
-            targetGradient = Signals.MeanLastLayerGradient(targetProbabilities, HostTensor.Floats(HostTensor.OnHost(targetPass.Hidden)), targetLabels,
+            var gradient = Signals.MeanLastLayerGradient(targetProbabilities, HostTensor.Floats(HostTensor.OnHost(targetPass.Hidden)), targetLabels,
                 ensemble.EnsembleSize, Classes);
+            influenceTarget?.Dispose();
+            influenceTarget = InfluenceTarget.From(gradient, ensemble.EnsembleSize, Classes, Device);
         }
 
         targetVersion = version;
-        return targetGradient;
+        return influenceTarget;
     }
 
     /// <summary>Σ h² over <paramref name="values"/>, in vector lanes, and the largest |h| (NaN when any h is NaN).</summary>
@@ -897,6 +902,7 @@ public sealed class ScoringEngine : IDisposable
 
     public void Dispose()
     {
+        influenceTarget?.Dispose();
         reference?.Dispose();
         ensemble.Dispose();
     }

@@ -16,26 +16,26 @@ internal static class Signals
     /// TracIn restricted to the last layer (Pruthi et al. 2020): ⟨g_i, Ḡ⟩ with g_i = (p_i − y_i) ⊗ [h_i; 1] and
     /// Ḡ the mean last-layer gradient of the target set, averaged over heads. A gradient step on sample i changes
     /// the target loss by ≈ −η⟨g_i, Ḡ⟩, so positive influence means training on it lowers the target loss.
-    /// Computed as Σ_c (p_i − y_i)_c (Ḡ_c · [h_i; 1]) without materializing per-sample outer products. Rows not
-    /// <paramref name="finite"/> get 0.
+    /// Computed as Σ_c (p_i − y_i)_c (Ḡ_{c, :H} · h_i + Ḡ_{c, H}) without materializing per-sample outer products; the
+    /// projections Ḡ_{c, :H} · h_i come in as one batched multiply. Rows not <paramref name="finite"/> get 0.
     /// </summary>
     /// <param name="probabilities">[E, B, C] per-head softmax.</param>
-    /// <param name="hidden">[E, B, H] last hidden layers.</param>
-    /// <param name="meanGradient">[E, C, H+1] Ḡ from <see cref="MeanLastLayerGradient"/>.</param>
+    /// <param name="projections">[E, B, C] Ḡ_{c, :H} · h of each head's last hidden layer.</param>
+    /// <param name="biasGradient">[E, C] Ḡ_{c, H}.</param>
     /// <returns>[B] influence.</returns>
-    public static float[] Influence(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> hidden, ReadOnlySpan<long> labels, ReadOnlySpan<bool> finite,
-        ReadOnlySpan<float> meanGradient, int heads, int classes)
+    public static float[] Influence(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> projections, ReadOnlySpan<float> biasGradient, ReadOnlySpan<long> labels,
+        ReadOnlySpan<bool> finite, int heads, int classes)
     {
         int n = labels.Length;
-        int width = hidden.Length / Math.Max(heads * n, 1);
-        if (probabilities.Length != heads * n * classes || hidden.Length != heads * n * width || meanGradient.Length != heads * classes * (width + 1) || finite.Length != n)
+        if (probabilities.Length != heads * n * classes || projections.Length != probabilities.Length || biasGradient.Length != heads * classes || finite.Length != n)
         {
-            throw new ArgumentException("Influence inputs do not match [E, B, C], [E, B, H], [E, C, H+1] and [B].");
+            throw new ArgumentException("Influence inputs do not match [E, B, C], [E, B, C], [E, C] and [B].");
         }
 
         var influence = new float[n];
         for (int e = 0; e < heads; e++)
         {
+            var bias = biasGradient.Slice(e * classes, classes);
             for (int i = 0; i < n; i++)
             {
                 if (!finite[i])
@@ -43,14 +43,12 @@ internal static class Signals
                     continue;
                 }
 
-                var h = hidden.Slice(((e * n) + i) * width, width);
                 var p = probabilities.Slice(((e * n) + i) * classes, classes);
+                var projection = projections.Slice(((e * n) + i) * classes, classes);
                 double sum = 0;
                 for (int c = 0; c < classes; c++)
                 {
-                    var g = meanGradient.Slice(((e * classes) + c) * (width + 1), width + 1);
-                    double residual = p[c] - (c == labels[i] ? 1.0 : 0.0);
-                    sum += residual * (Dot(g[..width], h) + g[width]);
+                    sum += (p[c] - (c == labels[i] ? 1.0 : 0.0)) * (projection[c] + bias[c]);
                 }
 
                 influence[i] += (float)(sum / heads);
@@ -91,24 +89,6 @@ internal static class Signals
         }
 
         return gradient;
-    }
-
-    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var sum = Vector<float>.Zero;
-        int k = 0;
-        for (; k + Vector<float>.Count <= a.Length; k += Vector<float>.Count)
-        {
-            sum += new Vector<float>(a[k..]) * new Vector<float>(b[k..]);
-        }
-
-        double total = Vector.Sum(sum);
-        for (; k < a.Length; k++)
-        {
-            total += a[k] * b[k];
-        }
-
-        return total;
     }
 
     /// <summary>target += scale · source, in vector lanes.</summary>

@@ -25,15 +25,15 @@ internal static class WeightedCrossEntropy
             throw new ArgumentException($"Expected [E, m, C] logits and gradient and [E, m] weights for m = {batch}, C = {classes}.");
         }
 
+        var logSumExp = new double[heads * batch];
+        Softmax.Rows(logits, gradient, classes, logSumExp);
         double total = 0;
         for (int row = 0; row < heads * batch; row++)
         {
-            var z = logits.Slice(row * classes, classes);
             var g = gradient.Slice(row * classes, classes);
             int label = (int)labels[row % batch];
-
             double scale = weights[row] / (double)batch;
-            total += weights[row] * (Softmax.Row(z, g) - z[label]);
+            total += weights[row] * (logSumExp[row] - logits[(row * classes) + label]);
             for (int c = 0; c < classes; c++)
             {
                 g[c] = (float)(g[c] * scale);

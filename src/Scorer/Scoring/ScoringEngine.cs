@@ -38,7 +38,7 @@ public sealed class ScoringEngine : IDisposable
     /// Last-hidden activations above this count as overflow: far outside what any sane input produces, and large
     /// enough that the sample's training loss and Adam's squared gradients would overflow float32.
     /// </summary>
-    private const double MaxActivation = 1e8;
+    private const float MaxActivation = 1e8f;
 
     /// <summary>Per-sample smoothing of the running prequential accuracy.</summary>
     private const double AccuracySmoothing = 0.001;
@@ -369,6 +369,8 @@ public sealed class ScoringEngine : IDisposable
             int width = hidden.Length / (heads * n);
             var logits = HostTensor.Floats(HostTensor.OnHost(pass.Logits));
             var probabilities = new float[heads * n * Classes];
+            var logSumExp = new double[heads * n];
+            Softmax.Rows(logits, probabilities, Classes, logSumExp);
             var hiddenSquares = new float[heads * n];
             finite = new bool[n];
             Array.Fill(finite, true);
@@ -378,9 +380,8 @@ public sealed class ScoringEngine : IDisposable
                 // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
                 // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
                 // A non-finite logit makes the log-sum-exp non-finite (a −∞ one alone does not, nor its probability 0).
-                double logSum = Softmax.Row(logits.Slice(row * Classes, Classes), probabilities.AsSpan(row * Classes, Classes));
-                hiddenSquares[row] = SumOfSquares(hidden.Slice(row * width, width), out var largest);
-                if (!(largest <= MaxActivation) || !double.IsFinite(logSum))
+                hiddenSquares[row] = SumOfSquares(hidden.Slice(row * width, width), MaxActivation, out var withinBound);
+                if (!withinBound || !double.IsFinite(logSumExp[row]))
                 {
                     finite[row % n] = false;
                 }
@@ -729,8 +730,11 @@ public sealed class ScoringEngine : IDisposable
         return influenceTarget;
     }
 
-    /// <summary>Σ h² over <paramref name="values"/>, in vector lanes, and the largest |h| (NaN when any h is NaN).</summary>
-    private static float SumOfSquares(ReadOnlySpan<float> values, out float largest)
+    /// <summary>
+    /// Σ h² over <paramref name="values"/>, in vector lanes, and whether every |h| is at most <paramref name="bound"/>
+    /// (false when any h is NaN: NaN compares false, and the sum of squares keeps it).
+    /// </summary>
+    private static float SumOfSquares(ReadOnlySpan<float> values, float bound, out bool withinBound)
     {
         var squares = Vector<float>.Zero;
         var magnitudes = Vector<float>.Zero;
@@ -743,20 +747,14 @@ public sealed class ScoringEngine : IDisposable
         }
 
         float sum = Vector.Sum(squares);
-        largest = 0;
-        for (int lane = 0; lane < Vector<float>.Count; lane++)
-        {
-            largest = Math.Max(largest, magnitudes[lane]);
-        }
-
+        withinBound = Vector.LessThanOrEqualAll(magnitudes, new Vector<float>(bound));
         for (; k < values.Length; k++)
         {
             sum += values[k] * values[k];
-            largest = Math.Max(largest, Math.Abs(values[k]));
+            withinBound &= Math.Abs(values[k]) <= bound;
         }
 
-        // Vector.Max may drop a NaN lane; the sum of squares keeps it.
-        largest = float.IsNaN(sum) ? float.NaN : largest;
+        withinBound &= !float.IsNaN(sum);
         return sum;
     }
 

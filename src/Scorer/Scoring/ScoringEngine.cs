@@ -357,8 +357,8 @@ public sealed class ScoringEngine : IDisposable
         {
             var x = HostTensor.Copy(features, n, Dimension).to(Device);
 
-            // The scoring pass keeps every layer's input: when one training step covers the batch, it trains on the
-            // very pass that scores it (same parameters, same inputs), so the forward runs once.
+            // The scoring pass keeps every layer's input: the first training minibatch trains on its rows of it (same
+            // parameters, same inputs), so that minibatch needs no forward pass of its own.
             var pass = ensemble.Pass(x);
 
             // Everything after the pass runs on the host, over the logits and last hidden layers (in place on the CPU,

@@ -10,36 +10,24 @@ public sealed class TorchThreadsCollection;
 public sealed class TorchThreadsTests
 {
     [Fact]
-    public void Threads_Set_LimitsLibtorchIntraOpThreadsOnTheCpu()
-    {
-        int previous = TorchSharp.torch.get_num_threads();
-        var options = TestData.Options(TestData.TempCheckpoint());
-        options.Device = "cpu";
-        options.Threads = 1;
-        try
-        {
-            using var engine = new ScoringEngine(options, 16, 4);
-
-            Assert.Equal(1, TorchSharp.torch.get_num_threads());
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(previous);
-        }
-    }
+    public void Threads_Set_LimitsLibtorchIntraOpThreadsOnTheCpu() =>
+        Assert.Equal(1, LibtorchThreadsWithEngine(configured: 1));
 
     [Fact]
-    public void Threads_Automatic_LeavesOneCoreToTheHostSide()
+    public void Threads_Automatic_LeavesOneCoreToTheHostSide() =>
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), LibtorchThreadsWithEngine(configured: 0));
+
+    /// <summary>libtorch's thread count once a CPU engine with <c>Scorer:Threads</c> = <paramref name="configured"/> has started; restored after.</summary>
+    private static int LibtorchThreadsWithEngine(int configured)
     {
         int previous = TorchSharp.torch.get_num_threads();
         var options = TestData.Options(TestData.TempCheckpoint());
         options.Device = "cpu";
-        options.Threads = 0;
+        options.Threads = configured;
         try
         {
             using var engine = new ScoringEngine(options, 16, 4);
-
-            Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), TorchSharp.torch.get_num_threads());
+            return TorchSharp.torch.get_num_threads();
         }
         finally
         {

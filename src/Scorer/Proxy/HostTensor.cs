@@ -30,13 +30,13 @@ internal static partial class HostTensor
     }
 
     /// <summary>
-    /// <paramref name="tensor"/> itself when <see cref="Floats"/> may be taken of it, else a contiguous float32 copy in
-    /// CPU memory (a GPU tensor comes down here).
+    /// The tensor's elements as host floats: in place when <see cref="Floats"/> may be taken of it, else over a
+    /// contiguous float32 copy in CPU memory (a GPU tensor comes down here), which the current dispose scope owns.
     /// </summary>
-    public static Tensor OnHost(Tensor tensor)
+    public static Span<float> Read(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        return IsHostFloats(tensor) ? tensor : tensor.to(ScalarType.Float32, CPU).contiguous();
+        return Floats(IsHostFloats(tensor) ? tensor : tensor.to(ScalarType.Float32, CPU).contiguous());
     }
 
     /// <summary>

@@ -177,16 +177,15 @@ internal sealed class ProxyEnsemble : IDisposable
     {
         ArgumentNullException.ThrowIfNull(pass);
         using var noGrad = no_grad();
-        var logits = HostTensor.OnHost(pass.Logits);
-        var outputGradient = new float[logits.NumberOfElements];
-        loss = WeightedCrossEntropy.LossAndGradient(HostTensor.Floats(logits), labels, bootstrapWeights, Classes, outputGradient);
+        var outputGradient = new float[pass.Logits.NumberOfElements];
+        loss = WeightedCrossEntropy.LossAndGradient(HostTensor.Read(pass.Logits), labels, bootstrapWeights, Classes, outputGradient);
         var gradients = new Tensor[2 * weights.Length];
         if (!double.IsFinite(loss))
         {
             return gradients;
         }
 
-        var delta = HostTensor.Copy(outputGradient, logits.shape).to(Device);
+        var delta = HostTensor.Copy(outputGradient, pass.Logits.shape).to(Device);
         for (int l = weights.Length - 1; l >= 0; l--)
         {
             var input = pass.LayerInputs[l];

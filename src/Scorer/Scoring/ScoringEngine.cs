@@ -365,9 +365,9 @@ public sealed class ScoringEngine : IDisposable
             // one copy each from a GPU): per sample these are a few hundred numbers, and as tensor expressions every
             // step was a kernel launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
             int heads = ensemble.EnsembleSize;
-            var hidden = HostTensor.Floats(HostTensor.OnHost(pass.Hidden));
+            var hidden = HostTensor.Read(pass.Hidden);
             int width = hidden.Length / (heads * n);
-            var logits = HostTensor.Floats(HostTensor.OnHost(pass.Logits));
+            var logits = HostTensor.Read(pass.Logits);
             var probabilities = new float[heads * n * Classes];
             var logSumExp = new double[heads * n];
             Softmax.Rows(logits, probabilities, Classes, logSumExp);
@@ -413,7 +413,7 @@ public sealed class ScoringEngine : IDisposable
 
             // Ḡ's weight part meets the hidden layers in one batched multiply; the rest is a loop over [E, B, C].
             influence = CurrentInfluenceTarget() is { } target
-                ? Signals.Influence(probabilities, HostTensor.Floats(HostTensor.OnHost(pass.Hidden.bmm(target.Weights))), target.Bias, labels, finite, heads, Classes)
+                ? Signals.Influence(probabilities, HostTensor.Read(pass.Hidden.bmm(target.Weights)), target.Bias, labels, finite, heads, Classes)
                 : new float[n];
             signals = BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, Classes, statistics.CellWeights(), statistics.ThresholdValues());
 
@@ -719,8 +719,8 @@ public sealed class ScoringEngine : IDisposable
         {
             var targetPass = ensemble.Pass(HostTensor.Copy(targetFeatures.Span, targetLabels.Length, Dimension).to(Device));
             var targetProbabilities = new float[targetPass.Logits.NumberOfElements];
-            Softmax.Rows(HostTensor.Floats(HostTensor.OnHost(targetPass.Logits)), targetProbabilities, Classes);
-            var gradient = Signals.MeanLastLayerGradient(targetProbabilities, HostTensor.Floats(HostTensor.OnHost(targetPass.Hidden)), targetLabels,
+            Softmax.Rows(HostTensor.Read(targetPass.Logits), targetProbabilities, Classes);
+            var gradient = Signals.MeanLastLayerGradient(targetProbabilities, HostTensor.Read(targetPass.Hidden), targetLabels,
                 ensemble.EnsembleSize, Classes);
             influenceTarget?.Dispose();
             influenceTarget = InfluenceTarget.From(gradient, ensemble.EnsembleSize, Classes, Device);

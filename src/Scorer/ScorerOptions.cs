@@ -21,14 +21,28 @@ public sealed class ScorerOptions
     public string Device { get; set; } = "auto";
 
     /// <summary>
-    /// libtorch intra-op threads on the CPU, process-wide. 0 (the default) is automatic: one per core but one
-    /// (<see cref="ResolvedThreads"/>), since the host side of every batch runs on a core of its own while the scoring
-    /// thread trains, and each parallel region first waits for all its threads to be scheduled.
+    /// libtorch intra-op threads of each scoring thread on the CPU. 0 (the default) is automatic: the cores but one,
+    /// shared by the <see cref="HeadThreads"/> (<see cref="ResolvedThreads"/>), since the host side of every batch runs
+    /// on a core of its own while the heads train, and each parallel region first waits for all its threads to be
+    /// scheduled.
     /// </summary>
     [Range(0, 1024)] public int Threads { get; set; }
 
-    /// <summary>The libtorch thread count <see cref="Threads"/> stands for on this machine.</summary>
-    public int ResolvedThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount - 1);
+    /// <summary>
+    /// Threads the ensemble's heads are scored and trained on side by side, each thread a contiguous range of heads
+    /// (heads share no weights). 0 (the default) is automatic: one per core, at most one per head, where Adam trains
+    /// the proxy on the CPU; 1 elsewhere, since libtorch's optimizers and a GPU step all heads at once. A value above
+    /// 1 needs Adam on the CPU.
+    /// </summary>
+    [Range(0, 64)] public int HeadThreads { get; set; }
+
+    /// <summary>The head thread count <see cref="HeadThreads"/> stands for, for a proxy on the CPU or not.</summary>
+    public int ResolvedHeadThreads(bool onCpu) => Math.Min(EnsembleSize,
+        HeadThreads > 0 ? HeadThreads : onCpu && string.Equals(Optimizer, "adam", StringComparison.OrdinalIgnoreCase) ? Environment.ProcessorCount : 1);
+
+    /// <summary>The libtorch thread count <see cref="Threads"/> stands for, per scoring thread, with <paramref name="headThreads"/> of them.</summary>
+    public int ResolvedThreads(int headThreads) =>
+        Threads > 0 ? Threads : Math.Max(1, (Environment.ProcessorCount - 1) / Math.Max(1, headThreads));
 
     /// <summary>Hidden layer widths of every MLP head.</summary>
     [Required, MinLength(1)] public int[] HiddenSizes { get; set; } = [128];

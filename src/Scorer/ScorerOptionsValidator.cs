@@ -43,6 +43,12 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             }
         }
 
+        if (options.HeadThreads > 1 && (!string.Equals(options.Optimizer, "adam", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase)))
+        {
+            failures.Add($"Scorer:HeadThreads ({options.HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; {options.Optimizer} on {options.Device} steps every head at once.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.ReferenceModelPath) && !File.Exists(options.ReferenceModelPath))
         {
             failures.Add($"Scorer:ReferenceModelPath: file '{options.ReferenceModelPath}' does not exist (train one with easyhard train-reference).");

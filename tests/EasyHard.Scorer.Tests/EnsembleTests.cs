@@ -127,18 +127,8 @@ public sealed class EnsembleTests
         var y = x[.., 0].gt(0).to_type(ScalarType.Int64);
         var weights = ones(2, 16);
         original.TrainStep(x, y, weights);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            original.Save(writer);
-        }
-
-        stream.Position = 0;
         using var restored = new ProxyEnsemble(8, 3, [16], 2, "adam", 1e-2, 99, CPU);
-        using (var reader = new BinaryReader(stream))
-        {
-            restored.Load(reader);
-        }
+        SaveInto(original, restored);
 
         Assert.Equal(original.TrainStep(x, y, weights), restored.TrainStep(x, y, weights), 6);
         for (int l = 0; l < original.Weights.Count; l++)
@@ -252,5 +242,107 @@ public sealed class EnsembleTests
         {
             Assert.True(after[k].equal(before[k]).all().item<bool>(), $"parameter {k} moved");
         }
+    }
+
+    [Fact]
+    public void TrainOn_RangesOfHeadsOnTheirOwnThreads_StepExactlyAsAllHeadsTogether()
+    {
+        using var scope = NewDisposeScope();
+        using var together = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-2, 5, CPU);
+        using var apart = new ProxyEnsemble(8, 3, [16], 3, "adam", 1e-2, 5, CPU);
+        Assert.True(apart.TrainsHeadsApart);
+        var ranges = HeadRange.Split(3, 2);
+        Assert.Equal([new HeadRange(0, 2), new HeadRange(2, 1)], ranges);
+        var generator = new Generator(8);
+        for (int step = 0; step < 4; step++)
+        {
+            var x = randn(20, 8, generator: generator);
+            var labels = x[.., 1].gt(0).to_type(ScalarType.Int64).data<long>().ToArray();
+            var weights = (rand(3, 20, generator: generator) * 2).contiguous().data<float>().ToArray();
+            float all = together.TrainOn(together.Pass(x), labels, weights);
+
+            // Each range's pass, loss and step on a thread of its own, as the scoring engine runs them.
+            var losses = new float[ranges.Length];
+            Parallel.For(0, ranges.Length, r =>
+            {
+                using var threadScope = NewDisposeScope();
+                var heads = ranges[r];
+                losses[r] = apart.TrainOn(apart.Pass(x, heads), labels, weights.AsSpan(heads.Start * 20, heads.Count * 20), heads);
+            });
+
+            Assert.Equal(all, ((losses[0] * 2) + losses[1]) / 3, 5);
+        }
+
+        for (int l = 0; l < together.Weights.Count; l++)
+        {
+            Assert.True(together.Weights[l].equal(apart.Weights[l]).all().item<bool>(), $"layer {l} weights");
+            Assert.True(together.Biases[l].equal(apart.Biases[l]).all().item<bool>(), $"layer {l} biases");
+        }
+    }
+
+    [Fact]
+    public void TrainOn_ARangeWithNonFiniteLogits_SkipsItsStepAlone_AndASaveKeepsTheLargestStepCount()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(4, 3, [8], 2, "adam", 1e-2, 1, CPU);
+        using (no_grad())
+        {
+            // Head 1 alone overflows: its first layer is far beyond what a float sum holds.
+            ensemble.Weights[0][1].fill_(3e38f);
+        }
+
+        var before = ensemble.Weights[0].detach().clone();
+        var x = ones(5, 4);
+        long[] labels = [0, 1, 2, 0, 1];
+        float[] weights = [1, 1, 1, 1, 1];
+        var (first, second) = (new HeadRange(0, 1), new HeadRange(1, 1));
+
+        Assert.True(float.IsFinite(ensemble.TrainOn(ensemble.Pass(x, first), labels, weights, first)));
+        Assert.False(float.IsFinite(ensemble.TrainOn(ensemble.Pass(x, second), labels, weights, second)));
+
+        Assert.False(ensemble.Weights[0][0].equal(before[0]).all().item<bool>());
+        Assert.True(ensemble.Weights[0][1].equal(before[1]).all().item<bool>());
+        using var restored = new ProxyEnsemble(4, 3, [8], 2, "adam", 1e-2, 1, CPU);
+        SaveInto(ensemble, restored);
+
+        Assert.Equal(1, restored.AdamStep(new HeadRange(0, 2)));
+    }
+
+    [Fact]
+    public void TrainOn_ARangeOfHeads_WhereLibtorchStepsEveryHead_Throws()
+    {
+        using var scope = NewDisposeScope();
+        using var ensemble = new ProxyEnsemble(4, 3, [8], 2, "sgd", 1e-2, 1, CPU);
+        var heads = new HeadRange(0, 1);
+
+        Assert.False(ensemble.TrainsHeadsApart);
+        Assert.Throws<InvalidOperationException>(() => ensemble.TrainOn(ensemble.Pass(ones(3, 4), heads), [0, 1, 2], [1, 1, 1], heads));
+    }
+
+    [Theory]
+    [InlineData(3, 1, new[] { 3 })]
+    [InlineData(3, 2, new[] { 2, 1 })]
+    [InlineData(3, 5, new[] { 1, 1, 1 })]
+    [InlineData(8, 3, new[] { 3, 3, 2 })]
+    public void HeadRange_Split_CoversEveryHeadOnceInContiguousRanges(int heads, int parts, int[] counts)
+    {
+        var ranges = HeadRange.Split(heads, parts);
+
+        Assert.Equal(counts, ranges.Select(r => r.Count));
+        Assert.Equal(Enumerable.Range(0, heads), ranges.SelectMany(r => Enumerable.Range(r.Start, r.Count)));
+    }
+
+    /// <summary>Saves <paramref name="source"/> and loads the bytes into <paramref name="target"/>.</summary>
+    private static void SaveInto(ProxyEnsemble source, ProxyEnsemble target)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            source.Save(writer);
+        }
+
+        stream.Position = 0;
+        using var reader = new BinaryReader(stream);
+        target.Load(reader);
     }
 }

@@ -12,6 +12,39 @@ public sealed class OptionsTests
         Assert.Contains("Scorer:WeightMin", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sgd", "cpu")]
+    [InlineData("adam", "cuda")]
+    public void Validator_HeadThreadsWhereLibtorchStepsEveryHead_FailsNamingTheKey(string optimizer, string device)
+    {
+        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { HeadThreads = 2, Optimizer = optimizer, Device = device });
+        Assert.True(result.Failed);
+        Assert.Contains("Scorer:HeadThreads", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "adam", true, 3)]
+    [InlineData(0, "adam", false, 1)]
+    [InlineData(0, "sgd", true, 1)]
+    [InlineData(2, "adam", true, 2)]
+    [InlineData(5, "adam", true, 3)]
+    public void ResolvedHeadThreads_AutomaticIsOnePerCoreAtMostOnePerHead_WhereAdamStepsOnTheCpu(int configured, string optimizer, bool onCpu, int expectedWithManyCores)
+    {
+        var options = new ScorerOptions { HeadThreads = configured, Optimizer = optimizer, EnsembleSize = 3 };
+        int expected = configured == 0 && expectedWithManyCores > 1 ? Math.Min(3, Environment.ProcessorCount) : expectedWithManyCores;
+        Assert.Equal(expected, options.ResolvedHeadThreads(onCpu));
+    }
+
+    [Fact]
+    public void ResolvedThreads_Automatic_SharesTheCoresButOneAmongTheHeadThreads()
+    {
+        var options = new ScorerOptions();
+        Assert.Equal(Math.Max(1, (Environment.ProcessorCount - 1) / 3), options.ResolvedThreads(3));
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), options.ResolvedThreads(1));
+        options.Threads = 4;
+        Assert.Equal(4, options.ResolvedThreads(3));
+    }
+
     [Fact]
     public void DataAnnotations_UnknownDevice_Fails()
     {

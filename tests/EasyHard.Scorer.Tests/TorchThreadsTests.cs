@@ -14,8 +14,8 @@ public sealed class TorchThreadsTests
         Assert.Equal(1, LibtorchThreadsWithEngine(configured: 1));
 
     [Fact]
-    public void Threads_Automatic_LeavesOneCoreToTheHostSide() =>
-        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), LibtorchThreadsWithEngine(configured: 0));
+    public void Threads_Automatic_ShareTheCoresButOneAmongTheHeadThreads() =>
+        Assert.Equal(Math.Max(1, (Environment.ProcessorCount - 1) / Math.Min(3, Environment.ProcessorCount)), LibtorchThreadsWithEngine(configured: 0));
 
     /// <summary>libtorch's thread count once a CPU engine with <c>Scorer:Threads</c> = <paramref name="configured"/> has started; restored after.</summary>
     private static int LibtorchThreadsWithEngine(int configured)

@@ -15,36 +15,29 @@ namespace EasyHard.Scorer.Proxy;
 /// </summary>
 internal static class HostAdam
 {
-
-    /// <summary>Whether every tensor of the step can be updated in place here: float32, contiguous, on the CPU, one size.</summary>
-    public static bool Applies(Tensor parameter, Tensor gradient, Adam.State state)
-    {
-        ArgumentNullException.ThrowIfNull(parameter);
-        ArgumentNullException.ThrowIfNull(gradient);
-        ArgumentNullException.ThrowIfNull(state);
-        return new[] { parameter, gradient, state.exp_avg, state.exp_avg_sq }.All(t =>
-            HostTensor.IsHostFloats(t) && t.NumberOfElements == parameter.NumberOfElements);
-    }
-
     /// <summary>
-    /// One Adam step on <paramref name="parameter"/> from <paramref name="gradient"/>: m ← β₁m + (1 − β₁)g,
-    /// v ← β₂v + (1 − β₂)g², θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Call only where
-    /// <see cref="Applies"/> holds.
+    /// One Adam step, the <paramref name="step"/>-th, on the elements [offset, offset + |g|) of
+    /// <paramref name="parameter"/> and of its moments from <paramref name="gradient"/>: m ← β₁m + (1 − β₁)g,
+    /// v ← β₂v + (1 − β₂)g², θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε). Every tensor must be float32,
+    /// contiguous and on the CPU. The step count stays with the caller, which may step disjoint ranges of one tensor on
+    /// different threads.
     /// </summary>
-    public static void Step(Tensor parameter, Tensor gradient, Adam.State state, double learningRate, double beta1, double beta2, double epsilon)
+    public static void Step(Tensor parameter, Tensor gradient, Adam.State state, long offset, long step, double learningRate, double beta1, double beta2, double epsilon)
     {
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(state);
-        state.step += 1;
-        double correction1 = 1 - Math.Pow(beta1, state.step);
-        double correction2 = 1 - Math.Pow(beta2, state.step);
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        double correction1 = 1 - Math.Pow(beta1, step);
+        double correction2 = 1 - Math.Pow(beta2, step);
         // 1 − β in double, then rounded, as libtorch receives it: in float, 1 − 0.999f is off by 1.3e-5 relative.
         float b1 = (float)beta1, keep1 = (float)(1 - beta1), b2 = (float)beta2, keep2 = (float)(1 - beta2);
         float sqrtCorrection2 = (float)Math.Sqrt(correction2), eps = (float)epsilon, stepSize = (float)(learningRate / correction1);
 
-        Update(HostTensor.Floats(parameter), HostTensor.Floats(gradient), HostTensor.Floats(state.exp_avg), HostTensor.Floats(state.exp_avg_sq),
-            b1, keep1, b2, keep2, sqrtCorrection2, eps, stepSize);
+        var g = HostTensor.Floats(gradient);
+        int start = checked((int)offset);
+        Update(HostTensor.Floats(parameter).Slice(start, g.Length), g, HostTensor.Floats(state.exp_avg).Slice(start, g.Length),
+            HostTensor.Floats(state.exp_avg_sq).Slice(start, g.Length), b1, keep1, b2, keep2, sqrtCorrection2, eps, stepSize);
     }
 
     /// <summary>The update itself, on spans (one pass; <see cref="Vector{T}"/> lanes, then the remainder).</summary>

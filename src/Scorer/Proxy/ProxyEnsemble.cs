@@ -25,6 +25,13 @@ internal sealed class ProxyEnsemble : IDisposable
     private readonly Adam.State[]? adamStates;
     private readonly Adam.Options? adamOptions;
 
+    /// <summary>
+    /// Adam's step count t per head when <see cref="HostAdam"/> steps (<see cref="TrainsHeadsApart"/>): ranges of
+    /// heads train on threads of their own, and a range whose loss was not finite skips its step alone. The optimizer
+    /// state's own count (one per fused tensor) is written from these before a save and read back after a load.
+    /// </summary>
+    private readonly long[] headSteps;
+
     public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device)
     {
         Dimension = dimension;
@@ -70,6 +77,11 @@ internal sealed class ProxyEnsemble : IDisposable
             adamStates = [.. state.State.Cast<Adam.State>()];
             adamOptions = (Adam.Options)state.Options[0];
         }
+
+        // HostAdam covers Adam's default options on CPU tensors; anything else steps through libtorch, all heads at once.
+        TrainsHeadsApart = device.type == DeviceType.CPU && adamOptions is { weight_decay: 0, amsgrad: false, maximize: false };
+        headSteps = new long[ensembleSize];
+        ReadHeadSteps();
     }
 
     public int Dimension { get; }
@@ -83,6 +95,16 @@ internal sealed class ProxyEnsemble : IDisposable
     public string OptimizerName { get; }
 
     public Device Device { get; }
+
+    /// <summary>Every head, the range <see cref="Pass(Tensor)"/> and <see cref="TrainOn(ForwardPass, ReadOnlySpan{long}, ReadOnlySpan{float})"/> cover.</summary>
+    public HeadRange AllHeads => new(0, EnsembleSize);
+
+    /// <summary>
+    /// Whether disjoint <see cref="HeadRange"/>s may be passed and trained on threads of their own: Adam on the CPU,
+    /// whose step (<see cref="HostAdam"/>) updates each head's slice of the fused tensors alone. libtorch's optimizers
+    /// step whole tensors, so SGD and a GPU proxy train all heads at once.
+    /// </summary>
+    public bool TrainsHeadsApart { get; }
 
     /// <summary>Layer l's weights of all heads, [E, in, out].</summary>
     internal IReadOnlyList<Parameter> Weights => weights;
@@ -114,24 +136,28 @@ internal sealed class ProxyEnsemble : IDisposable
     }
 
     /// <summary>
-    /// The forward pass with every layer's input kept, so that <see cref="TrainOn"/> can backpropagate through the
+    /// The forward pass with every layer's input kept, so that <see cref="TrainOn(ForwardPass, ReadOnlySpan{long}, ReadOnlySpan{float})"/> can backpropagate through the
     /// pass that scored a batch instead of computing it again. Layer by layer, every head in one batched multiply:
     /// baddbmm computes b_e + a_e W_e for all e; the input is shared, so it enters as a stride-0 expand rather than
-    /// E copies. No autograd graph is recorded: <see cref="TrainOn"/> computes the gradients itself.
+    /// E copies. No autograd graph is recorded: the training computes the gradients itself.
     /// </summary>
-    public ForwardPass Pass(Tensor features)
+    public ForwardPass Pass(Tensor features) => Pass(features, AllHeads);
+
+    /// <summary><see cref="Pass(Tensor)"/> of heads <paramref name="heads"/> alone: [heads.Count, B, ·] per layer.</summary>
+    public ForwardPass Pass(Tensor features, HeadRange heads)
     {
+        ArgumentNullException.ThrowIfNull(features);
         using var noGrad = no_grad();
         var inputs = new Tensor[weights.Length];
-        var a = features.unsqueeze(0).expand(EnsembleSize, -1, -1);
+        var a = features.unsqueeze(0).expand(heads.Count, -1, -1);
         for (int l = 0; l + 1 < weights.Length; l++)
         {
             inputs[l] = a;
-            a = Affine(a, l).relu_();
+            a = Affine(a, l, heads).relu_();
         }
 
         inputs[^1] = a;
-        return new ForwardPass(inputs, Affine(a, weights.Length - 1));
+        return new ForwardPass(inputs, Affine(a, weights.Length - 1, heads));
     }
 
     /// <summary>
@@ -148,23 +174,31 @@ internal sealed class ProxyEnsemble : IDisposable
     }
 
     /// <summary>
-    /// <see cref="TrainStep"/> on a pass already computed by <see cref="Pass"/> under the current parameters, with the
+    /// <see cref="TrainStep"/> on a pass already computed by <see cref="Pass(Tensor)"/> under the current parameters, with the
     /// labels [B] and bootstrap weights [E, B] on the host.
     /// </summary>
-    public float TrainOn(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights)
+    public float TrainOn(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights) =>
+        TrainOn(pass, labels, bootstrapWeights, AllHeads);
+
+    /// <summary>
+    /// <see cref="TrainOn(ForwardPass, ReadOnlySpan{long}, ReadOnlySpan{float})"/> for heads <paramref name="heads"/>
+    /// alone, on their pass (<see cref="Pass(Tensor, HeadRange)"/>) with their bootstrap weights [heads.Count, B].
+    /// Disjoint ranges may train at the same time on different threads where <see cref="TrainsHeadsApart"/> holds.
+    /// </summary>
+    public float TrainOn(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights, HeadRange heads)
     {
         using var scope = NewDisposeScope();
-        var gradients = Gradients(pass, labels, bootstrapWeights, out var loss);
+        var gradients = Gradients(pass, labels, bootstrapWeights, heads, out var loss);
 
         // A non-finite loss (e.g. features so large the activations overflow) would write NaN into every
-        // parameter: the step is skipped and the caller counts it.
+        // parameter of these heads: their step is skipped and the caller counts it.
         if (!double.IsFinite(loss))
         {
             return (float)loss;
         }
 
-        Step(gradients);
-        return (float)(loss / EnsembleSize);
+        Step(gradients, heads);
+        return (float)(loss / heads.Count);
     }
 
     /// <summary>
@@ -173,9 +207,17 @@ internal sealed class ProxyEnsemble : IDisposable
     /// δ_{l−1} = (δ_l W_lᵀ) ⊙ 1[a_l &gt; 0]. The same arithmetic autograd does, without its graph: a dozen ops per step
     /// instead of some forty. Returns the gradients in the order of the parameters (W₀, b₀, W₁, …) and the loss L.
     /// </summary>
-    internal Tensor[] Gradients(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights, out double loss)
+    internal Tensor[] Gradients(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights, out double loss) =>
+        Gradients(pass, labels, bootstrapWeights, AllHeads, out loss);
+
+    private Tensor[] Gradients(ForwardPass pass, ReadOnlySpan<long> labels, ReadOnlySpan<float> bootstrapWeights, HeadRange heads, out double loss)
     {
         ArgumentNullException.ThrowIfNull(pass);
+        if (pass.Logits.shape[0] != heads.Count)
+        {
+            throw new ArgumentException($"The pass holds {pass.Logits.shape[0]} heads, not the {heads.Count} of heads {heads.Start}..{heads.End - 1}.", nameof(pass));
+        }
+
         using var noGrad = no_grad();
         var outputGradient = new float[pass.Logits.NumberOfElements];
         loss = WeightedCrossEntropy.LossAndGradient(HostTensor.Read(pass.Logits), labels, bootstrapWeights, Classes, outputGradient);
@@ -195,7 +237,7 @@ internal sealed class ProxyEnsemble : IDisposable
             {
                 // ReLU's derivative is 1[a > 0] = sign(a) for a = relu(z) ≥ 0: a vectorized multiply, where a masked
                 // fill walks a boolean mask element by element.
-                delta = delta.bmm(weights[l].transpose(1, 2)).mul_(input.sign());
+                delta = delta.bmm(Slice(weights[l], heads).transpose(1, 2)).mul_(input.sign());
             }
         }
 
@@ -203,16 +245,19 @@ internal sealed class ProxyEnsemble : IDisposable
     }
 
     /// <summary>
-    /// Adam on CPU tensors takes <see cref="HostAdam"/>'s single pass; SGD and a GPU proxy step through libtorch,
-    /// which reads the gradients from the parameters.
+    /// Adam on the CPU takes <see cref="HostAdam"/>'s single pass over each head's slice of every tensor, with the
+    /// heads' own step count; SGD and a GPU proxy step all heads through libtorch, which reads the gradients from the
+    /// parameters.
     /// </summary>
-    private void Step(Tensor[] gradients)
+    private void Step(Tensor[] gradients, HeadRange heads)
     {
-        var options = adamOptions;
-        bool onHost = options is { weight_decay: 0, amsgrad: false, maximize: false }
-            && parameters.Select((p, j) => HostAdam.Applies(p, gradients[j], adamStates![j])).All(applies => applies);
-        if (!onHost)
+        if (!TrainsHeadsApart)
         {
+            if (heads != AllHeads)
+            {
+                throw new InvalidOperationException($"Heads {heads.Start}..{heads.End - 1} cannot step alone: {OptimizerName} on {Device} steps every head at once.");
+            }
+
             for (int j = 0; j < parameters.Length; j++)
             {
                 parameters[j].grad = gradients[j];
@@ -222,10 +267,17 @@ internal sealed class ProxyEnsemble : IDisposable
             return;
         }
 
+        // The heads of a range always step together, so they share one count.
+        long step = headSteps[heads.Start] + 1;
+        var options = adamOptions!;
         for (int j = 0; j < parameters.Length; j++)
         {
-            HostAdam.Step(parameters[j], gradients[j], adamStates![j], options!.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+            long perHead = parameters[j].NumberOfElements / EnsembleSize;
+            HostAdam.Step(parameters[j], gradients[j], adamStates![j], heads.Start * perHead, step,
+                options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
         }
+
+        Array.Fill(headSteps, step, heads.Start, heads.Count);
     }
 
     /// <summary>
@@ -348,19 +400,53 @@ internal sealed class ProxyEnsemble : IDisposable
 
         // Learning rate and the rest, as a format-3 checkpoint restores them.
         target.Options[0].LoadStateDict(source.Options[0]);
+        ReadHeadSteps();
         return true;
     }
 
     // TorchSharp's Tensor.baddbmm takes the receiver as the first batch and the added tensor last:
     // batch1.baddbmm(batch2, input) = input + batch1 @ batch2.
-    private Tensor Affine(Tensor a, int layer) => a.baddbmm(weights[layer], biases[layer]);
+    private Tensor Affine(Tensor a, int layer, HeadRange heads) => a.baddbmm(Slice(weights[layer], heads), Slice(biases[layer], heads));
+
+    /// <summary>The heads' part of a fused [E, ·, ·] tensor: the tensor itself for all heads, else a view (contiguous: heads lead).</summary>
+    private Tensor Slice(Tensor fused, HeadRange heads) => heads == AllHeads ? fused : fused.narrow(0, heads.Start, heads.Count);
+
+    /// <summary>The Adam step count of the heads <paramref name="heads"/> (the largest among them).</summary>
+    internal long AdamStep(HeadRange heads) => headSteps.AsSpan(heads.Start, heads.Count).ToArray().Max();
+
+    /// <summary>Every head's Adam step count from the optimizer state (one count per fused tensor, all equal).</summary>
+    private void ReadHeadSteps() => Array.Fill(headSteps, adamStates is { Length: > 0 } ? adamStates[0].step : 0);
+
+    /// <summary>
+    /// The optimizer state's counts from the heads' before a save. The state holds one count per fused tensor, so it
+    /// keeps the largest: heads differ only after a range skipped a step on a non-finite loss, and Adam's bias
+    /// corrections (1 − βᵗ) are then the same to within βᵗ.
+    /// </summary>
+    private void WriteHeadSteps()
+    {
+        if (TrainsHeadsApart)
+        {
+            foreach (var state in adamStates!)
+            {
+                state.step = headSteps.Max();
+            }
+        }
+    }
 
     private IEnumerable<Parameter> Parameters() => weights.Zip(biases, (w, b) => new[] { w, b }).SelectMany(p => p);
 
     // TorchSharp's own optimizers (Adam, SGD) serialize their moments, so a restart resumes the same trajectory.
-    private void SaveOptimizer(BinaryWriter writer) => ((OptimizerHelper)optimizer).save_state_dict(writer);
+    private void SaveOptimizer(BinaryWriter writer)
+    {
+        WriteHeadSteps();
+        ((OptimizerHelper)optimizer).save_state_dict(writer);
+    }
 
-    private void LoadOptimizer(BinaryReader reader) => ((OptimizerHelper)optimizer).load_state_dict(reader);
+    private void LoadOptimizer(BinaryReader reader)
+    {
+        ((OptimizerHelper)optimizer).load_state_dict(reader);
+        ReadHeadSteps();
+    }
 
     public void Dispose()
     {

@@ -73,4 +73,19 @@ internal static class Softmax
             }
         }
     }
+
+    /// <summary>
+    /// Whether the softmax of <paramref name="row"/> is defined, i.e. its log Σ exp finite: no logit NaN or +∞ and not
+    /// all −∞. That is exactly when the largest logit is finite (<see cref="MathF.Max(float, float)"/> keeps a NaN).
+    /// </summary>
+    public static bool IsDefined(ReadOnlySpan<float> row)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float z in row)
+        {
+            max = MathF.Max(max, z);
+        }
+
+        return float.IsFinite(max);
+    }
 }

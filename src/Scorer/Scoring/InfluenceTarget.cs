@@ -19,6 +19,9 @@ internal sealed class InfluenceTarget : IDisposable
     /// <summary>[E, H, C] Ḡ's weight part, transposed, on the scorer's device.</summary>
     public Tensor Weights { get; }
 
+    /// <summary>The weight part of heads <paramref name="heads"/> alone, [heads.Count, H, C] (a view).</summary>
+    public Tensor WeightsOf(HeadRange heads) => Weights.narrow(0, heads.Start, heads.Count);
+
     /// <summary>[E, C] Ḡ's bias column.</summary>
     public float[] Bias { get; }
 

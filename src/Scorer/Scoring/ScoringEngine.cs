@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
@@ -56,6 +57,10 @@ public sealed class ScoringEngine : IDisposable
     private readonly TargetBuffer? targets;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
+
+    /// <summary>The heads' ranges: the first is scored and trained on the calling thread, each other one on its <see cref="headThreads"/> entry.</summary>
+    private readonly HeadRange[] headRanges;
+    private readonly HeadThread[] headThreads;
     private InfluenceTarget? influenceTarget;
     private long targetVersion = -1;
     private long batches;
@@ -84,14 +89,27 @@ public sealed class ScoringEngine : IDisposable
         Dimension = dimension;
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
-        if (Device.type == DeviceType.CPU && get_num_threads() != options.ResolvedThreads)
+        bool onCpu = Device.type == DeviceType.CPU;
+        int headThreadCount = options.ResolvedHeadThreads(onCpu);
+        int torchThreads = options.ResolvedThreads(headThreadCount);
+        if (onCpu && get_num_threads() != torchThreads)
         {
-            // One pool per process: every op of a micro-batch of 256 is small, and each parallel region first waits
-            // for all its threads to be scheduled, which on two cores shared with the host side costs more than it saves.
-            set_num_threads(options.ResolvedThreads);
+            // Every op of a micro-batch of 256 is small, and each parallel region first waits for all its threads to be
+            // scheduled: on two cores shared with the host side, more threads per op cost more than they save.
+            set_num_threads(torchThreads);
         }
 
         ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);
+        if (headThreadCount > 1 && !ensemble.TrainsHeadsApart)
+        {
+            ensemble.Dispose();
+            throw new InvalidOperationException($"Scorer:HeadThreads ({options.HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; the proxy runs {ensemble.OptimizerName} on {Device}.");
+        }
+
+        // The heads train apart on threads of their own: one core multiplies for heads 0..k while another does the rest,
+        // with one hand-over for the scoring pass and one for the training of a batch (heads share no weights).
+        headRanges = HeadRange.Split(options.EnsembleSize, headThreadCount);
+        headThreads = [.. headRanges.Skip(1).Select(range => new HeadThread($"EasyHard heads {range.Start}-{range.End - 1}", () => set_num_threads(torchThreads)))];
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
         renormalizer = new WeightRenormalizer(options.RenormalizationWindow);
@@ -348,99 +366,209 @@ public sealed class ScoringEngine : IDisposable
             ids[i] = samples[start + i].Sample.Id;
         }
 
-        float[] influence, referenceLoss;
-        BatchSignals signals;
+        float[] referenceLoss;
         bool[] finite;
-        int skippedSteps;
+        var skippedSteps = new int[headRanges.Length];
 
+        // The head threads' tensors live in scopes of their own (TorchSharp's scopes are per thread), from their
+        // scoring pass to the end of their training.
+        var headScopes = new DisposeScope?[headRanges.Length];
         using (var scope = NewDisposeScope())
         {
-            var x = HostTensor.Copy(features, n, Dimension).to(Device);
-
-            // The scoring pass keeps every layer's input: the first training minibatch trains on its rows of it (same
-            // parameters, same inputs), so that minibatch needs no forward pass of its own.
-            var pass = ensemble.Pass(x);
-
-            // Everything after the pass runs on the host, over the logits and last hidden layers (in place on the CPU,
-            // one copy each from a GPU): per sample these are a few hundred numbers, and as tensor expressions every
-            // step was a kernel launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
-            int heads = ensemble.EnsembleSize;
-            var hidden = HostTensor.Read(pass.Hidden);
-            int width = hidden.Length / (heads * n);
-            var logits = HostTensor.Read(pass.Logits);
-            var probabilities = new float[heads * n * Classes];
-            var logSumExp = new double[heads * n];
-            Softmax.Rows(logits, probabilities, Classes, logSumExp);
-            var hiddenSquares = new float[heads * n];
-            finite = new bool[n];
-            Array.Fill(finite, true);
-            for (int row = 0; row < heads * n; row++)
-            {
-                // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
-                // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
-                // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
-                // A non-finite logit makes the log-sum-exp non-finite (a −∞ one alone does not, nor its probability 0).
-                hiddenSquares[row] = SumOfSquares(hidden.Slice(row * width, width), MaxActivation, out var withinBound);
-                if (!withinBound || !double.IsFinite(logSumExp[row]))
-                {
-                    finite[row % n] = false;
-                }
-            }
-
-            if (reference is not null)
-            {
-                referenceLoss = ToArray(reference.Loss(x, tensor(labels).to(Device)));
-                for (int i = 0; i < n; i++)
-                {
-                    finite[i] &= float.IsFinite(referenceLoss[i]);
-                    referenceLoss[i] = finite[i] ? referenceLoss[i] : 0;
-                }
-            }
-            else
-            {
-                referenceLoss = [];
-            }
-
-            bool allFinite = Array.TrueForAll(finite, f => f);
-            for (int row = 0; row < heads * n && !allFinite; row++)
-            {
-                if (!finite[row % n])
-                {
-                    probabilities.AsSpan(row * Classes, Classes).Fill(1f / Classes);
-                    hiddenSquares[row] = 0;
-                }
-            }
-
-            // Ḡ's weight part meets the hidden layers in one batched multiply; the rest is a loop over [E, B, C].
-            influence = CurrentInfluenceTarget() is { } target
-                ? Signals.Influence(probabilities, HostTensor.Read(pass.Hidden.bmm(target.Weights)), target.Bias, labels, finite, heads, Classes)
-                : new float[n];
-            signals = BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, Classes, statistics.CellWeights(), statistics.ThresholdValues());
-
-            // Prequential: train only after the batch has been scored by the previous model. The records carry the
-            // version the training leaves, which is known before it runs (skipped non-finite steps count too).
-            var bootstrap = BootstrapWeights(n);
-            int trainable = allFinite ? n : finite.Count(f => f);
-            ModelVersion += (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
-            batches++;
-
-            // The host-side rest of the batch (history, class statistics, weights, records, metrics) shares no state
-            // with the proxy's training: it runs on a pool thread while this thread trains, so on two cores the
-            // training's multiplies no longer wait for it. The records are the same as in sequence.
-            var batch = new BatchScores(signals, ids, labels, features, finite, influence, referenceLoss);
-            var emitted = Task.Run(() => Emit(batch, samples, start, results, details));
             try
             {
-                skippedSteps = TrainInMinibatches(pass, x, labels, bootstrap, finite);
+                var x = HostTensor.Copy(features, n, Dimension).to(Device);
+                var target = CurrentInfluenceTarget();
+
+                // Each range of heads runs its part of the scoring pass; the pass keeps every layer's input, so the first
+                // training minibatch trains on its rows of it (same parameters, same inputs) without a forward pass of
+                // its own. What follows the pass runs on the host over the ranges' logits, hidden-layer norms and
+                // influence projections, written side by side into these arrays (in place on the CPU, one copy each from
+                // a GPU): per sample they are a few hundred numbers, and as tensor expressions every step was a kernel
+                // launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
+                int heads = ensemble.EnsembleSize;
+                var scored = new HeadScores(new float[heads * n * Classes], new float[heads * n], new bool[heads * n], target is null ? null : new float[heads * n * Classes]);
+                var passes = new ForwardPass[headRanges.Length];
+                OnHeadThreads(r =>
+                {
+                    headScopes[r] = NewDisposeScope();
+                    passes[r] = ScoreHeads(headRanges[r], x, target, scored);
+                });
+                passes[0] = ScoreHeads(headRanges[0], x, target, scored);
+                JoinHeadThreads();
+
+                finite = new bool[n];
+                Array.Fill(finite, true);
+                for (int row = 0; row < heads * n; row++)
+                {
+                    // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
+                    // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
+                    // train step and of every running statistic, and emitted with the treatment in ScoredFrom.
+                    finite[row % n] &= scored.RowFinite[row];
+                }
+
+                if (reference is not null)
+                {
+                    referenceLoss = ToArray(reference.Loss(x, tensor(labels).to(Device)));
+                    for (int i = 0; i < n; i++)
+                    {
+                        finite[i] &= float.IsFinite(referenceLoss[i]);
+                        referenceLoss[i] = finite[i] ? referenceLoss[i] : 0;
+                    }
+                }
+                else
+                {
+                    referenceLoss = [];
+                }
+
+                bool allFinite = Array.TrueForAll(finite, f => f);
+
+                // Prequential: train only after the batch has been scored by the previous model. The records carry the
+                // version the training leaves, which is known before it runs (skipped non-finite steps count too).
+                var bootstrap = BootstrapWeights(n);
+                var rows = allFinite ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
+                var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
+                int trainable = rows?.Length ?? n;
+                ModelVersion += (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
+                batches++;
+
+                // The host-side rest of the batch (signals, history, class statistics, weights, records, metrics) shares no
+                // state with the proxy's training: it runs on a pool thread while the heads train, so on two cores the
+                // training's multiplies no longer wait for it. The records are the same as in sequence.
+                var batch = new BatchScores(scored, target?.Bias, ids, labels, features, finite, referenceLoss);
+                var emitted = Task.Run(() => Emit(batch, samples, start, results, details));
+                try
+                {
+                    OnHeadThreads(r =>
+                    {
+                        using var headScope = headScopes[r];
+                        headScopes[r] = null;
+                        skippedSteps[r] = TrainInMinibatches(headRanges[r], passes[r], trainX, labels, bootstrap, rows);
+                    });
+                    skippedSteps[0] = TrainInMinibatches(headRanges[0], passes[0], trainX, labels, bootstrap, rows);
+                }
+                finally
+                {
+                    JoinHeadThreads();
+                    emitted.GetAwaiter().GetResult();
+                }
             }
             finally
             {
-                emitted.GetAwaiter().GetResult();
+                ReleaseHeadScopes(headScopes);
             }
         }
 
-        ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps);
+        // A step skipped by any range of heads counts once.
+        ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps.Max());
         ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
+    }
+
+    /// <summary>
+    /// The scoring pass of <paramref name="heads"/> on the batch <paramref name="x"/>, with its rows of the host
+    /// arrays filled: logits, hidden-layer norms, whether the row is finite (activations within
+    /// <see cref="MaxActivation"/>, a softmax defined), and the influence projections h·Ḡ_{:, :H}ᵀ when there is a target. Runs on the range's own thread.
+    /// </summary>
+    private ForwardPass ScoreHeads(HeadRange heads, Tensor x, InfluenceTarget? target, HeadScores scored)
+    {
+        var pass = ensemble.Pass(x, heads);
+        int n = (int)x.shape[0], first = heads.Start * n, count = heads.Count * n;
+        var logits = scored.Logits.AsSpan(first * Classes, count * Classes);
+        HostTensor.Read(pass.Logits).CopyTo(logits);
+        var hidden = HostTensor.Read(pass.Hidden);
+        int width = hidden.Length / count;
+        for (int row = 0; row < count; row++)
+        {
+            scored.HiddenSquares[first + row] = SumOfSquares(hidden.Slice(row * width, width), MaxActivation, out var withinBound);
+            scored.RowFinite[first + row] = withinBound && Softmax.IsDefined(logits.Slice(row * Classes, Classes));
+        }
+
+        if (target is not null)
+        {
+            HostTensor.Read(pass.Hidden.bmm(target.WeightsOf(heads))).CopyTo(scored.Projections.AsSpan(first * Classes, count * Classes));
+        }
+
+        return pass;
+    }
+
+    /// <summary>Posts <paramref name="work"/>(r) to the thread of every head range r ≥ 1.</summary>
+    private void OnHeadThreads(Action<int> work)
+    {
+        for (int r = 1; r < headRanges.Length; r++)
+        {
+            int range = r;
+            headThreads[r - 1].Post(() => work(range));
+        }
+    }
+
+    /// <summary>Waits for every head thread's item, then rethrows the first failure among them.</summary>
+    private void JoinHeadThreads()
+    {
+        ExceptionDispatchInfo? first = null;
+        foreach (var thread in headThreads)
+        {
+            try
+            {
+                thread.Wait();
+            }
+            catch (Exception ex) when (first is null)
+            {
+                first = ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+
+        first?.Throw();
+    }
+
+    /// <summary>
+    /// A batch that failed before its training left tensors in the head threads' scopes: they are released there (the
+    /// scopes are per thread), after whatever those threads were still running.
+    /// </summary>
+    private void ReleaseHeadScopes(DisposeScope?[] scopes)
+    {
+        try
+        {
+            JoinHeadThreads();
+        }
+        finally
+        {
+            if (scopes.Any(s => s is not null))
+            {
+                OnHeadThreads(r =>
+                {
+                    scopes[r]?.Dispose();
+                    scopes[r] = null;
+                });
+                JoinHeadThreads();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The per-sample signals and influence of a scored batch, from the heads' logits, hidden-layer norms and influence
+    /// projections (<paramref name="influenceBias"/> is Ḡ's bias column, null without an influence target). Rows not
+    /// <paramref name="finite"/> count as a uniform prediction with no hidden activation.
+    /// </summary>
+    private (BatchSignals Signals, float[] Influence) Summarize(HeadScores scored, float[]? influenceBias, long[] labels, bool[] finite)
+    {
+        int heads = ensemble.EnsembleSize, n = labels.Length;
+        var probabilities = new float[heads * n * Classes];
+        Softmax.Rows(scored.Logits, probabilities, Classes);
+        var hiddenSquares = scored.HiddenSquares;
+        for (int row = 0; row < heads * n; row++)
+        {
+            if (!finite[row % n])
+            {
+                probabilities.AsSpan(row * Classes, Classes).Fill(1f / Classes);
+                hiddenSquares[row] = 0;
+            }
+        }
+
+        // Ḡ's weight part met the hidden layers in one batched multiply per range of heads; the rest is a loop over [E, B, C].
+        var influence = influenceBias is not null
+            ? Signals.Influence(probabilities, scored.Projections, influenceBias, labels, finite, heads, Classes)
+            : new float[n];
+        return (BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, Classes, statistics.CellWeights(), statistics.ThresholdValues()), influence);
     }
 
     /// <summary>
@@ -450,8 +578,9 @@ public sealed class ScoringEngine : IDisposable
     /// </summary>
     private void Emit(BatchScores batch, IReadOnlyList<CanonicalSample> samples, int start, List<ScoredSample> results, List<ScoreDetails>? details)
     {
-        var (signals, ids, labels, features, finite, influence, referenceLoss) = batch;
+        var (heads, influenceBias, ids, labels, features, finite, referenceLoss) = batch;
         int n = labels.Length;
+        var (signals, influence) = Summarize(heads, influenceBias, labels, finite);
         var (loss, selfConfidence, margin, el2n, disagreement) = (signals.Loss, signals.SelfConfidence, signals.Margin, signals.El2n, signals.Disagreement);
         var (gradNorm, difficulty, rawLogOdds, logMargin) = (signals.GradNorm, signals.Difficulty, signals.RawLogOdds, signals.LogMargin);
         var (predicted, assigned) = (signals.Predicted, signals.Assigned);
@@ -597,39 +726,34 @@ public sealed class ScoringEngine : IDisposable
 
 
     /// <summary>
-    /// Training steps on minibatches of <c>Scorer:TrainMinibatchSize</c>, each with its own forward pass under the
-    /// parameters the previous step left; head e weighs sample i by <paramref name="bootstrap"/>[e·n + i]. Rows not
-    /// <paramref name="finite"/> are left out. Returns the number of steps skipped for a non-finite loss.
+    /// Training steps of heads <paramref name="heads"/> on minibatches of <c>Scorer:TrainMinibatchSize</c>, each with
+    /// its own forward pass under the parameters the previous step left; head e weighs sample i by
+    /// <paramref name="bootstrap"/>[e·n + i]. <paramref name="x"/> holds the trainable rows: all of the batch, or the
+    /// <paramref name="rows"/> whose outputs were finite. Returns the number of steps skipped for a non-finite loss.
     /// </summary>
-    private int TrainInMinibatches(ForwardPass scoringPass, Tensor x, long[] labels, float[] bootstrap, bool[] finite)
+    private int TrainInMinibatches(HeadRange heads, ForwardPass scoringPass, Tensor x, long[] labels, float[] bootstrap, int[]? rows)
     {
-        int heads = ensemble.EnsembleSize, n = labels.Length;
-        var rows = Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
-        if (rows.Length < n)
-        {
-            x = x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
-        }
-
+        int n = labels.Length, trainable = rows?.Length ?? n;
         int size = options.TrainMinibatchSize, skipped = 0;
-        for (int offset = 0; offset < rows.Length; offset += size)
+        for (int offset = 0; offset < trainable; offset += size)
         {
-            var length = Math.Min(size, rows.Length - offset);
+            var length = Math.Min(size, trainable - offset);
             var minibatchLabels = new long[length];
-            var minibatchWeights = new float[heads * length];
+            var minibatchWeights = new float[heads.Count * length];
             for (int k = 0; k < length; k++)
             {
-                int i = rows[offset + k];
+                int i = rows?[offset + k] ?? offset + k;
                 minibatchLabels[k] = labels[i];
-                for (int e = 0; e < heads; e++)
+                for (int e = 0; e < heads.Count; e++)
                 {
-                    minibatchWeights[(e * length) + k] = bootstrap[(e * n) + i];
+                    minibatchWeights[(e * length) + k] = bootstrap[((heads.Start + e) * n) + i];
                 }
             }
 
             // The first minibatch meets the parameters that scored the batch: its rows of the scoring pass are its
             // forward pass (all of it when one minibatch covers the batch). The later ones follow a step and need their own.
-            var minibatchPass = offset == 0 && rows.Length == n ? scoringPass.Rows(0, length) : ensemble.Pass(x.narrow(0, offset, length));
-            var value = ensemble.TrainOn(minibatchPass, minibatchLabels, minibatchWeights);
+            var minibatchPass = offset == 0 && rows is null ? scoringPass.Rows(0, length) : ensemble.Pass(x.narrow(0, offset, length), heads);
+            var value = ensemble.TrainOn(minibatchPass, minibatchLabels, minibatchWeights, heads);
             skipped += float.IsFinite(value) ? 0 : 1;
         }
 
@@ -900,8 +1024,14 @@ public sealed class ScoringEngine : IDisposable
 
     public void Dispose()
     {
+        foreach (var thread in headThreads)
+        {
+            thread.Dispose();
+        }
+
         influenceTarget?.Dispose();
         reference?.Dispose();
         ensemble.Dispose();
     }
 }
+

@@ -433,10 +433,12 @@ public sealed class ScoringEngine : IDisposable
                 batches++;
 
                 // The host-side rest of the batch (signals, history, class statistics, weights, records, metrics) shares no
-                // state with the proxy's training: it runs on a pool thread while the heads train, so on two cores the
-                // training's multiplies no longer wait for it. The records are the same as in sequence.
+                // state with the proxy's training, so it runs beside it: on the last head thread once that thread's heads
+                // have trained (which has the fewest heads), else on a pool thread. Either way the training's multiplies
+                // do not wait for it, and two threads do not take turns on one core. The records are the same as in sequence.
                 var batch = new BatchScores(scored, target?.Bias, ids, labels, features, finite, referenceLoss);
-                var emitted = Task.Run(() => Emit(batch, samples, start, results, details));
+                int last = headRanges.Length - 1;
+                var emitted = last == 0 ? Task.Run(() => Emit(batch, samples, start, results, details)) : Task.CompletedTask;
                 try
                 {
                     OnHeadThreads(r =>
@@ -444,6 +446,10 @@ public sealed class ScoringEngine : IDisposable
                         using var headScope = headScopes[r];
                         headScopes[r] = null;
                         skippedSteps[r] = TrainInMinibatches(headRanges[r], passes[r], trainX, labels, bootstrap, rows);
+                        if (r == last)
+                        {
+                            Emit(batch, samples, start, results, details);
+                        }
                     });
                     skippedSteps[0] = TrainInMinibatches(headRanges[0], passes[0], trainX, labels, bootstrap, rows);
                 }

@@ -18,6 +18,10 @@ public sealed class CoreBenchTests
         Assert.Equal("cpu", result.Core.Device);
         Assert.True(result.Core.SamplesPerSecond > 0);
         Assert.True(result.Core.Gflops > 0);
+        // The best of three trials over the same samples counts, as for the GEMM shapes.
+        Assert.Equal(3, result.Core.TrialRates.Count);
+        Assert.Equal(result.Core.TrialRates.Max(), result.Core.SamplesPerSecond, 6);
+        Assert.True(result.Core.WarmupSamples >= 1500);
         Assert.Equal(3, result.Gemm.Shapes.Count);
         Assert.All(result.Gemm.Shapes, shape => Assert.True(shape.Iterations > 0 && shape.Gflops > 0, shape.Name));
         Assert.Equal(result.Core.Gflops / result.Gemm.PeakGflops, result.CoreOverGemmPeak, 9);
@@ -30,6 +34,8 @@ public sealed class CoreBenchTests
             Assert.Equal(1500, json.RootElement.GetProperty("core").GetProperty("samples").GetInt32());
             Assert.Contains("--Scorer:EnsembleSize=2", File.ReadAllText(markdownPath), StringComparison.Ordinal);
             Assert.Contains("GEMM score forward 256x48 @ 48x128", File.ReadAllText(markdownPath), StringComparison.Ordinal);
+            Assert.Contains("best of 3 trials (", File.ReadAllText(markdownPath), StringComparison.Ordinal);
+            Assert.Equal(3, json.RootElement.GetProperty("core").GetProperty("trial_rates").GetArrayLength());
         }
         finally
         {

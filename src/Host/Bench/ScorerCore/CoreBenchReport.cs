@@ -20,7 +20,7 @@ public static class CoreBenchReport
         var core = result.Core;
         table.Add("scorer core (ScoringEngine, no Kafka)", core.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture),
             core.Gflops.ToString("F1", CultureInfo.InvariantCulture), core.CpuSecondsPer1000.ToString("F2", CultureInfo.InvariantCulture),
-            string.Create(CultureInfo.InvariantCulture, $"{core.Flops.PerSample / 1e6:F2} MFLOP/sample; {result.CoreOverGemmPeak * 100:F0} % of the GEMM peak"));
+            string.Create(CultureInfo.InvariantCulture, $"{core.Flops.PerSample / 1e6:F2} MFLOP/sample; {result.CoreOverGemmPeak * 100:F0} % of the GEMM peak; best of {ScorerCoreBench.TrialsText(core)}"));
         foreach (var shape in result.Gemm.Shapes)
         {
             table.Add($"GEMM {shape.Name}", "–", shape.Gflops.ToString("F1", CultureInfo.InvariantCulture), "–", "best of 3 trials");

@@ -25,7 +25,7 @@ public static class ThroughputReport
         AddPhase(table, "Kafka ceiling (3 passthrough hops)", result.Ceiling, "same shell, client settings and batching as the roles");
         var core = result.ScorerCore;
         table.Add("scorer core (ScoringEngine, no Kafka)", Rate(core.SamplesPerSecond), "–", "–", Fixed(core.CpuSecondsPer1000, 2), "–",
-            string.Create(CultureInfo.InvariantCulture, $"{core.Gflops:F1} GFLOP/s at {core.Flops.PerSample / 1e6:F2} MFLOP/sample on {core.Device}"));
+            string.Create(CultureInfo.InvariantCulture, $"{core.Gflops:F1} GFLOP/s at {core.Flops.PerSample / 1e6:F2} MFLOP/sample on {core.Device}; best of {ScorerCoreBench.TrialsText(core)}"));
         foreach (var shape in result.Gemm.Shapes)
         {
             table.Add($"GEMM {shape.Name}", "–", "–", "–", "–", "–", string.Create(CultureInfo.InvariantCulture, $"{shape.Gflops:F1} GFLOP/s"));

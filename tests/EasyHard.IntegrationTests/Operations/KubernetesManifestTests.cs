@@ -167,6 +167,9 @@ public sealed class KubernetesManifestTests
 
         var threads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__Threads");
         Assert.Equal("1", RequireStr(threads, "value", "value"));
+        // Two CPUs requested: the heads on two threads, whatever the node's core count.
+        var headThreads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__HeadThreads");
+        Assert.Equal("2", RequireStr(headThreads, "value", "value"));
 
         var deviceOp = operations.Single(o => RequireStr(o, "path") == "/spec/template/spec/containers/0/env/0");
         Assert.Equal("Scorer__Device", RequireStr(deviceOp, "value", "name"));

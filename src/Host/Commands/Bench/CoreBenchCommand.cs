@@ -12,7 +12,7 @@ public static class CoreBenchCommand
 {
     public static Command Create()
     {
-        var count = new Option<int>("--count") { Description = "Samples scored in the measured run", DefaultValueFactory = _ => 50_000 };
+        var count = new Option<int>("--count") { Description = "Samples scored in each of the 3 measured trials (the best counts)", DefaultValueFactory = _ => 50_000 };
         var dim = BenchCommandOptions.Dimension();
         var format = BenchCommandOptions.Format();
         var output = BenchCommandOptions.Output("core.json and core.md");

@@ -20,8 +20,9 @@ namespace EasyHard.Scorer.Scoring;
 /// The scorer's functional core, free of Kafka: scores canonical samples prequentially with the proxy ensemble
 /// (each micro-batch is scored by the model as it was before training on that batch, so every score is
 /// out-of-sample), attaches noise, bucket, influence and weight, then takes one training step on the batch.
-/// Used by <see cref="ScorerBatchProcessor"/>, <c>easyhard replay</c> and the benchmarks. Not thread-safe by
-/// design of the scoring path (one scoring thread), but calls are serialized so a host may save at stop.
+/// Used by <see cref="ScorerBatchProcessor"/>, <c>easyhard replay</c> and the benchmarks. Meant for one calling
+/// thread (calls are serialized, so a host may save at stop); within a batch the engine runs ranges of the ensemble's
+/// heads on threads of its own (<see cref="ScorerOptions.HeadThreads"/>).
 /// </summary>
 public sealed class ScoringEngine : IDisposable
 {

@@ -6,8 +6,8 @@ namespace EasyHard.Scorer;
 internal static partial class ScorerLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
-        Message = "Scorer proxy on {Device}: {EnsembleSize} heads, hidden {HiddenSizes}, {Optimizer} lr {LearningRate}, dimension {Dimension}, classes {Classes}")]
-    public static partial void ProxyStarted(ILogger logger, string device, int ensembleSize, string hiddenSizes, string optimizer, double learningRate, int dimension, int classes);
+        Message = "Scorer proxy on {Device}: {EnsembleSize} heads on {HeadThreads} threads ({TorchThreads} libtorch threads each on the CPU), hidden {HiddenSizes}, {Optimizer} lr {LearningRate}, dimension {Dimension}, classes {Classes}")]
+    public static partial void ProxyStarted(ILogger logger, string device, int ensembleSize, int headThreads, int torchThreads, string hiddenSizes, string optimizer, double learningRate, int dimension, int classes);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Restored scorer checkpoint {Path} at model version {ModelVersion}")]
     public static partial void CheckpointRestored(ILogger logger, string path, long modelVersion);

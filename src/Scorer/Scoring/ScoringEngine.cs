@@ -130,7 +130,7 @@ public sealed class ScoringEngine : IDisposable
         }
 
         ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
-        ScorerLog.ProxyStarted(this.logger, Device.ToString(), options.EnsembleSize, string.Join('-', options.HiddenSizes), ensemble.OptimizerName, options.LearningRate, dimension, classes);
+        ScorerLog.ProxyStarted(this.logger, Device.ToString(), options.EnsembleSize, headRanges.Length, torchThreads, string.Join('-', options.HiddenSizes), ensemble.OptimizerName, options.LearningRate, dimension, classes);
 
         if (File.Exists(options.CheckpointPath))
         {

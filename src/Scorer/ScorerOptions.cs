@@ -37,8 +37,15 @@ public sealed class ScorerOptions
     [Range(0, 64)] public int HeadThreads { get; set; }
 
     /// <summary>The head thread count <see cref="HeadThreads"/> stands for, for a proxy on the CPU or not.</summary>
-    public int ResolvedHeadThreads(bool onCpu) => Math.Min(EnsembleSize,
-        HeadThreads > 0 ? HeadThreads : onCpu && string.Equals(Optimizer, "adam", StringComparison.OrdinalIgnoreCase) ? Environment.ProcessorCount : 1);
+    public int ResolvedHeadThreads(bool onCpu) => Math.Min(EnsembleSize, HeadThreads > 0 ? HeadThreads : StepsHeadsApart(onCpu) ? Environment.ProcessorCount : 1);
+
+    /// <summary>Why <see cref="HeadThreads"/> cannot be kept for a proxy on the CPU or not; null when it can.</summary>
+    public string? HeadThreadsConflict(bool onCpu) => HeadThreads > 1 && !StepsHeadsApart(onCpu)
+        ? $"Scorer:HeadThreads ({HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; {Optimizer} on {(onCpu ? "cpu" : "cuda")} steps every head at once."
+        : null;
+
+    /// <summary>Adam on the CPU steps each head's slice alone; libtorch's optimizers and a GPU step every head at once.</summary>
+    private bool StepsHeadsApart(bool onCpu) => onCpu && string.Equals(Optimizer, "adam", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The libtorch thread count <see cref="Threads"/> stands for, per scoring thread, with <paramref name="headThreads"/> of them.</summary>
     public int ResolvedThreads(int headThreads) =>

@@ -43,10 +43,9 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             }
         }
 
-        if (options.HeadThreads > 1 && (!string.Equals(options.Optimizer, "adam", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase)))
+        if (options.HeadThreadsConflict(onCpu: !string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase)) is { } conflict)
         {
-            failures.Add($"Scorer:HeadThreads ({options.HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; {options.Optimizer} on {options.Device} steps every head at once.");
+            failures.Add(conflict);
         }
 
         if (!string.IsNullOrWhiteSpace(options.ReferenceModelPath) && !File.Exists(options.ReferenceModelPath))

@@ -44,7 +44,8 @@ internal static class HostAdam
     internal static void Update(Span<float> theta, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float keep1, float beta2, float keep2, float sqrtCorrection2, float epsilon, float stepSize)
     {
-        // Square root and division bound this loop (the data is a few MB, in cache); one division is made a multiply.
+        // Memory traffic bounds this loop (four values read and three written per parameter, a few MB per tensor); the
+        // division by √(1 − β₂ᵗ) is a multiply all the same.
         float inverseSqrtCorrection2 = 1 / sqrtCorrection2;
         var epsilonV = new Vector<float>(epsilon);
         int i = 0;

@@ -41,6 +41,9 @@ internal sealed class ClassStatistics
 
     private readonly double thresholdDecay;
 
+    /// <summary>A class's window of difficulties, reordered by the quantile selection (one buffer for every batch).</summary>
+    private readonly float[] selection;
+
     public ClassStatistics(int classes, int window, double thresholdDecay)
     {
         Classes = classes;
@@ -49,6 +52,7 @@ internal sealed class ClassStatistics
         ConfidenceSum = new double[classes];
         ConfidenceWeight = new double[classes];
         Difficulties = new float[classes * window];
+        selection = new float[window];
         LogOdds = new float[classes * window];
         Count = new int[classes];
         Next = new int[classes];
@@ -252,10 +256,11 @@ internal sealed class ClassStatistics
             {
                 // The 30 % and 70 % quantiles of the window, as a sort would place them. After the upper one is
                 // selected, the values before it are the smaller ones, among which the lower one is selected.
-                var window = Difficulties.AsSpan(c * Window, Count[c]).ToArray();
+                var window = selection.AsSpan(0, Count[c]);
+                Difficulties.AsSpan(c * Window, Count[c]).CopyTo(window);
                 int last = window.Length - 1, lowerRank = (int)Math.Floor(last * 0.3), upperRank = (int)Math.Ceiling(last * 0.7);
                 Upper[c] = OrderStatistic.Select(window, upperRank);
-                Lower[c] = lowerRank < upperRank ? OrderStatistic.Select(window.AsSpan(0, upperRank), lowerRank) : Upper[c];
+                Lower[c] = lowerRank < upperRank ? OrderStatistic.Select(window[..upperRank], lowerRank) : Upper[c];
             }
         }
     }

@@ -91,6 +91,12 @@ public sealed class ScoringEngine : IDisposable
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
         bool onCpu = Device.type == DeviceType.CPU;
+        if (options.HeadThreadsConflict(onCpu) is { } conflict)
+        {
+            // Scorer:Device auto resolves only here.
+            throw new InvalidOperationException(conflict);
+        }
+
         int headThreadCount = options.ResolvedHeadThreads(onCpu);
         int torchThreads = options.ResolvedThreads(headThreadCount);
         if (onCpu && get_num_threads() != torchThreads)
@@ -101,11 +107,6 @@ public sealed class ScoringEngine : IDisposable
         }
 
         ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);
-        if (headThreadCount > 1 && !ensemble.TrainsHeadsApart)
-        {
-            ensemble.Dispose();
-            throw new InvalidOperationException($"Scorer:HeadThreads ({options.HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; the proxy runs {ensemble.OptimizerName} on {Device}.");
-        }
 
         // The heads train apart on threads of their own: one core multiplies for heads 0..k while another does the rest,
         // with one hand-over for the scoring pass and one for the training of a batch (heads share no weights).

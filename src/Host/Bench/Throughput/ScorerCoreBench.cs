@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Host.Bench.Common;
 using EasyHard.Host.Datasets;
@@ -125,8 +126,8 @@ public static class ScorerCoreBench
     public static string TrialsText(Result core)
     {
         ArgumentNullException.ThrowIfNull(core);
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{core.TrialRates.Count} trials ({string.Join(", ", core.TrialRates.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} samples/s)");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{core.TrialRates.Count} trials ({string.Join(", ", core.TrialRates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} samples/s)");
     }
 
     private static void ScoreInBatches(ScoringEngine engine, CanonicalSample[] samples, int count, int batch)

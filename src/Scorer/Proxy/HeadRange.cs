@@ -9,8 +9,10 @@ internal readonly record struct HeadRange(int Start, int Count)
     public int End => Start + Count;
 
     /// <summary>
-    /// <paramref name="heads"/> split into <paramref name="parts"/> contiguous ranges, the last ones a head larger
-    /// when they do not divide evenly: the first range is the calling thread's, which also runs the batch's host steps.
+    /// <paramref name="heads"/> split into <paramref name="parts"/> contiguous ranges (at most one per head), the first
+    /// ones a head larger when they do not divide evenly, so the last range has the fewest heads: the first range is the
+    /// calling thread's, and with two ranges or more the last one's thread also runs the batch's host-side steps once
+    /// its heads have trained.
     /// </summary>
     public static HeadRange[] Split(int heads, int parts)
     {

@@ -112,6 +112,9 @@ internal sealed class ProxyEnsemble : IDisposable
     /// <summary>Layer l's biases of all heads, [E, 1, out].</summary>
     internal IReadOnlyList<Parameter> Biases => biases;
 
+    /// <summary>The parameters in the optimizer's order: W₀, b₀, W₁, b₁, ….</summary>
+    internal IReadOnlyList<Parameter> OptimizerParameters => parameters;
+
     /// <summary>Per-head softmax probabilities [E, B, C] and last hidden layers [E, B, H].</summary>
     public (Tensor Probabilities, Tensor Hidden) Forward(Tensor features)
     {
@@ -326,80 +329,18 @@ internal sealed class ProxyEnsemble : IDisposable
     }
 
     /// <summary>
-    /// Reads the ensemble part of a scorer checkpoint of format 2, which held one module per head: each head's
-    /// [out, in] weights become its [in, out] slice of the fused weight, and each parameter's optimizer state is
-    /// stacked the same way (Adam's step count and moments, SGD's momentum buffer), so training resumes on the same
-    /// trajectory. Returns false when the optimizer state could not be carried over (the heads' Adam step counts or
-    /// SGD buffers disagree, which one optimizer stepping every head never writes); the weights are restored either
-    /// way and the optimizer then starts afresh.
+    /// Lets <paramref name="update"/> write into the optimizer's live state (its options and per-parameter state, in the
+    /// order of <see cref="OptimizerParameters"/>) and returns what it returns; when it wrote (true), every head's Adam
+    /// step count is taken from the state, as after a load.
     /// </summary>
-    public bool LoadUnfused(BinaryReader reader)
+    internal bool UpdateOptimizerState(Func<optim.Optimizer.StateDictionary, bool> update)
     {
-        using var unfused = UnfusedHeads.Read(reader, [Dimension, .. HiddenSizes, Classes], EnsembleSize, OptimizerName);
-        var fused = parameters;
-        using (no_grad())
+        ArgumentNullException.ThrowIfNull(update);
+        if (!update(((OptimizerHelper)optimizer).state_dict()))
         {
-            for (int j = 0; j < fused.Length; j++)
-            {
-                using var loaded = UnfusedHeads.Fuse(unfused.Parameters.Select(head => (Tensor)head[j]));
-                fused[j].copy_(loaded);
-            }
+            return false;
         }
 
-        return LoadUnfusedOptimizer(unfused.OptimizerState, fused.Length);
-    }
-
-    private bool LoadUnfusedOptimizer(optim.Optimizer.StateDictionary source, int count)
-    {
-        var target = ((OptimizerHelper)optimizer).state_dict();
-
-        // Per-head state of fused parameter j: head e's is entry e·count + j of the format-2 optimizer.
-        IEnumerable<T> Slices<T>(int j)
-            where T : OptimizerState => Enumerable.Range(0, EnsembleSize).Select(e => (T)source.State[(e * count) + j]);
-
-        if (OptimizerName == "sgd")
-        {
-            // SGD creates its momentum buffers at the first step, for every parameter at once.
-            var buffers = Enumerable.Range(0, count).Select(j => Slices<SGD.State>(j).Select(s => s.momentum_buffer).ToArray()).ToArray();
-            bool started = buffers.All(b => b.All(t => t is not null));
-            if (!started && buffers.Any(b => b.Any(t => t is not null)))
-            {
-                return false;
-            }
-
-            for (int j = 0; j < count && started; j++)
-            {
-                var state = (SGD.State)target.State[j];
-                using var host = UnfusedHeads.Fuse(buffers[j]);
-                state.momentum_buffer?.Dispose();
-                state.momentum_buffer = host.to(Device, copy: true);
-            }
-        }
-        else
-        {
-            var steps = Enumerable.Range(0, count).SelectMany(j => Slices<Adam.State>(j).Select(s => s.step)).Distinct().ToArray();
-            if (steps.Length != 1)
-            {
-                return false;
-            }
-
-            using (no_grad())
-            {
-                for (int j = 0; j < count; j++)
-                {
-                    var heads = Slices<Adam.State>(j).ToArray();
-                    var state = (Adam.State)target.State[j];
-                    state.step = steps[0];
-                    using var average = UnfusedHeads.Fuse(heads.Select(s => s.exp_avg));
-                    using var squares = UnfusedHeads.Fuse(heads.Select(s => s.exp_avg_sq));
-                    state.exp_avg.copy_(average);
-                    state.exp_avg_sq.copy_(squares);
-                }
-            }
-        }
-
-        // Learning rate and the rest, as a format-3 checkpoint restores them.
-        target.Options[0].LoadStateDict(source.Options[0]);
         ReadHeadSteps();
         return true;
     }

@@ -4,7 +4,8 @@ namespace EasyHard.Scorer.Scoring;
 /// The per-sample signals of a micro-batch, computed on the host from the heads' softmax outputs. A batch's [E, B, C]
 /// probabilities are a few thousand numbers; as tensor expressions they cost about forty kernel launches (1.5 ms of a
 /// 10.8 ms batch on one thread), as loops a few microseconds. Influence, which needs the hidden layers and the target
-/// gradient, stays on the device.
+/// gradient, is computed on the host too (<see cref="Signals.Influence"/>), from the projections of the hidden layers
+/// on that gradient (one batched multiply per range of heads).
 /// </summary>
 internal sealed class BatchSignals
 {

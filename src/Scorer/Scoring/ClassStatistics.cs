@@ -7,7 +7,7 @@ namespace EasyHard.Scorer.Scoring;
 /// Running per-class state behind <c>noise</c> and <c>bucket</c>: confident-learning thresholds and confident joint,
 /// a window of recent noise log-odds per class with the two-component mixture fitted on it and the calibration
 /// shift derived from both, and a window of recent difficulties per class for the bucket quantiles.
-/// Host arrays hold the state (small: O(C·W + C²)); per-sample formulas run as batched tensor expressions.
+/// Host arrays hold the state (small: O(C·W + C²)), and the per-sample formulas are loops over them on the host.
 /// </summary>
 internal sealed class ClassStatistics
 {
@@ -179,6 +179,24 @@ internal sealed class ClassStatistics
         }
 
         return rate / total;
+    }
+
+    /// <summary>
+    /// The overall label-noise rate estimated from the confident joint and from the loss mixtures (label-share-weighted
+    /// means of their per-class rates), and <see cref="EstimatedNoiseRate"/>, which <c>noise</c> is calibrated to.
+    /// </summary>
+    public (double Joint, double Mixture, double Calibrated) NoiseRateEstimates()
+    {
+        var shares = LabelShares();
+        double joint = 0, mixture = 0;
+        for (int c = 0; c < Classes; c++)
+        {
+            joint += shares[c] * Joint.NoiseRate(c);
+            mixture += shares[c] * Pi1[c];
+        }
+
+        double total = shares.Sum();
+        return (joint / total, mixture / total, EstimatedNoiseRate());
     }
 
     /// <summary>

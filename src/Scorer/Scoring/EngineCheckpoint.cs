@@ -1,0 +1,107 @@
+using EasyHard.Scorer.Persistence;
+using EasyHard.Scorer.Proxy;
+using EasyHard.Scorer.Weighting;
+using Microsoft.Extensions.Logging;
+
+namespace EasyHard.Scorer.Scoring;
+
+/// <summary>
+/// The engine's checkpoint at <c>Scorer:CheckpointPath</c>: a header (magic, format, the layout the arrays and
+/// tensors were written for), the <see cref="ScoringProgress"/> counters, the class statistics, the influence
+/// reservoir, the weights' window, the per-id history and the proxy (weights and optimizer state).
+/// </summary>
+internal sealed class EngineCheckpoint(
+    ScorerOptions options,
+    int dimension,
+    int classes,
+    ScoringProgress progress,
+    ClassStatistics statistics,
+    CleanReservoir reservoir,
+    WeightRenormalizer renormalizer,
+    SampleHistory history,
+    ProxyEnsemble ensemble,
+    ILogger logger)
+{
+    /// <summary>3: the ensemble's heads are stored fused ([E, in, out] per layer); 2 held one module per head.</summary>
+    private const int Format = 3;
+
+    private const string Magic = "EASYHARD-SCORER";
+
+    /// <summary>Writes the checkpoint to <c>Scorer:CheckpointPath</c> atomically (temporary file + rename).</summary>
+    public void Save()
+    {
+        string path = options.CheckpointPath;
+        CheckpointIo.WriteAtomically(path, writer =>
+        {
+            writer.Write(Magic);
+            writer.Write(Format);
+            writer.Write(Layout());
+            progress.Write(writer);
+            statistics.Write(writer);
+            reservoir.Write(writer);
+            renormalizer.Write(writer);
+            history.Write(writer);
+            ensemble.Save(writer);
+        });
+        ScorerMetrics.CheckpointSaves.Inc();
+        ScorerLog.CheckpointSaved(logger, path, progress.ModelVersion);
+    }
+
+    /// <summary>
+    /// Reads the checkpoint into the engine's state, of format 3 or of format 2 (<see cref="UnfusedCheckpoint"/>).
+    /// Throws <see cref="InvalidOperationException"/> naming the file when it is of another kind, format or layout.
+    /// </summary>
+    public void Restore()
+    {
+        string path = options.CheckpointPath, layout = Layout();
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        string found;
+        int format;
+        try
+        {
+            if (reader.ReadString() != Magic)
+            {
+                throw new InvalidOperationException($"Scorer checkpoint {path} is not a format-{Format} EasyHard scorer checkpoint; delete it or set Scorer:CheckpointPath.");
+            }
+
+            format = reader.ReadInt32();
+            if (format != Format && format != UnfusedCheckpoint.Format)
+            {
+                throw new InvalidOperationException(
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
+            }
+
+            found = reader.ReadString();
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidOperationException($"Scorer checkpoint {path} is truncated; delete it or set Scorer:CheckpointPath.", e);
+        }
+
+        if (found != layout)
+        {
+            throw new InvalidOperationException(
+                $"Scorer checkpoint {path} was written for '{found}' but this scorer is '{layout}'. Delete the checkpoint or restore the matching Schema/Scorer options.");
+        }
+
+        progress.Read(reader);
+        statistics.Read(reader);
+        reservoir.Read(reader);
+        renormalizer.Read(reader);
+        history.Read(reader);
+        if (format == Format)
+        {
+            ensemble.Load(reader);
+            return;
+        }
+
+        // Format 2 differs only in the ensemble's layout: everything before it is read as format 3 reads it.
+        bool optimizerCarried = UnfusedCheckpoint.LoadEnsemble(reader, ensemble);
+        ScorerLog.CheckpointUpgraded(logger, path, format, Format, optimizerCarried);
+    }
+
+    /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine.</summary>
+    private string Layout() => FormattableString.Invariant(
+        $"dimension={dimension} classes={classes} hidden={string.Join('-', options.HiddenSizes)} heads={options.EnsembleSize} optimizer={ensemble.OptimizerName} classWindow={options.ClassWindow} reservoir={options.InfluenceReservoirSize} renormalizationWindow={options.RenormalizationWindow}");
+}

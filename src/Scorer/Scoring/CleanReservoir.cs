@@ -30,25 +30,30 @@ internal sealed class CleanReservoir
     /// <param name="random">Seeded by the caller from (seed, step) so a restored engine continues identically.</param>
     public void Offer(ReadOnlySpan<float> features, long label, Random random)
     {
-        Offered++;
-        int slot;
-        if (Size < Capacity)
+        int slot = TakeSlot(Size, Capacity, ++Offered, random);
+        if (slot < 0)
         {
-            slot = Size++;
-        }
-        else
-        {
-            long j = random.NextInt64(Offered);
-            if (j >= Capacity)
-            {
-                return;
-            }
-
-            slot = (int)j;
+            return;
         }
 
+        Size = Math.Max(Size, slot + 1);
         features.CopyTo(Features.AsSpan(slot * dimension, dimension));
         Labels[slot] = label;
+    }
+
+    /// <summary>
+    /// Algorithm R's step for the <paramref name="offered"/>-th item: the next free slot while the reservoir fills, then
+    /// a uniform slot with probability capacity / offered, else −1 (the item is not kept).
+    /// </summary>
+    internal static int TakeSlot(int size, int capacity, long offered, Random random)
+    {
+        if (size < capacity)
+        {
+            return size;
+        }
+
+        long j = random.NextInt64(offered);
+        return j < capacity ? (int)j : -1;
     }
 
     public void Write(BinaryWriter writer)

@@ -49,6 +49,7 @@ public static class EasyHardStream
                     scores.Influence[row] = s.Scores.Influence;
                     scores.Weight[row] = s.Weight;
                     scores.Warming[row] = s.Warming;
+                    scores.Quarantined[row] = s.Quarantined;
                 }
             }
 

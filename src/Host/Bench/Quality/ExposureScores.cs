@@ -11,6 +11,7 @@ public sealed class ExposureScores
         Influence = new double[count];
         Weight = new double[count];
         Warming = new bool[count];
+        Quarantined = new bool[count];
     }
 
     public double[] Noise { get; }
@@ -24,6 +25,9 @@ public sealed class ExposureScores
     /// <summary>Scored before the proxy finished its warm-up (weight 1).</summary>
     public bool[] Warming { get; }
 
+    /// <summary>Routed to the quarantine topic (noise at or above the threshold).</summary>
+    public bool[] Quarantined { get; }
+
     public ExposureScores Copy()
     {
         var copy = new ExposureScores(Noise.Length);
@@ -32,6 +36,7 @@ public sealed class ExposureScores
         Influence.CopyTo(copy.Influence, 0);
         Weight.CopyTo(copy.Weight, 0);
         Warming.CopyTo(copy.Warming, 0);
+        Quarantined.CopyTo(copy.Quarantined, 0);
         return copy;
     }
 }

@@ -25,15 +25,21 @@ public static class QualityBenchmark
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(scorerOptions);
         ArgumentNullException.ThrowIfNull(progress);
+        return WithTorchThreads(settings.Threads, () => RunCore(settings, scorerOptions, progress));
+    }
+
+    /// <summary>Runs <paramref name="run"/> with <paramref name="threads"/> torch intra-op threads (0: torch's setting), restored afterwards.</summary>
+    internal static T WithTorchThreads<T>(int threads, Func<T> run)
+    {
         var previousThreads = get_num_threads();
-        if (settings.Threads > 0)
+        if (threads > 0)
         {
-            set_num_threads(settings.Threads);
+            set_num_threads(threads);
         }
 
         try
         {
-            return RunCore(settings, scorerOptions, progress);
+            return run();
         }
         finally
         {
@@ -146,7 +152,7 @@ public static class QualityBenchmark
     /// the held-out one (cleanlab's <c>estimate_cv_predicted_probabilities</c>), so no sample is scored by a model that
     /// saw it.
     /// </summary>
-    private static float[] CrossValidatedProbabilities(
+    internal static float[] CrossValidatedProbabilities(
         QualitySettings settings, Tensor features, Tensor labels, int[] given, int dimension, int classes, TextWriter progress, Stopwatch stage)
     {
         var folds = FoldSplit.Stratified(given, settings.Folds, settings.Seed);
@@ -175,10 +181,10 @@ public static class QualityBenchmark
     private static ReferenceMlp NewModel(QualitySettings settings, int dimension, int classes, int seed) =>
         new(dimension, settings.Hidden, classes, settings.LearningRate, seed);
 
-    private static double[] SelfConfidenceNoise(float[] probabilities, int[] given, int classes) =>
+    internal static double[] SelfConfidenceNoise(float[] probabilities, int[] given, int classes) =>
         [.. given.Select((label, i) => 1.0 - probabilities[((long)i * classes) + label])];
 
-    private static OfflineFigures Offline(float[] probabilities, NoisyLabels noisy, int classes)
+    internal static OfflineFigures Offline(float[] probabilities, NoisyLabels noisy, int classes)
     {
         var selfConfidence = SelfConfidenceNoise(probabilities, noisy.Given, classes);
 
@@ -217,7 +223,7 @@ public static class QualityBenchmark
             new ConfidentJointFigures(Set(issues.Issues, noisy.IsNoisy), Auroc.Compute(setRanking, noisy.IsNoisy), issues.EstimatedNoiseRate, joint));
     }
 
-    private static ExposureFigures Exposure(ExposureScores scores, bool[] isNoisy, double[] offlineDifficulty)
+    internal static ExposureFigures Exposure(ExposureScores scores, bool[] isNoisy, double[] offlineDifficulty)
     {
         var active = Enumerable.Range(0, isNoisy.Length).Where(i => !scores.Warming[i]).ToArray();
         return new ExposureFigures(

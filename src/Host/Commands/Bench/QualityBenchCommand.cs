@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EasyHard.Host.Bench.Common;
 using EasyHard.Host.Bench.Quality;
 using EasyHard.Host.Datasets;
 using EasyHard.Scorer;
@@ -38,10 +39,20 @@ public static class QualityBenchCommand
             DefaultValueFactory = _ => 1,
         };
         var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "Fashion-MNIST IDX files", DefaultValueFactory = _ => new DirectoryInfo(FashionMnist.DefaultDirectory) };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json (quality-matrix.md and .json with --matrix)", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
+        var matrix = new Option<string?>("--matrix")
+        {
+            Description = "Run the detection matrix instead of one case: full (every noise kind at 60k and 20k, 3 epochs, long-tailed classes, a small 7x7 stream) or smoke (two tiny cases)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var only = new Option<string[]>("--only")
+        {
+            Description = "With --matrix: keep only the cases whose name contains one of these texts, e.g. --only pairflip \"20k none\"",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("quality", "Scoring quality next to the offline gold standard (K-fold confident learning) and downstream accuracy, in one run.")
         {
-            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, threads, dataDirectory, output,
+            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, threads, dataDirectory, output, matrix, only,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -86,6 +97,31 @@ public static class QualityBenchCommand
             scorer.Seed = settings.Seed;
             scorer.CheckpointPath = Path.Combine(Path.GetTempPath(), $"easyhard-bench-quality-{Guid.NewGuid():N}.ckpt");
             scorer.CheckpointIntervalSeconds = 0;
+
+            if (parse.GetResult(matrix) is not null)
+            {
+                var which = parse.GetValue(matrix) ?? "full";
+                IReadOnlyList<MatrixCase>? cases = which.ToLowerInvariant() switch { "full" => MatrixCase.Full, "smoke" => MatrixCase.Smoke, _ => null };
+                if (cases is null)
+                {
+                    Console.Error.WriteLine($"--matrix: '{which}' is not a matrix; use full or smoke.");
+                    return 2;
+                }
+
+                if (parse.GetValue(only) is { Length: > 0 } texts)
+                {
+                    cases = [.. cases.Where(c => texts.Any(t => c.Name.Contains(t, StringComparison.OrdinalIgnoreCase)))];
+                    if (cases.Count == 0)
+                    {
+                        Console.Error.WriteLine($"--only: no case of the {which} matrix matches {string.Join(", ", texts)}; names look like '{MatrixCase.Full[0].Name}'.");
+                        return 2;
+                    }
+                }
+
+                var matrixReport = QualityMatrix.Run(cases, settings, scorer, Console.Error);
+                BenchOutput.Write(parse.GetValue(output)!, MatrixReport.Name, matrixReport, matrixReport.ToMarkdown(), Console.Out);
+                return 0;
+            }
 
             var report = QualityBenchmark.Run(settings, scorer, Console.Error);
             var directory = parse.GetValue(output)!.FullName;

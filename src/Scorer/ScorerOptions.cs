@@ -75,6 +75,23 @@ public sealed class ScorerOptions
     /// </summary>
     [Range(0.0, 10.0)] public double BootstrapRate { get; set; } = 1.0;
 
+    /// <summary>
+    /// K of the cross-fitted ensemble (streaming K-fold): each sample id falls in one of K folds by a stable hash and
+    /// head e never trains on fold e mod K, so a repeated id (epochs, backfills, replays) is scored by the heads of its
+    /// fold alone, out-of-sample as in K-fold cross-validation. A first exposure is scored by every head (none has
+    /// trained on it yet). 1 turns cross-fitting off; at most <see cref="EnsembleSize"/>.
+    /// </summary>
+    [Range(1, 64)] public int Folds { get; set; } = 3;
+
+    /// <summary>
+    /// Samples replayed from the <see cref="RehearsalCapacity"/> buffer per new sample in every training step
+    /// (rehearsal: one pass over a stream trains like several epochs over what was seen); 0 turns it off.
+    /// </summary>
+    [Range(0.0, 16.0)] public double RehearsalRatio { get; set; } = 2.0;
+
+    /// <summary>Samples the rehearsal buffer holds: a uniform reservoir over every sample scored so far (features, label, fold).</summary>
+    [Range(0, 10_000_000)] public int RehearsalCapacity { get; set; } = 20_000;
+
     /// <summary>Samples seen before scores count: until then they are marked warming and weigh 1.</summary>
     [Range(0, int.MaxValue)] public int WarmupSamples { get; set; } = 2000;
 

@@ -14,6 +14,11 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"Scorer:WeightMin ({options.WeightMin}) must not exceed Scorer:WeightMax ({options.WeightMax}).");
         }
 
+        if (options.Folds > options.EnsembleSize)
+        {
+            failures.Add($"Scorer:Folds ({options.Folds}) must not exceed Scorer:EnsembleSize ({options.EnsembleSize}): every fold needs a head that never trains on it.");
+        }
+
         if (options.HiddenSizes is { } hidden && hidden.Any(h => h is < 1 or > 65_536))
         {
             failures.Add("Scorer:HiddenSizes entries must lie in [1, 65536].");

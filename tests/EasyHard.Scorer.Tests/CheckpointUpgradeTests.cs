@@ -46,7 +46,7 @@ public sealed class CheckpointUpgradeTests
     }
 
     [Fact]
-    public void Checkpoint_Format2_IsSavedBackAsFormat3()
+    public void Checkpoint_Format2_IsSavedBackAsTheCurrentFormat()
     {
         var path = CopyFixture("adam");
         using var upgraded = new ScoringEngine(Options(path, "adam"), 16, 4);
@@ -56,7 +56,7 @@ public sealed class CheckpointUpgradeTests
 
         using var reader = new BinaryReader(File.OpenRead(path));
         Assert.Equal("EASYHARD-SCORER", reader.ReadString());
-        Assert.Equal(3, reader.ReadInt32());
+        Assert.Equal(4, reader.ReadInt32());
         Assert.Equal(upgraded.ModelVersion, restored.ModelVersion);
         AssertClose(upgraded.PredictMeanProbabilities(Probe()), restored.PredictMeanProbabilities(Probe()));
     }
@@ -75,7 +75,40 @@ public sealed class CheckpointUpgradeTests
 
         var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
         Assert.Contains("format 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("formats 2 and 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("formats 2, 3 and 4", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checkpoint_Format3_LoadsWithAnEmptyRehearsalBuffer_AndContinuesAsTheEngineThatWroteIt()
+    {
+        // A format-3 checkpoint is format 4 without the rehearsal buffer at its end and without folds and rehearsal
+        // capacity in its layout: written here from an engine that had neither (Folds 1, no rehearsal).
+        var options = Options(TestData.TempCheckpoint(), "adam");
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
+        using var writer = new ScoringEngine(options, 16, 4);
+        writer.Score([.. samples.Take(96)]);
+        writer.SaveCheckpoint();
+        var bytes = File.ReadAllBytes(options.CheckpointPath);
+        using (var input = new BinaryReader(new MemoryStream(bytes)))
+        using (var output = new BinaryWriter(File.Create(options.CheckpointPath)))
+        {
+            output.Write(input.ReadString());
+            Assert.Equal(4, input.ReadInt32());
+            output.Write(3);
+            var layout = input.ReadString();
+            output.Write(layout[..layout.IndexOf(" folds=", StringComparison.Ordinal)]);
+
+            // The empty buffer: size, offered and three empty arrays (a length each).
+            const int EmptyRehearsalBytes = 4 + 8 + (3 * 4);
+            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - EmptyRehearsalBytes));
+        }
+
+        using var upgraded = new ScoringEngine(options, 16, 4);
+        Assert.Equal(writer.ModelVersion, upgraded.ModelVersion);
+        var a = writer.Score(FourthBatch());
+        var b = upgraded.Score(FourthBatch());
+        Assert.Equal(a.Select(r => r.Scores.Noise), b.Select(r => r.Scores.Noise));
+        AssertClose(writer.PredictMeanProbabilities(Probe()), upgraded.PredictMeanProbabilities(Probe()));
     }
 
     /// <summary>The options the fixture was written with; the checkpoint's header must match them.</summary>
@@ -94,6 +127,8 @@ public sealed class CheckpointUpgradeTests
         InfluenceReservoirSize = 4,
         RenormalizationWindow = 16,
         SampleHistoryCapacity = 8,
+        Folds = 1,
+        RehearsalRatio = 0,
         Batching = new() { MaxBatchSize = 32, MaxBatchDelayMs = 50 },
     };
 

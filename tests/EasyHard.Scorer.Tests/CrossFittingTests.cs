@@ -1,4 +1,5 @@
 using EasyHard.Scorer.Scoring;
+using TorchSharp;
 
 namespace EasyHard.Scorer.Tests;
 
@@ -105,4 +106,58 @@ public sealed class CrossFittingTests
     [Fact]
     public void RehearsalBuffer_Empty_DrawsNothing() =>
         Assert.Empty(new RehearsalBuffer(8, 3).Draw(10, new Random(0)));
+}
+
+public sealed class CrossFittedEngineTests
+{
+    [Fact]
+    public void Score_RepeatedIds_AreScoredByTheHeadsOfTheirFoldAlone_FirstExposuresByEvery()
+    {
+        var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 5);
+        var options = TestData.Options(TestData.TempCheckpoint());
+        using var engine = new ScoringEngine(options, 16, 4);
+        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        engine.Score(samples.Take(128).ToList());
+
+        // One micro-batch: ids 0..31 come back, ids 128..159 are new. Before it is scored: the heads' probabilities.
+        var batch = samples.Take(32).Concat(samples.Skip(128).Take(32)).ToList();
+        float[] perHead;
+        using (torch.no_grad())
+        {
+            var x = torch.tensor(batch.SelectMany(s => s.Sample.Features).ToArray(), [batch.Count, 16]);
+            perHead = engine.Ensemble.Forward(x).Probabilities.data<float>().ToArray();
+        }
+
+        var scored = engine.Score(batch);
+        int n = batch.Count;
+        for (int i = 0; i < n; i++)
+        {
+            int label = batch[i].Sample.Label, fold = folds.FoldOf(batch[i].Sample.Id);
+            double expected = i < 32
+                ? perHead[((fold * n) + i) * 4 + label]
+                : Enumerable.Range(0, 3).Average(e => perHead[((e * n) + i) * 4 + label]);
+            Assert.Equal(expected, scored[i].Scores.SelfConfidence, 5);
+        }
+    }
+
+    [Fact]
+    public void Score_HeadNeverTrainsOnItsFold_NotEvenFromRehearsal()
+    {
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.RehearsalRatio = 2;
+        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        var (samples, _) = TestData.Clusters(600, 16, 4, 0.2, seed: 6);
+        var foldZero = samples.Where(s => folds.FoldOf(s.Sample.Id) == 0).Take(128).ToList();
+        using var engine = new ScoringEngine(options, 16, 4);
+        var (head0, head1) = (Snapshot(engine, head: 0), Snapshot(engine, head: 1));
+
+        engine.Score(foldZero);
+        engine.Score(foldZero);
+
+        Assert.Equal(head0, Snapshot(engine, head: 0));
+        Assert.NotEqual(head1, Snapshot(engine, head: 1));
+    }
+
+    private static float[] Snapshot(ScoringEngine engine, int head) =>
+        [.. engine.Ensemble.Weights.SelectMany(w => w[head].data<float>().ToArray())];
 }

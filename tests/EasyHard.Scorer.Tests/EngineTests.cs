@@ -9,7 +9,8 @@ public sealed class EngineTests
     public void Score_BatchIsScoredByTheModelBeforeItTrainsOnThatBatch()
     {
         var (samples, _) = TestData.Clusters(128, 16, 4, 0.0, seed: 1);
-        using var engine = new ScoringEngine(TestData.Options(TestData.TempCheckpoint()), 16, 4);
+        var options = TestData.Options(TestData.TempCheckpoint());
+        using var engine = new ScoringEngine(options, 16, 4);
         engine.Score(samples.Take(64).ToList());
         var batch = samples.Skip(64).ToList();
 
@@ -24,7 +25,9 @@ public sealed class EngineTests
             Assert.Equal(before[(i * 4) + batch[i].Sample.Label], scored[i].Scores.SelfConfidence, 1e-6);
         }
 
-        Assert.Equal(versionBefore + 1, engine.ModelVersion);
+        // One step on the batch's 64 samples, then the replayed ones in minibatches of 64.
+        int replayed = (int)Math.Round(options.RehearsalRatio * 64);
+        Assert.Equal(versionBefore + 1 + ((replayed + 63) / 64), engine.ModelVersion);
         Assert.Equal(engine.ModelVersion, scored[0].ModelVersion);
         Assert.NotEqual(before, after);
     }
@@ -89,7 +92,10 @@ public sealed class EngineTests
             AssertSameUpToInfluenceRounding(a, b);
         }
 
-        Assert.Equal(3, restored.ModelVersion);
+        // The first batch finds the rehearsal buffer empty (one step); each later one takes a step on its own 64 samples
+        // and one per 64 replayed ones.
+        int replaySteps = (int)Math.Ceiling(Math.Round(TestData.Options(path).RehearsalRatio * 64) / 64);
+        Assert.Equal(1 + (2 * (1 + replaySteps)), restored.ModelVersion);
         Assert.Equal(1_700_000_000_000, restored.Score(samples.Take(1).ToList())[0].ScoredAtUnixMs);
     }
 

@@ -12,6 +12,16 @@ public sealed class OptionsTests
         Assert.Contains("Scorer:WeightMin", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validator_MoreFoldsThanHeads_FailsNamingBothKeys()
+    {
+        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { Folds = 4, EnsembleSize = 3 });
+        Assert.True(result.Failed);
+        Assert.Contains("Scorer:Folds (4)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Scorer:EnsembleSize (3)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new ScorerOptionsValidator().Validate(null, new ScorerOptions { Folds = 3, EnsembleSize = 3 }).Succeeded);
+    }
+
     [Theory]
     [InlineData("sgd", "cpu")]
     [InlineData("adam", "cuda")]

@@ -15,9 +15,14 @@ public static class ReplayCommand
         var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
         var dimension = new Option<int?>("--dimension") { Description = "Feature dimension (default: taken from the first valid record)" };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Start from (and save to) this scorer checkpoint; default: a fresh proxy" };
+        var passes = new Option<int>("--passes")
+        {
+            Description = "Passes over the file; only the last is written. 2 = train on the whole file, then score every sample out-of-fold (K-fold cross-validation of the file, Scorer:Folds)",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("replay", "Score a file of samples with the same core as the pipeline (arrival order, same batching, online learning).")
         {
-            input, output, classes, dimension, checkpoint,
+            input, output, classes, dimension, checkpoint, passes,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -29,6 +34,12 @@ public static class ReplayCommand
                 return 2;
             }
 
+            if (parse.GetValue(passes) < 1)
+            {
+                Console.Error.WriteLine("--passes must be at least 1.");
+                return 2;
+            }
+
             var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
             var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
             var savedCheckpoint = parse.GetValue(checkpoint);
@@ -36,7 +47,7 @@ public static class ReplayCommand
             options.CheckpointIntervalSeconds = 0;
 
             var replay = new FileReplay(options, parse.GetValue(classes), parse.GetValue(dimension), Console.Error);
-            var result = replay.Run(inputFile.FullName, parse.GetValue(output)!.FullName);
+            var result = replay.Run(inputFile.FullName, parse.GetValue(output)!.FullName, parse.GetValue(passes));
             Console.WriteLine($"replay: {result.Lines} lines, {result.Scored} scored, {result.Rejected} rejected (reported above), dimension {result.Dimension}, model version {result.ModelVersion} -> {parse.GetValue(output)!.FullName}");
             return 0;
         });

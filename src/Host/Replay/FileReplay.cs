@@ -13,13 +13,17 @@ namespace EasyHard.Host.Replay;
 /// <summary>
 /// Streams a JSON-lines file through the same Ingest → Scorer core as the Kafka pipeline, in arrival order,
 /// with the same micro-batching and online learning. Bad lines are reported with their line number and skipped.
+/// With several passes the proxy trains on the whole file first and only the last pass is written: with the
+/// cross-fitted ensemble (<c>Scorer:Folds</c>) every sample of that pass is scored by heads that never trained on it,
+/// which is K-fold cross-validation of the file.
 /// </summary>
 public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors)
 {
     public sealed record Result(long Lines, long Scored, long Rejected, int Dimension, long ModelVersion);
 
-    public Result Run(string inputPath, string outputPath)
+    public Result Run(string inputPath, string outputPath, int passes = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(passes, 1);
         var resolvedDimension = dimension ?? FirstValidDimension(inputPath)
             ?? throw new InvalidDataException($"{inputPath} has no valid sample to take the feature dimension from.");
         var parser = new SampleParser(new SampleSchemaOptions
@@ -34,10 +38,18 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
         var newline = "\n"u8.ToArray();
         var pending = new List<CanonicalSample>(scorerOptions.Batching.MaxBatchSize);
         long lines = 0, scored = 0, rejected = 0;
+        bool lastPass = false;
 
         void Flush()
         {
-            foreach (var result in engine.Score(pending))
+            var results = engine.Score(pending);
+            pending.Clear();
+            if (!lastPass)
+            {
+                return;
+            }
+
+            foreach (var result in results)
             {
                 ScoredLineWriter.Write(json, result);
                 json.Flush();
@@ -45,40 +57,53 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
                 json.Reset();
                 scored++;
             }
-
-            pending.Clear();
         }
 
-        foreach (var line in ReadLines(inputPath))
+        for (int pass = 1; pass <= passes; pass++)
         {
-            lines++;
-            if (string.IsNullOrWhiteSpace(line))
+            lastPass = pass == passes;
+            lines = 0;
+            rejected = 0;
+            ReplayPass(pass == 1);
+        }
+
+        return new Result(lines, scored, rejected, resolvedDimension, engine.ModelVersion);
+
+        void ReplayPass(bool reportRejections)
+        {
+            foreach (var line in ReadLines(inputPath))
             {
-                continue;
+                lines++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var origin = new Origin { Topic = Path.GetFileName(inputPath), Partition = 0, Offset = lines };
+                var parsed = parser.Parse(Encoding.UTF8.GetBytes(line), ContentTypesJson, ReadOnlySpan<byte>.Empty, origin);
+                if (!parsed.IsAccepted)
+                {
+                    rejected++;
+                    if (reportRejections)
+                    {
+                        errors.WriteLine($"{inputPath}:{lines}: {parsed.Rejection}");
+                    }
+
+                    continue;
+                }
+
+                pending.Add(parsed.Sample!);
+                if (pending.Count == scorerOptions.Batching.MaxBatchSize)
+                {
+                    Flush();
+                }
             }
 
-            var origin = new Origin { Topic = Path.GetFileName(inputPath), Partition = 0, Offset = lines };
-            var parsed = parser.Parse(Encoding.UTF8.GetBytes(line), ContentTypesJson, ReadOnlySpan<byte>.Empty, origin);
-            if (!parsed.IsAccepted)
-            {
-                rejected++;
-                errors.WriteLine($"{inputPath}:{lines}: {parsed.Rejection}");
-                continue;
-            }
-
-            pending.Add(parsed.Sample!);
-            if (pending.Count == scorerOptions.Batching.MaxBatchSize)
+            if (pending.Count > 0)
             {
                 Flush();
             }
         }
-
-        if (pending.Count > 0)
-        {
-            Flush();
-        }
-
-        return new Result(lines, scored, rejected, resolvedDimension, engine.ModelVersion);
     }
 
     private const string ContentTypesJson = Core.Contracts.ContentTypes.Json;

@@ -17,6 +17,7 @@ internal sealed class BatchAssessor(
     SampleHistory history,
     CleanReservoir reservoir,
     BatchWeighting weighting,
+    FoldAssignment folds,
     FeedbackStore? feedback,
     bool hasReference,
     ScoringProgress progress)
@@ -31,9 +32,9 @@ internal sealed class BatchAssessor(
 
     public BatchAssessment Assess(BatchScores batch)
     {
-        var (scored, influenceBias, ids, labels, features, finite, referenceLoss) = batch;
+        var (scored, influenceBias, ids, labels, sampleFolds, features, finite, referenceLoss) = batch;
         int n = labels.Length;
-        var (signals, influence) = Summarize(scored, influenceBias, labels, finite);
+        var (signals, influence) = Summarize(scored, influenceBias, labels, finite, ScoringHeads(ids, sampleFolds));
         var (loss, selfConfidence, difficulty) = (signals.Loss, signals.SelfConfidence, signals.Difficulty);
         var (rawLogOdds, logMargin, predicted, assigned) = (signals.RawLogOdds, signals.LogMargin, signals.Predicted, signals.Assigned);
 
@@ -106,11 +107,37 @@ internal sealed class BatchAssessor(
     }
 
     /// <summary>
+    /// [E, B] the heads that score each sample: every head on an id's first exposure (prequential: none has trained on
+    /// it), only the heads of its fold on a later one (cross-fitting: they never train on it); empty without
+    /// cross-fitting. An id evicted from the history counts as new.
+    /// </summary>
+    private bool[] ScoringHeads(string[] ids, int[] sampleFolds)
+    {
+        if (!folds.Enabled)
+        {
+            return [];
+        }
+
+        int n = ids.Length;
+        var scoring = new bool[heads * n];
+        for (int i = 0; i < n; i++)
+        {
+            bool seen = history.TryGet(ids[i], out _);
+            for (int e = 0; e < heads; e++)
+            {
+                scoring[(e * n) + i] = !seen || !folds.Trains(e, sampleFolds[i]);
+            }
+        }
+
+        return scoring;
+    }
+
+    /// <summary>
     /// The per-sample signals and influence of a scored batch, from the heads' logits, hidden-layer norms and influence
     /// projections (<paramref name="influenceBias"/> is Ḡ's bias column, null without an influence target). Rows not
     /// <paramref name="finite"/> count as a uniform prediction with no hidden activation.
     /// </summary>
-    private (BatchSignals Signals, float[] Influence) Summarize(HeadScores scored, float[]? influenceBias, long[] labels, bool[] finite)
+    private (BatchSignals Signals, float[] Influence) Summarize(HeadScores scored, float[]? influenceBias, long[] labels, bool[] finite, bool[] scoringHeads)
     {
         int n = labels.Length;
         var probabilities = new float[heads * n * classes];
@@ -129,6 +156,6 @@ internal sealed class BatchAssessor(
         var influence = influenceBias is not null
             ? Signals.Influence(probabilities, scored.Projections, influenceBias, labels, finite, heads, classes)
             : new float[n];
-        return (BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, classes, statistics.CellWeights(), statistics.ThresholdValues()), influence);
+        return (BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, classes, statistics.CellWeights(), statistics.ThresholdValues(), scoringHeads), influence);
     }
 }

@@ -65,13 +65,18 @@ internal sealed class BatchSignals
     /// <param name="labels">[B] given labels.</param>
     /// <param name="cellWeights">[C, C] row-major relative cell weights w_yk.</param>
     /// <param name="thresholds">[C] per-class thresholds t_k.</param>
+    /// <param name="scoringHeads">
+    /// [E, B] which heads score each sample (cross-fitting keeps a repeated id to the heads that never trained on it);
+    /// empty: every head. Every sample needs at least one. Disagreement and the gradient norm cover the same heads.
+    /// </param>
     public static BatchSignals Compute(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> hiddenSquares, ReadOnlySpan<long> labels,
-        int heads, int classes, ReadOnlySpan<double> cellWeights, ReadOnlySpan<float> thresholds)
+        int heads, int classes, ReadOnlySpan<double> cellWeights, ReadOnlySpan<float> thresholds, ReadOnlySpan<bool> scoringHeads = default)
     {
         int n = labels.Length;
-        if (probabilities.Length != heads * n * classes || hiddenSquares.Length != heads * n || cellWeights.Length != classes * classes || thresholds.Length != classes)
+        if (probabilities.Length != heads * n * classes || hiddenSquares.Length != heads * n || cellWeights.Length != classes * classes || thresholds.Length != classes
+            || (!scoringHeads.IsEmpty && scoringHeads.Length != heads * n))
         {
-            throw new ArgumentException("Signal inputs do not match [E, B, C], [E, B], [C, C] and [C].");
+            throw new ArgumentException("Signal inputs do not match [E, B, C], [E, B], [C, C], [C] and [E, B].");
         }
 
         var signals = new BatchSignals(n);
@@ -80,8 +85,15 @@ internal sealed class BatchSignals
         {
             int y = (int)labels[i];
             mean.Clear();
+            int used = 0;
             for (int e = 0; e < heads; e++)
             {
+                if (!Scores(scoringHeads, e, n, i))
+                {
+                    continue;
+                }
+
+                used++;
                 var row = probabilities.Slice(((e * n) + i) * classes, classes);
                 for (int k = 0; k < classes; k++)
                 {
@@ -89,12 +101,17 @@ internal sealed class BatchSignals
                 }
             }
 
+            if (used == 0)
+            {
+                throw new ArgumentException($"Sample {i} has no scoring head.", nameof(scoringHeads));
+            }
+
             int predicted = 0, assigned = -1;
             float best = float.NegativeInfinity, other = float.NegativeInfinity, bestAbove = -1f;
             double squares = 0, weighted = 0;
             for (int k = 0; k < classes; k++)
             {
-                mean[k] /= heads;
+                mean[k] /= used;
                 float p = mean[k];
                 predicted = p > best ? k : predicted;
                 best = Math.Max(best, p);
@@ -127,6 +144,11 @@ internal sealed class BatchSignals
             double headMean = 0, headSquares = 0, gradNorm = 0;
             for (int e = 0; e < heads; e++)
             {
+                if (!Scores(scoringHeads, e, n, i))
+                {
+                    continue;
+                }
+
                 var row = probabilities.Slice(((e * n) + i) * classes, classes);
                 headMean += row[y];
                 double residual = 0;
@@ -139,17 +161,24 @@ internal sealed class BatchSignals
                 gradNorm += Math.Sqrt(residual) * Math.Sqrt(hiddenSquares[(e * n) + i] + 1.0);
             }
 
-            headMean /= heads;
+            headMean /= used;
             for (int e = 0; e < heads; e++)
             {
+                if (!Scores(scoringHeads, e, n, i))
+                {
+                    continue;
+                }
+
                 double d = probabilities[(((e * n) + i) * classes) + y] - headMean;
                 headSquares += d * d;
             }
 
-            signals.Disagreement[i] = (float)Math.Sqrt(headSquares / heads);
-            signals.GradNorm[i] = (float)(gradNorm / heads);
+            signals.Disagreement[i] = (float)Math.Sqrt(headSquares / used);
+            signals.GradNorm[i] = (float)(gradNorm / used);
         }
 
         return signals;
     }
+
+    private static bool Scores(ReadOnlySpan<bool> scoringHeads, int head, int n, int i) => scoringHeads.IsEmpty || scoringHeads[(head * n) + i];
 }

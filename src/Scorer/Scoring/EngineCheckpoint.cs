@@ -8,7 +8,7 @@ namespace EasyHard.Scorer.Scoring;
 /// <summary>
 /// The engine's checkpoint at <c>Scorer:CheckpointPath</c>: a header (magic, format, the layout the arrays and
 /// tensors were written for), the <see cref="ScoringProgress"/> counters, the class statistics, the influence
-/// reservoir, the weights' window, the per-id history and the proxy (weights and optimizer state).
+/// reservoir, the weights' window, the per-id history, the proxy (weights and optimizer state) and the rehearsal buffer.
 /// </summary>
 internal sealed class EngineCheckpoint(
     ScorerOptions options,
@@ -20,10 +20,17 @@ internal sealed class EngineCheckpoint(
     WeightRenormalizer renormalizer,
     SampleHistory history,
     ProxyEnsemble ensemble,
+    RehearsalBuffer rehearsal,
     ILogger logger)
 {
-    /// <summary>3: the ensemble's heads are stored fused ([E, in, out] per layer); 2 held one module per head.</summary>
-    private const int Format = 3;
+    /// <summary>
+    /// 4: format 3 followed by the rehearsal buffer, with the folds and the buffer's capacity in the layout. 3 stored the
+    /// ensemble's heads fused ([E, in, out] per layer) and had no rehearsal buffer; 2 held one module per head.
+    /// </summary>
+    private const int Format = 4;
+
+    /// <summary>Read as format 4 up to the ensemble; the rehearsal buffer then starts empty and fills from the stream.</summary>
+    private const int FusedFormatWithoutRehearsal = 3;
 
     private const string Magic = "EASYHARD-SCORER";
 
@@ -42,6 +49,7 @@ internal sealed class EngineCheckpoint(
             renormalizer.Write(writer);
             history.Write(writer);
             ensemble.Save(writer);
+            rehearsal.Write(writer);
         });
         ScorerMetrics.CheckpointSaves.Inc();
         ScorerLog.CheckpointSaved(logger, path, progress.ModelVersion);
@@ -53,7 +61,7 @@ internal sealed class EngineCheckpoint(
     /// </summary>
     public void Restore()
     {
-        string path = options.CheckpointPath, layout = Layout();
+        string path = options.CheckpointPath;
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         string found;
@@ -66,10 +74,10 @@ internal sealed class EngineCheckpoint(
             }
 
             format = reader.ReadInt32();
-            if (format != Format && format != UnfusedCheckpoint.Format)
+            if (format != Format && format != FusedFormatWithoutRehearsal && format != UnfusedCheckpoint.Format)
             {
                 throw new InvalidOperationException(
-                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format}, {FusedFormatWithoutRehearsal} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();
@@ -79,6 +87,7 @@ internal sealed class EngineCheckpoint(
             throw new InvalidOperationException($"Scorer checkpoint {path} is truncated; delete it or set Scorer:CheckpointPath.", e);
         }
 
+        string layout = format == Format ? Layout() : ProxyLayout();
         if (found != layout)
         {
             throw new InvalidOperationException(
@@ -93,6 +102,14 @@ internal sealed class EngineCheckpoint(
         if (format == Format)
         {
             ensemble.Load(reader);
+            rehearsal.Read(reader);
+            return;
+        }
+
+        if (format == FusedFormatWithoutRehearsal)
+        {
+            ensemble.Load(reader);
+            ScorerLog.CheckpointUpgraded(logger, path, format, Format, optimizerStateCarried: true);
             return;
         }
 
@@ -102,6 +119,9 @@ internal sealed class EngineCheckpoint(
     }
 
     /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine.</summary>
-    private string Layout() => FormattableString.Invariant(
+    private string Layout() => FormattableString.Invariant($"{ProxyLayout()} folds={options.Folds} rehearsal={rehearsal.Capacity}");
+
+    /// <summary>The layout of formats 2 and 3, which had neither folds nor a rehearsal buffer.</summary>
+    private string ProxyLayout() => FormattableString.Invariant(
         $"dimension={dimension} classes={classes} hidden={string.Join('-', options.HiddenSizes)} heads={options.EnsembleSize} optimizer={ensemble.OptimizerName} classWindow={options.ClassWindow} reservoir={options.InfluenceReservoirSize} renormalizationWindow={options.RenormalizationWindow}");
 }

@@ -14,9 +14,27 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
 
     /// <summary>
     /// [E, B] per-sample weights of each head's bootstrap view: Poisson(λ) counts (online bagging, Oza &amp; Russell
-    /// 2001), seeded from (seed, model version, head) so a restored engine draws the same views.
+    /// 2001), seeded from (seed, model version, head) so a restored engine draws the same views; 0 where
+    /// cross-fitting keeps head e off the sample's fold (<paramref name="sampleFolds"/>).
     /// </summary>
-    public float[] BootstrapWeights(int n, long modelVersion)
+    public float[] BootstrapWeights(int n, long modelVersion, FoldAssignment folds, ReadOnlySpan<int> sampleFolds)
+    {
+        var weights = PoissonWeights(n, modelVersion);
+        if (folds.Enabled)
+        {
+            for (int e = 0; e < ensemble.EnsembleSize; e++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    weights[(e * n) + i] = folds.Trains(e, sampleFolds[i]) ? weights[(e * n) + i] : 0f;
+                }
+            }
+        }
+
+        return weights;
+    }
+
+    private float[] PoissonWeights(int n, long modelVersion)
     {
         int heads = ensemble.EnsembleSize;
         var weights = new float[heads * n];
@@ -53,7 +71,8 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
     /// <paramref name="bootstrap"/>[e·n + i]. <paramref name="x"/> holds the trainable rows: all of the batch, or the
     /// <paramref name="rows"/> whose outputs were finite. Returns the number of steps skipped for a non-finite loss.
     /// </summary>
-    public int TrainInMinibatches(HeadRange heads, ForwardPass scoringPass, Tensor x, long[] labels, float[] bootstrap, int[]? rows)
+    /// <remarks>Without a <paramref name="scoringPass"/> (replayed samples) every minibatch takes its own forward pass.</remarks>
+    public int TrainInMinibatches(HeadRange heads, ForwardPass? scoringPass, Tensor x, long[] labels, float[] bootstrap, int[]? rows)
     {
         int n = labels.Length, trainable = rows?.Length ?? n;
         int size = options.TrainMinibatchSize, skipped = 0;
@@ -74,7 +93,7 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
 
             // The first minibatch meets the parameters that scored the batch: its rows of the scoring pass are its
             // forward pass (all of it when one minibatch covers the batch). The later ones follow a step and need their own.
-            var minibatchPass = offset == 0 && rows is null ? scoringPass.Rows(0, length) : ensemble.Pass(x.narrow(0, offset, length), heads);
+            var minibatchPass = offset == 0 && rows is null && scoringPass is not null ? scoringPass.Rows(0, length) : ensemble.Pass(x.narrow(0, offset, length), heads);
             var value = ensemble.TrainOn(minibatchPass, minibatchLabels, minibatchWeights, heads);
             skipped += float.IsFinite(value) ? 0 : 1;
         }

@@ -26,6 +26,8 @@ public sealed class ScoringEngine : IDisposable
     private readonly ProxyEnsemble ensemble;
     private readonly ClassStatistics statistics;
     private readonly SampleHistory history;
+    private readonly FoldAssignment folds;
+    private readonly RehearsalBuffer rehearsal;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
     private readonly SampleValidator validator;
@@ -66,6 +68,8 @@ public sealed class ScoringEngine : IDisposable
         validator = new SampleValidator(dimension, classes);
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         var reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
+        folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        rehearsal = new RehearsalBuffer(options.RehearsalRatio > 0 ? options.RehearsalCapacity : 0, dimension);
         var weighting = new BatchWeighting(options, statistics);
         history = new SampleHistory(options.SampleHistoryCapacity);
         influenceTargets = new InfluenceTargetCache(ensemble, reservoir, targets, options);
@@ -80,10 +84,10 @@ public sealed class ScoringEngine : IDisposable
             }
         }
 
-        assessor = new BatchAssessor(options, dimension, options.EnsembleSize, statistics, history, reservoir, weighting, feedback, reference is not null, progress);
+        assessor = new BatchAssessor(options, dimension, options.EnsembleSize, statistics, history, reservoir, weighting, folds, feedback, reference is not null, progress);
         records = new ScoredRecordBuilder(options, reference is not null, progress, statistics, history, this.timeProvider);
         var log = (ILogger?)logger ?? NullLogger.Instance;
-        checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, log);
+        checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, rehearsal, log);
         ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
         ScorerLog.ProxyStarted(log, Device.ToString(), options.EnsembleSize, heads.Ranges.Count, torchThreads, string.Join('-', options.HiddenSizes), ensemble.OptimizerName, options.LearningRate, dimension, classes);
 
@@ -250,9 +254,11 @@ public sealed class ScoringEngine : IDisposable
     {
         int n = labels.Length;
         var ids = new string[n];
+        var sampleFolds = new int[n];
         for (int i = 0; i < n; i++)
         {
             ids[i] = samples[start + i].Sample.Id;
+            sampleFolds[i] = folds.FoldOf(ids[i]);
         }
 
         var ranges = heads.Ranges;
@@ -315,17 +321,18 @@ public sealed class ScoringEngine : IDisposable
 
                 // Prequential: train only after the batch has been scored by the previous model. The records carry the
                 // version the training leaves, which is known before it runs (skipped non-finite steps count too).
-                var bootstrap = training.BootstrapWeights(n, progress.ModelVersion);
+                var bootstrap = training.BootstrapWeights(n, progress.ModelVersion, folds, sampleFolds);
                 var rows = allFinite ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
                 var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
-                progress.ModelVersion += training.Steps(rows?.Length ?? n);
+                var (replayX, replayLabels, replayWeights) = Rehearse(features, labels, sampleFolds, finite, rows?.Length ?? n);
+                progress.ModelVersion += training.Steps(rows?.Length ?? n) + training.Steps(replayLabels.Length);
                 progress.Batches++;
 
                 // The host-side rest of the batch (signals, history, class statistics, weights, records, metrics) shares no
                 // state with the proxy's training, so it runs beside it: on the last head thread once that thread's heads
                 // have trained (which has the fewest heads), else on a pool thread. Either way the training's multiplies
                 // do not wait for it, and two threads do not take turns on one core. The records are the same as in sequence.
-                var batch = new BatchScores(scored, target?.Bias, ids, labels, features, finite, referenceLoss);
+                var batch = new BatchScores(scored, target?.Bias, ids, labels, sampleFolds, features, finite, referenceLoss);
                 int last = ranges.Count - 1;
                 var emitted = last == 0 ? Task.Run(() => Emit(batch, samples, start, results, details)) : Task.CompletedTask;
                 try
@@ -334,13 +341,15 @@ public sealed class ScoringEngine : IDisposable
                     {
                         using var headScope = headScopes[r];
                         headScopes[r] = null;
-                        skippedSteps[r] = training.TrainInMinibatches(ranges[r], passes[r], trainX, labels, bootstrap, rows);
+                        skippedSteps[r] = training.TrainInMinibatches(ranges[r], passes[r], trainX, labels, bootstrap, rows)
+                            + training.TrainInMinibatches(ranges[r], null, replayX, replayLabels, replayWeights, null);
                         if (r == last)
                         {
                             Emit(batch, samples, start, results, details);
                         }
                     });
-                    skippedSteps[0] = training.TrainInMinibatches(ranges[0], passes[0], trainX, labels, bootstrap, rows);
+                    skippedSteps[0] = training.TrainInMinibatches(ranges[0], passes[0], trainX, labels, bootstrap, rows)
+                        + training.TrainInMinibatches(ranges[0], null, replayX, replayLabels, replayWeights, null);
                 }
                 finally
                 {
@@ -357,6 +366,28 @@ public sealed class ScoringEngine : IDisposable
         // A step skipped by any range of heads counts once.
         ScorerMetrics.NonFiniteTrainSteps.Inc(skippedSteps.Max());
         ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
+    }
+
+    /// <summary>
+    /// The replayed part of a batch's training: <c>Scorer:RehearsalRatio</c> samples per trainable one, drawn from the
+    /// rehearsal buffer before the batch's own finite samples join it (so replay holds only what was scored before),
+    /// seeded from (seed, model version) so a restored engine draws as an uninterrupted one would.
+    /// </summary>
+    private (Tensor X, long[] Labels, float[] HeadWeights) Rehearse(ArraySegment<float> features, long[] labels, int[] sampleFolds, bool[] finite, int trainable)
+    {
+        var random = new Random(unchecked((options.Seed * 104_729) + ((int)progress.ModelVersion * 7) + 3));
+        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(options.RehearsalRatio * trainable);
+        var (replayFeatures, replayLabels, replayWeights) = rehearsal.Sample(count, random, folds, ensemble.EnsembleSize);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (finite[i])
+            {
+                rehearsal.Offer(features.AsSpan(i * Dimension, Dimension), labels[i], sampleFolds[i], random);
+            }
+        }
+
+        var x = HostTensor.Copy(replayFeatures, replayLabels.Length, Dimension).to(Device);
+        return (x, replayLabels, replayWeights);
     }
 
     /// <summary>Everything after the scores of a batch that the proxy's training does not touch: its assessment, then its records and metrics.</summary>

@@ -44,4 +44,35 @@ public sealed class FileReplayTests
         Assert.All(scored, e => Assert.All(fields, f => Assert.True(e.TryGetProperty(f, out _), $"missing {f}")));
         Assert.True(scored[^1].GetProperty("model_version").GetInt64() > 0);
     }
+
+    [Fact]
+    public void Replay_TwoPasses_WritesTheSecondOnly_ScoredOutOfFold_AndDetectsNoiseBetterThanOnePass()
+    {
+        var directory = Directory.CreateTempSubdirectory("easyhard-replay-passes-").FullName;
+        var input = Path.Combine(directory, "in.jsonl");
+        var data = SyntheticDataset.Generate(3000, dimension: 16, classes: 10, seed: 4);
+        var noisy = new NoiseInjector(new NoiseSpec(NoiseKind.Symmetric, 0.3), 10, 4).Apply(data.Labels);
+        var samples = data.WithLabels(noisy, "p");
+        var encoder = new SampleEncoder(SampleFormat.Json);
+        File.WriteAllLines(input, samples.Select(s => Encoding.UTF8.GetString(encoder.Encode(s).Payload)).Prepend("{not json"));
+
+        double Auroc(int passes)
+        {
+            var output = Path.Combine(directory, $"out-{passes}.jsonl");
+            var errors = new StringWriter();
+            var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, $"ckpt-{passes}"), CheckpointIntervalSeconds = 0, WarmupSamples = 200 };
+            var result = new FileReplay(options, classes: 10, dimension: 16, errors).Run(input, output, passes);
+            Assert.Equal(3000, result.Scored);
+            Assert.Equal(1, result.Rejected);
+
+            // A bad line is reported once, not once per pass.
+            Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            var scored = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(samples.Select(s => s.Id), scored.Select(e => e.GetProperty("id").GetString()));
+            return EasyHard.Host.Evaluation.Auroc.Compute([.. scored.Select(e => e.GetProperty("noise").GetDouble())], noisy.IsNoisy);
+        }
+
+        double one = Auroc(1), two = Auroc(2);
+        Assert.True(two > one, $"noise AUROC with two passes {two:F4}, with one {one:F4}");
+    }
 }

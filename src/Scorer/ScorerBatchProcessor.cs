@@ -51,7 +51,8 @@ public sealed class ScorerBatchProcessor : IBatchProcessor
 
         if (valid.Count > 0)
         {
-            var scored = engine.Score(valid);
+            // A full batch means the consumer has more input waiting: the scorer is the bottleneck, so it rehearses less.
+            var scored = engine.Score(valid, null, backlogged: batch.Count >= engine.MaxBatchSize);
             for (int k = 0; k < scored.Count; k++)
             {
                 var result = scored[k];

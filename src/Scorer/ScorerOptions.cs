@@ -89,6 +89,22 @@ public sealed class ScorerOptions
     /// </summary>
     [Range(0.0, 16.0)] public double RehearsalRatio { get; set; } = 2.0;
 
+    /// <summary>
+    /// The rehearsal ratio for a batch the Kafka scorer consumed full, i.e. while input is waiting and the scorer is the
+    /// bottleneck: rehearsal spends the compute the stream leaves over, and gives it back under load. Replay and the
+    /// benchmarks, with no consumer to keep up with, always use <see cref="RehearsalRatio"/>.
+    /// </summary>
+    [Range(0.0, 16.0)] public double RehearsalRatioUnderLoad { get; set; }
+
+    /// <summary>
+    /// Lookahead: a sample is scored only after the heads have trained on at least this many later samples, by the
+    /// heads of its fold (which never train on it), so it is scored by a model that saw more of the stream; the cost is
+    /// latency and memory for the samples held back. 0 (the default) scores each batch before training on it. Needs
+    /// <see cref="Folds"/> of 2 or more; used by <c>replay</c> and <c>bench quality</c>, which hold the stream back
+    /// themselves (the Kafka scorer emits every batch it consumes and refuses a delay at start).
+    /// </summary>
+    [Range(0, 10_000_000)] public int ScoreDelaySamples { get; set; }
+
     /// <summary>Samples the rehearsal buffer holds: a uniform reservoir over every sample scored so far (features, label, fold).</summary>
     [Range(0, 10_000_000)] public int RehearsalCapacity { get; set; } = 20_000;
 

@@ -19,6 +19,11 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"Scorer:Folds ({options.Folds}) must not exceed Scorer:EnsembleSize ({options.EnsembleSize}): every fold needs a head that never trains on it.");
         }
 
+        if (options.ScoreDelaySamples > 0)
+        {
+            failures.Add($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) is for replay and bench quality: the Kafka scorer emits every batch it consumes; set it to 0.");
+        }
+
         if (options.HiddenSizes is { } hidden && hidden.Any(h => h is < 1 or > 65_536))
         {
             failures.Add("Scorer:HiddenSizes entries must lie in [1, 65536].");

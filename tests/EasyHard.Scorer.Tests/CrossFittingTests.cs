@@ -161,3 +161,84 @@ public sealed class CrossFittedEngineTests
     private static float[] Snapshot(ScoringEngine engine, int head) =>
         [.. engine.Ensemble.Weights.SelectMany(w => w[head].data<float>().ToArray())];
 }
+
+public sealed class ScoreDelayTests
+{
+    [Fact]
+    public void Score_WithDelay_HoldsBatchesBackUntilTheHeadsTrainedOnNLaterSamples_ThenScoresByTheFoldHeads()
+    {
+        var (samples, _) = TestData.Clusters(320, 16, 4, 0.2, seed: 7);
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.ScoreDelaySamples = 128;
+        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        using var engine = new ScoringEngine(options, 16, 4);
+
+        // Batches of 64: batch 0 is due once 128 samples trained after it, i.e. once batch 2 has trained.
+        Assert.Empty(engine.Score(samples.Take(64).ToList()));
+        Assert.Empty(engine.Score(samples.Skip(64).Take(64).ToList()));
+        var scored = engine.Score(samples.Skip(128).Take(64).ToList());
+        var batch0 = samples.Take(64).ToList();
+        Assert.Equal(batch0.Select(s => s.Sample.Id), scored.Select(r => r.Canonical.Sample.Id));
+        Assert.Equal(128, engine.PendingSamples);
+
+        // Scoring alone trains nothing, so the model now is the one that scored batch 0: by its fold's heads.
+        float[] perHead;
+        using (torch.no_grad())
+        {
+            var x = torch.tensor(batch0.SelectMany(s => s.Sample.Features).ToArray(), [64, 16]);
+            perHead = engine.Ensemble.Forward(x).Probabilities.data<float>().ToArray();
+        }
+
+        for (int i = 0; i < 64; i++)
+        {
+            int fold = folds.FoldOf(batch0[i].Sample.Id);
+            Assert.Equal(perHead[((fold * 64) + i) * 4 + batch0[i].Sample.Label], scored[i].Scores.SelfConfidence, 5);
+        }
+
+        // The rest comes out in arrival order at the end of the stream.
+        var rest = engine.Flush();
+        Assert.Equal(samples.Skip(64).Take(128).Select(s => s.Sample.Id), rest.Select(r => r.Canonical.Sample.Id));
+        Assert.Equal(0, engine.PendingSamples);
+        Assert.Empty(engine.Flush());
+    }
+
+    [Fact]
+    public void Engine_DelayWithoutFolds_FailsNamingBothKeys()
+    {
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.ScoreDelaySamples = 64;
+        options.Folds = 1;
+        var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(options, 16, 4));
+        Assert.Contains("Scorer:ScoreDelaySamples", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Folds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validator_DelayForTheKafkaScorer_FailsNamingTheKey()
+    {
+        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { ScoreDelaySamples = 1000 });
+        Assert.True(result.Failed);
+        Assert.Contains("Scorer:ScoreDelaySamples", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
+
+public sealed class RehearsalLoadTests
+{
+    [Fact]
+    public void Score_Backlogged_RehearsesAtTheUnderLoadRatio()
+    {
+        var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 8);
+        var options = TestData.Options(TestData.TempCheckpoint());
+        options.RehearsalRatio = 2;
+        options.RehearsalRatioUnderLoad = 0;
+        using var engine = new ScoringEngine(options, 16, 4);
+        engine.Score(samples.Take(64).ToList());
+        long start = engine.ModelVersion;
+
+        // With headroom: one step on the batch, two on the 128 replayed samples; backlogged: the batch's step alone.
+        engine.Score(samples.Skip(64).Take(64).ToList());
+        Assert.Equal(start + 3, engine.ModelVersion);
+        engine.Score(samples.Skip(128).Take(64).ToList(), null, backlogged: true);
+        Assert.Equal(start + 4, engine.ModelVersion);
+    }
+}

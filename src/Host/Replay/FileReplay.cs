@@ -40,9 +40,10 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
         long lines = 0, scored = 0, rejected = 0;
         bool lastPass = false;
 
-        void Flush()
+        void Flush() => Write(engine.Score(pending));
+
+        void Write(IReadOnlyList<ScoredSample> results)
         {
-            var results = engine.Score(pending);
             pending.Clear();
             if (!lastPass)
             {
@@ -103,6 +104,9 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
             {
                 Flush();
             }
+
+            // Samples held back by Scorer:ScoreDelaySamples, in arrival order like the rest.
+            Write(engine.Flush());
         }
     }
 

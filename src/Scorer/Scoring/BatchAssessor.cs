@@ -32,9 +32,9 @@ internal sealed class BatchAssessor(
 
     public BatchAssessment Assess(BatchScores batch)
     {
-        var (scored, influenceBias, ids, labels, sampleFolds, features, finite, referenceLoss) = batch;
+        var (scored, influenceBias, ids, labels, sampleFolds, features, finite, referenceLoss, foldHeadsOnly) = batch;
         int n = labels.Length;
-        var (signals, influence) = Summarize(scored, influenceBias, labels, finite, ScoringHeads(ids, sampleFolds));
+        var (signals, influence) = Summarize(scored, influenceBias, labels, finite, ScoringHeads(ids, sampleFolds, foldHeadsOnly));
         var (loss, selfConfidence, difficulty) = (signals.Loss, signals.SelfConfidence, signals.Difficulty);
         var (rawLogOdds, logMargin, predicted, assigned) = (signals.RawLogOdds, signals.LogMargin, signals.Predicted, signals.Assigned);
 
@@ -109,9 +109,10 @@ internal sealed class BatchAssessor(
     /// <summary>
     /// [E, B] the heads that score each sample: every head on an id's first exposure (prequential: none has trained on
     /// it), only the heads of its fold on a later one (cross-fitting: they never train on it); empty without
-    /// cross-fitting. An id evicted from the history counts as new.
+    /// cross-fitting. An id evicted from the history counts as new. <paramref name="foldHeadsOnly"/>: every sample is
+    /// scored by its fold's heads (the other heads trained on it before it was scored).
     /// </summary>
-    private bool[] ScoringHeads(string[] ids, int[] sampleFolds)
+    private bool[] ScoringHeads(string[] ids, int[] sampleFolds, bool foldHeadsOnly)
     {
         if (!folds.Enabled)
         {
@@ -122,7 +123,7 @@ internal sealed class BatchAssessor(
         var scoring = new bool[heads * n];
         for (int i = 0; i < n; i++)
         {
-            bool seen = history.TryGet(ids[i], out _);
+            bool seen = foldHeadsOnly || history.TryGet(ids[i], out _);
             for (int e = 0; e < heads; e++)
             {
                 scoring[(e * n) + i] = !seen || !folds.Trains(e, sampleFolds[i]);

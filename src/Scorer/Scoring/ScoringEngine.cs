@@ -28,6 +28,14 @@ public sealed class ScoringEngine : IDisposable
     private readonly SampleHistory history;
     private readonly FoldAssignment folds;
     private readonly RehearsalBuffer rehearsal;
+
+    /// <summary>Batches trained on but held back by <c>Scorer:ScoreDelaySamples</c>, oldest first.</summary>
+    private readonly Queue<MicroBatch> pending = new();
+    private int pendingSamples;
+
+    /// <summary>The rehearsal ratio of the current <see cref="Score(IReadOnlyList{CanonicalSample}, List{ScoreDetails}?, bool)"/> call.</summary>
+    private double rehearsalRatio;
+    private long samplesTrained;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
     private readonly SampleValidator validator;
@@ -68,6 +76,11 @@ public sealed class ScoringEngine : IDisposable
         validator = new SampleValidator(dimension, classes);
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         var reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
+        if (options.ScoreDelaySamples > 0 && options.Folds < 2)
+        {
+            throw new InvalidOperationException($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) needs Scorer:Folds of 2 or more: a delayed sample is scored by the heads that never train on it.");
+        }
+
         folds = new FoldAssignment(options.Folds, options.EnsembleSize);
         rehearsal = new RehearsalBuffer(options.RehearsalRatio > 0 ? options.RehearsalCapacity : 0, dimension);
         var weighting = new BatchWeighting(options, statistics);
@@ -175,7 +188,11 @@ public sealed class ScoringEngine : IDisposable
     /// per sample (same order) the values that have no field in <see cref="Scores"/>: reducible loss, per-id history,
     /// non-finite flag.
     /// </summary>
-    public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples, List<ScoreDetails>? details)
+    /// <param name="backlogged">
+    /// The caller has more input waiting (the Kafka scorer consumed a full batch): rehearsal uses
+    /// <c>Scorer:RehearsalRatioUnderLoad</c> instead of <c>Scorer:RehearsalRatio</c>, so the scorer keeps up.
+    /// </param>
+    public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples, List<ScoreDetails>? details, bool backlogged = false)
     {
         ArgumentNullException.ThrowIfNull(samples);
         for (int i = 0; i < samples.Count; i++)
@@ -204,9 +221,18 @@ public sealed class ScoringEngine : IDisposable
 
             lock (gate)
             {
+                rehearsalRatio = backlogged ? options.RehearsalRatioUnderLoad : options.RehearsalRatio;
                 for (int b = 0; b < packed.Count; b++)
                 {
-                    ScoreBatch(samples, b * size, packed[b].Features, packed[b].Labels, results, details);
+                    var batch = MicroBatchOf(samples, b * size, packed[b].Features, packed[b].Labels);
+                    if (options.ScoreDelaySamples == 0)
+                    {
+                        ScoreBatch(batch, batch, results, details);
+                    }
+                    else
+                    {
+                        ScoreDelayed(batch.Detached(), results, details);
+                    }
                 }
 
                 if (options.CheckpointIntervalSeconds > 0
@@ -226,6 +252,31 @@ public sealed class ScoringEngine : IDisposable
 
         return results;
     }
+
+    /// <summary>
+    /// Scores every sample still held back by <c>Scorer:ScoreDelaySamples</c>, oldest first, without training: the end
+    /// of a finite stream (a file, a benchmark). Empty when nothing is pending.
+    /// </summary>
+    public IReadOnlyList<ScoredSample> Flush()
+    {
+        var results = new List<ScoredSample>();
+        lock (gate)
+        {
+            while (pending.TryDequeue(out var batch))
+            {
+                pendingSamples -= batch.Count;
+                ScoreBatch(batch, null, results, null);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary><c>Scorer:Batching:MaxBatchSize</c>: a Kafka batch this large means more input is waiting.</summary>
+    public int MaxBatchSize => options.Batching.MaxBatchSize;
+
+    /// <summary>Samples held back by <c>Scorer:ScoreDelaySamples</c>, not yet scored.</summary>
+    public int PendingSamples => pendingSamples;
 
     /// <summary>Writes the whole proxy state to <c>Scorer:CheckpointPath</c> atomically (temporary file + rename).</summary>
     public void SaveCheckpoint()
@@ -250,20 +301,58 @@ public sealed class ScoringEngine : IDisposable
             return probabilities.mean([0]).cpu().data<float>().ToArray();
         }    }
 
-    private void ScoreBatch(IReadOnlyList<CanonicalSample> samples, int start, ArraySegment<float> features, long[] labels, List<ScoredSample> results, List<ScoreDetails>? details)
+    private MicroBatch MicroBatchOf(IReadOnlyList<CanonicalSample> samples, int start, ArraySegment<float> features, long[] labels)
     {
-        int n = labels.Length;
-        var ids = new string[n];
-        var sampleFolds = new int[n];
-        for (int i = 0; i < n; i++)
+        var ids = new string[labels.Length];
+        var sampleFolds = new int[labels.Length];
+        for (int i = 0; i < ids.Length; i++)
         {
             ids[i] = samples[start + i].Sample.Id;
             sampleFolds[i] = folds.FoldOf(ids[i]);
         }
 
+        return new MicroBatch(samples, start, features, labels, ids, sampleFolds);
+    }
+
+    /// <summary>
+    /// The lookahead of <c>Scorer:ScoreDelaySamples</c> = N: the arriving batch trains at once (cross-fitted: its fold's
+    /// heads never see it) and waits; a waiting batch is scored, by its fold's heads, once the heads have trained on at
+    /// least N samples after it. Out-of-fold as a K-fold prediction, and by a model that has seen N more of the stream
+    /// than a prequential score would: latency traded for quality.
+    /// </summary>
+    private void ScoreDelayed(MicroBatch arriving, List<ScoredSample> results, List<ScoreDetails>? details)
+    {
+        ScoreBatch(NextDue(), arriving, results, details);
+        pending.Enqueue(arriving);
+        pendingSamples += arriving.Count;
+        while (NextDue() is { } due)
+        {
+            ScoreBatch(due, null, results, details);
+        }
+    }
+
+    private MicroBatch? NextDue()
+    {
+        if (!pending.TryPeek(out var oldest) || samplesTrained - oldest.TrainedAt < options.ScoreDelaySamples)
+        {
+            return null;
+        }
+
+        pendingSamples -= oldest.Count;
+        return pending.Dequeue();
+    }
+
+    /// <summary>
+    /// Scores <paramref name="score"/> and trains on <paramref name="train"/>, either of which may be absent. Prequential
+    /// (<c>Scorer:ScoreDelaySamples</c> 0) they are the same batch: scored by the model before it trains on it, and the
+    /// first training minibatch trains on its rows of the scoring pass. Delayed, the batch scored is an earlier one that
+    /// every head but its fold's has trained on, so its fold's heads alone score it.
+    /// </summary>
+    private void ScoreBatch(MicroBatch? score, MicroBatch? train, List<ScoredSample> results, List<ScoreDetails>? details)
+    {
+        bool prequential = ReferenceEquals(score, train);
         var ranges = heads.Ranges;
-        float[] referenceLoss;
-        bool[] finite;
+        bool[] finite = [];
         var skippedSteps = new int[ranges.Count];
 
         // The head threads' tensors live in scopes of their own (TorchSharp's scopes are per thread), from their
@@ -273,83 +362,46 @@ public sealed class ScoringEngine : IDisposable
         {
             try
             {
-                var x = HostTensor.Copy(features, n, Dimension).to(Device);
-                var target = influenceTargets.Current(progress.Batches);
-
-                // Each range of heads runs its part of the scoring pass; the pass keeps every layer's input, so the first
-                // training minibatch trains on its rows of it (same parameters, same inputs) without a forward pass of
-                // its own. What follows the pass runs on the host over the ranges' logits, hidden-layer norms and
-                // influence projections, written side by side into these arrays (in place on the CPU, one copy each from
-                // a GPU): per sample they are a few hundred numbers, and as tensor expressions every step was a kernel
-                // launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
-                int headCount = ensemble.EnsembleSize;
-                var scored = new HeadScores(new float[headCount * n * Classes], new float[headCount * n], new bool[headCount * n], target is null ? null : new float[headCount * n * Classes]);
-                var passes = new ForwardPass[ranges.Count];
-                heads.OnHeadThreads(r =>
+                var passes = new ForwardPass?[ranges.Count];
+                BatchScores? batch = null;
+                Tensor? scoredX = null;
+                if (score is not null)
                 {
-                    headScopes[r] = NewDisposeScope();
-                    passes[r] = HeadScoringPass.Run(ensemble, ranges[r], x, target, scored);
-                });
-                passes[0] = HeadScoringPass.Run(ensemble, ranges[0], x, target, scored);
-                heads.JoinHeadThreads();
-
-                finite = new bool[n];
-                Array.Fill(finite, true);
-                for (int row = 0; row < headCount * n; row++)
-                {
-                    // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
-                    // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
-                    // train step and of every running statistic, and emitted with the treatment of ScoredRecordBuilder.
-                    finite[row % n] &= scored.RowFinite[row];
+                    (batch, scoredX) = ScorePass(score, passes, headScopes, foldHeadsOnly: !prequential);
+                    finite = batch.Finite;
                 }
-
-                if (reference is not null)
-                {
-                    referenceLoss = ToArray(reference.Loss(x, tensor(labels).to(Device)));
-                    for (int i = 0; i < n; i++)
-                    {
-                        finite[i] &= float.IsFinite(referenceLoss[i]);
-                        referenceLoss[i] = finite[i] ? referenceLoss[i] : 0;
-                    }
-                }
-                else
-                {
-                    referenceLoss = [];
-                }
-
-                bool allFinite = Array.TrueForAll(finite, f => f);
 
                 // Prequential: train only after the batch has been scored by the previous model. The records carry the
                 // version the training leaves, which is known before it runs (skipped non-finite steps count too).
-                var bootstrap = training.BootstrapWeights(n, progress.ModelVersion, folds, sampleFolds);
-                var rows = allFinite ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
-                var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
-                var (replayX, replayLabels, replayWeights) = Rehearse(features, labels, sampleFolds, finite, rows?.Length ?? n);
-                progress.ModelVersion += training.Steps(rows?.Length ?? n) + training.Steps(replayLabels.Length);
+                TrainingInput? trainable = train is null ? null : Trainable(train, prequential ? finite : null, prequential ? scoredX : null);
+                if (trainable is { } t)
+                {
+                    progress.ModelVersion += training.Steps(t.Count) + training.Steps(t.ReplayLabels.Length);
+                    samplesTrained += train!.Count;
+                    train.TrainedAt = samplesTrained;
+                }
+
                 progress.Batches++;
 
                 // The host-side rest of the batch (signals, history, class statistics, weights, records, metrics) shares no
                 // state with the proxy's training, so it runs beside it: on the last head thread once that thread's heads
                 // have trained (which has the fewest heads), else on a pool thread. Either way the training's multiplies
                 // do not wait for it, and two threads do not take turns on one core. The records are the same as in sequence.
-                var batch = new BatchScores(scored, target?.Bias, ids, labels, sampleFolds, features, finite, referenceLoss);
                 int last = ranges.Count - 1;
-                var emitted = last == 0 ? Task.Run(() => Emit(batch, samples, start, results, details)) : Task.CompletedTask;
+                var emitted = last == 0 && batch is not null ? Task.Run(() => Emit(batch, score!, results, details)) : Task.CompletedTask;
                 try
                 {
                     heads.OnHeadThreads(r =>
                     {
-                        using var headScope = headScopes[r];
+                        using var headScope = headScopes[r] ?? NewDisposeScope();
                         headScopes[r] = null;
-                        skippedSteps[r] = training.TrainInMinibatches(ranges[r], passes[r], trainX, labels, bootstrap, rows)
-                            + training.TrainInMinibatches(ranges[r], null, replayX, replayLabels, replayWeights, null);
-                        if (r == last)
+                        skippedSteps[r] = Train(ranges[r], prequential ? passes[r] : null, trainable);
+                        if (r == last && batch is not null)
                         {
-                            Emit(batch, samples, start, results, details);
+                            Emit(batch, score!, results, details);
                         }
                     });
-                    skippedSteps[0] = training.TrainInMinibatches(ranges[0], passes[0], trainX, labels, bootstrap, rows)
-                        + training.TrainInMinibatches(ranges[0], null, replayX, replayLabels, replayWeights, null);
+                    skippedSteps[0] = Train(ranges[0], prequential ? passes[0] : null, trainable);
                 }
                 finally
                 {
@@ -369,18 +421,90 @@ public sealed class ScoringEngine : IDisposable
     }
 
     /// <summary>
-    /// The replayed part of a batch's training: <c>Scorer:RehearsalRatio</c> samples per trainable one, drawn from the
+    /// The scoring pass of <paramref name="score"/> by every range of heads (with the rows whose outputs are finite and
+    /// the reference loss) and the batch's features on the device. Each range's pass keeps every layer's input (<paramref name="passes"/>), so a prequential batch's
+    /// first training minibatch trains on its rows of it. What follows the pass runs on the host over the ranges' logits,
+    /// hidden-layer norms and influence projections, written side by side into host arrays (in place on the CPU, one copy
+    /// each from a GPU): per sample they are a few hundred numbers, and as tensor expressions every step was a kernel
+    /// launch of its own (libtorch's softmax alone took 40 µs on a [3, 64, 10] tensor).
+    /// </summary>
+    private (BatchScores Batch, Tensor X) ScorePass(MicroBatch score, ForwardPass?[] passes, DisposeScope?[] headScopes, bool foldHeadsOnly)
+    {
+        var ranges = heads.Ranges;
+        int n = score.Count, headCount = ensemble.EnsembleSize;
+        var x = HostTensor.Copy(score.Features, n, Dimension).to(Device);
+        var target = influenceTargets.Current(progress.Batches);
+        var scored = new HeadScores(new float[headCount * n * Classes], new float[headCount * n], new bool[headCount * n], target is null ? null : new float[headCount * n * Classes]);
+        heads.OnHeadThreads(r =>
+        {
+            headScopes[r] = NewDisposeScope();
+            passes[r] = HeadScoringPass.Run(ensemble, ranges[r], x, target, scored);
+        });
+        passes[0] = HeadScoringPass.Run(ensemble, ranges[0], x, target, scored);
+        heads.JoinHeadThreads();
+
+        var finite = new bool[n];
+        Array.Fill(finite, true);
+        for (int row = 0; row < headCount * n; row++)
+        {
+            // Non-finite safety: features that pass ingest (finite floats) can still overflow the activations
+            // (e.g. ±1e38). Such rows are neutralised before any batched statistic sees them, left out of the
+            // train step and of every running statistic, and emitted with the treatment of ScoredRecordBuilder.
+            finite[row % n] &= scored.RowFinite[row];
+        }
+
+        float[] referenceLoss = [];
+        if (reference is not null)
+        {
+            referenceLoss = ToArray(reference.Loss(x, tensor(score.Labels).to(Device)));
+            for (int i = 0; i < n; i++)
+            {
+                finite[i] &= float.IsFinite(referenceLoss[i]);
+                referenceLoss[i] = finite[i] ? referenceLoss[i] : 0;
+            }
+        }
+
+        return (new BatchScores(scored, target?.Bias, score.Ids, score.Labels, score.Folds, score.Features, finite, referenceLoss, foldHeadsOnly), x);
+    }
+
+    /// <summary>
+    /// What a batch trains on: its rows (the finite ones of a prequential batch; a delayed batch trains before it is
+    /// scored, and a minibatch whose loss is not finite skips its step) with their bootstrap views, and the replayed
+    /// samples of the rehearsal.
+    /// </summary>
+    private TrainingInput Trainable(MicroBatch train, bool[]? finite, Tensor? scoredX)
+    {
+        int n = train.Count;
+        var rows = finite is null || Array.TrueForAll(finite, f => f) ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
+        var x = scoredX ?? HostTensor.Copy(train.Features, n, Dimension).to(Device);
+        var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
+        var bootstrap = training.BootstrapWeights(n, progress.ModelVersion, folds, train.Folds);
+        var (replayX, replayLabels, replayWeights) = Rehearse(train.Features, train.Labels, train.Folds, finite, rows?.Length ?? n);
+        return new TrainingInput(trainX, train.Labels, bootstrap, rows, replayX, replayLabels, replayWeights);
+    }
+
+    private int Train(HeadRange range, ForwardPass? scoringPass, TrainingInput? input) => input is not { } t ? 0
+        : training.TrainInMinibatches(range, scoringPass, t.X, t.Labels, t.Bootstrap, t.Rows)
+            + training.TrainInMinibatches(range, null, t.ReplayX, t.ReplayLabels, t.ReplayWeights, null);
+
+    private readonly record struct TrainingInput(Tensor X, long[] Labels, float[] Bootstrap, int[]? Rows, Tensor ReplayX, long[] ReplayLabels, float[] ReplayWeights)
+    {
+        public int Count => Rows?.Length ?? Labels.Length;
+    }
+
+    /// <summary>
+    /// The replayed part of a batch's training: <c>Scorer:RehearsalRatio</c> (under load <c>RehearsalRatioUnderLoad</c>) samples per trainable one, drawn from the
     /// rehearsal buffer before the batch's own finite samples join it (so replay holds only what was scored before),
     /// seeded from (seed, model version) so a restored engine draws as an uninterrupted one would.
     /// </summary>
-    private (Tensor X, long[] Labels, float[] HeadWeights) Rehearse(ArraySegment<float> features, long[] labels, int[] sampleFolds, bool[] finite, int trainable)
+    private (Tensor X, long[] Labels, float[] HeadWeights) Rehearse(ArraySegment<float> features, long[] labels, int[] sampleFolds, bool[]? finite, int trainable)
     {
         var random = new Random(unchecked((options.Seed * 104_729) + ((int)progress.ModelVersion * 7) + 3));
-        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(options.RehearsalRatio * trainable);
+        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(rehearsalRatio * trainable);
         var (replayFeatures, replayLabels, replayWeights) = rehearsal.Sample(count, random, folds, ensemble.EnsembleSize);
         for (int i = 0; i < labels.Length; i++)
         {
-            if (finite[i])
+            if (finite is null || finite[i])
             {
                 rehearsal.Offer(features.AsSpan(i * Dimension, Dimension), labels[i], sampleFolds[i], random);
             }
@@ -391,8 +515,8 @@ public sealed class ScoringEngine : IDisposable
     }
 
     /// <summary>Everything after the scores of a batch that the proxy's training does not touch: its assessment, then its records and metrics.</summary>
-    private void Emit(BatchScores batch, IReadOnlyList<CanonicalSample> samples, int start, List<ScoredSample> results, List<ScoreDetails>? details) =>
-        records.Build(batch, assessor.Assess(batch), samples, start, results, details);
+    private void Emit(BatchScores batch, MicroBatch score, List<ScoredSample> results, List<ScoreDetails>? details) =>
+        records.Build(batch, assessor.Assess(batch), score.Samples, score.Start, results, details);
 
     private static float[] ToArray(Tensor t) => t.to_type(ScalarType.Float32).cpu().data<float>().ToArray();
 

@@ -95,6 +95,16 @@ public sealed class ThroughputBenchTests
     }
 
     [Fact]
+    public void MlpFlops_Rehearsal_AddsAForwardAndBackwardPassPerReplayedSample()
+    {
+        var plain = MlpFlops.For(784, [128], 10, 3, 256, 128, 4, trainMinibatch: 64);
+        var replayed = MlpFlops.For(784, [128], 10, 3, 256, 128, 4, trainMinibatch: 64, rehearsalRatio: 2);
+
+        Assert.Equal(plain.ForwardPasses + 2, replayed.ForwardPasses);
+        Assert.Equal(plain.PerSample + (3 * 2 * (plain.ForwardPerHead + plain.BackwardPerHead)), replayed.PerSample, 6);
+    }
+
+    [Fact]
     public void SampleKeys_IndexOf_ReadsTheTrailingNumber()
     {
         Assert.Equal(42, SampleKeys.IndexOf("bench-000042"u8));

@@ -33,25 +33,38 @@ public static class EasyHardStream
         var order = Enumerable.Range(0, samples.Count).ToArray();
         var chunk = options.Batching.MaxBatchSize * BatchesPerCall;
         using var engine = new ScoringEngine(options, dimension, classes);
+        var rowOf = new Dictionary<string, int>(samples.Count, StringComparer.Ordinal);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            rowOf[samples[i].Id] = i;
+        }
+
+        // By id: with a lookahead (Scorer:ScoreDelaySamples) the engine returns earlier samples than the ones handed in.
+        void Record(IReadOnlyList<ScoredSample> scored)
+        {
+            foreach (var s in scored)
+            {
+                var row = rowOf[s.Canonical.Sample.Id];
+                scores.Noise[row] = s.Scores.Noise;
+                scores.Difficulty[row] = s.Scores.Difficulty;
+                scores.Influence[row] = s.Scores.Influence;
+                scores.Weight[row] = s.Weight;
+                scores.Warming[row] = s.Warming;
+                scores.Quarantined[row] = s.Quarantined;
+            }
+        }
+
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             random.Shuffle(order);
             for (var start = 0; start < order.Length; start += chunk)
             {
                 var rows = order.AsSpan(start, Math.Min(chunk, order.Length - start)).ToArray();
-                var scored = engine.Score([.. rows.Select(r => canonical[r])]);
-                for (var k = 0; k < rows.Length; k++)
-                {
-                    var row = rows[k];
-                    var s = scored[k];
-                    scores.Noise[row] = s.Scores.Noise;
-                    scores.Difficulty[row] = s.Scores.Difficulty;
-                    scores.Influence[row] = s.Scores.Influence;
-                    scores.Weight[row] = s.Weight;
-                    scores.Warming[row] = s.Warming;
-                    scores.Quarantined[row] = s.Quarantined;
-                }
+                Record(engine.Score([.. rows.Select(r => canonical[r])]));
             }
+
+            // The epoch's last samples held back by Scorer:ScoreDelaySamples: scored before the next epoch begins.
+            Record(engine.Flush());
 
             first ??= scores.Copy();
             progress.WriteLine($"  EasyHard stream: epoch {epoch}/{epochs} scored {order.Length:N0} samples, proxy accuracy {engine.ProxyAccuracy:F3}, {stopwatch.Elapsed.TotalSeconds:F0} s");

@@ -5,12 +5,14 @@ namespace EasyHard.Host.Bench.Throughput;
 /// the dense layers, 2 FLOPs each; biases, activations and softmax are negligible). Per head and sample: the scoring
 /// forward pass; the training forward pass of every minibatch but the first, which trains on its rows of the scoring
 /// pass (so a minibatch that covers the batch adds none); the backward pass (weight gradients of every layer and input
-/// gradients of every layer but the first); and the forward pass over the influence reservoir, which is redone once
-/// every <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them.
+/// gradients of every layer but the first); the rehearsal's <c>Scorer:RehearsalRatio</c> replayed samples per scored
+/// one, each with a forward and a backward pass of its own; and the forward pass over the influence reservoir, which is
+/// redone once every <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them.
 /// </summary>
 public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, double ForwardPasses, double PerSample)
 {
-    public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize, int refreshBatches, int trainMinibatch)
+    public static MlpFlops For(int dimension, IReadOnlyList<int> hiddenSizes, int classes, int heads, int batchSize, int reservoirSize, int refreshBatches, int trainMinibatch,
+        double rehearsalRatio = 0)
     {
         ArgumentNullException.ThrowIfNull(hiddenSizes);
         int[] widths = [dimension, .. hiddenSizes, classes];
@@ -28,7 +30,7 @@ public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, dou
         var backward = forward + inputGradients;
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshBatches, 1);
         var reservoir = forward * reservoirSize / ((double)batchSize * refreshBatches);
-        var passes = 1 + (Math.Max(batchSize - trainMinibatch, 0) / (double)batchSize);
-        return new MlpFlops(forward, backward, reservoir, heads, passes, heads * ((passes * forward) + backward + reservoir));
+        var passes = 1 + (Math.Max(batchSize - trainMinibatch, 0) / (double)batchSize) + rehearsalRatio;
+        return new MlpFlops(forward, backward, reservoir, heads, passes, heads * ((passes * forward) + ((1 + rehearsalRatio) * backward) + reservoir));
     }
 }

@@ -101,7 +101,7 @@ public static class ScorerCoreBench
                 }
             }
 
-            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize, options.InfluenceRefreshBatches, options.TrainMinibatchSize);
+            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize, options.InfluenceRefreshBatches, options.TrainMinibatchSize, options.RehearsalRatio);
             var trials = new (double Seconds, double CpuSeconds)[Trials];
             for (var trial = 0; trial < Trials; trial++)
             {

@@ -28,14 +28,12 @@ public sealed class ScoringEngine : IDisposable
     private readonly SampleHistory history;
     private readonly FoldAssignment folds;
     private readonly RehearsalBuffer rehearsal;
+    private readonly BatchTraining batchTraining;
 
-    /// <summary>Batches trained on but held back by <c>Scorer:ScoreDelaySamples</c>, oldest first.</summary>
-    private readonly Queue<MicroBatch> pending = new();
-    private int pendingSamples;
+    private readonly DelayQueue delayed;
 
     /// <summary>The rehearsal ratio of the current <see cref="Score(IReadOnlyList{CanonicalSample}, List{ScoreDetails}?, bool)"/> call.</summary>
     private double rehearsalRatio;
-    private long samplesTrained;
     private readonly ReferenceModel? reference;
     private readonly Lock gate = new();
     private readonly SampleValidator validator;
@@ -83,6 +81,8 @@ public sealed class ScoringEngine : IDisposable
 
         folds = new FoldAssignment(options.Folds, options.EnsembleSize);
         rehearsal = new RehearsalBuffer(options.RehearsalRatio > 0 ? options.RehearsalCapacity : 0, dimension);
+        delayed = new DelayQueue(options.ScoreDelaySamples);
+        batchTraining = new BatchTraining(training, rehearsal, folds, options, Device, dimension);
         var weighting = new BatchWeighting(options, statistics);
         history = new SampleHistory(options.SampleHistoryCapacity);
         influenceTargets = new InfluenceTargetCache(ensemble, reservoir, targets, options);
@@ -262,9 +262,8 @@ public sealed class ScoringEngine : IDisposable
         var results = new List<ScoredSample>();
         lock (gate)
         {
-            while (pending.TryDequeue(out var batch))
+            while (delayed.Next() is { } batch)
             {
-                pendingSamples -= batch.Count;
                 ScoreBatch(batch, null, results, null);
             }
         }
@@ -276,7 +275,7 @@ public sealed class ScoringEngine : IDisposable
     public int MaxBatchSize => options.Batching.MaxBatchSize;
 
     /// <summary>Samples held back by <c>Scorer:ScoreDelaySamples</c>, not yet scored.</summary>
-    public int PendingSamples => pendingSamples;
+    public int PendingSamples => delayed.Samples;
 
     /// <summary>Writes the whole proxy state to <c>Scorer:CheckpointPath</c> atomically (temporary file + rename).</summary>
     public void SaveCheckpoint()
@@ -322,24 +321,12 @@ public sealed class ScoringEngine : IDisposable
     /// </summary>
     private void ScoreDelayed(MicroBatch arriving, List<ScoredSample> results, List<ScoreDetails>? details)
     {
-        ScoreBatch(NextDue(), arriving, results, details);
-        pending.Enqueue(arriving);
-        pendingSamples += arriving.Count;
-        while (NextDue() is { } due)
+        ScoreBatch(delayed.NextDue(), arriving, results, details);
+        delayed.Hold(arriving);
+        while (delayed.NextDue() is { } due)
         {
             ScoreBatch(due, null, results, details);
         }
-    }
-
-    private MicroBatch? NextDue()
-    {
-        if (!pending.TryPeek(out var oldest) || samplesTrained - oldest.TrainedAt < options.ScoreDelaySamples)
-        {
-            return null;
-        }
-
-        pendingSamples -= oldest.Count;
-        return pending.Dequeue();
     }
 
     /// <summary>
@@ -373,12 +360,12 @@ public sealed class ScoringEngine : IDisposable
 
                 // Prequential: train only after the batch has been scored by the previous model. The records carry the
                 // version the training leaves, which is known before it runs (skipped non-finite steps count too).
-                TrainingInput? trainable = train is null ? null : Trainable(train, prequential ? finite : null, prequential ? scoredX : null);
+                BatchTrainingInput? trainable = train is null ? null
+                    : batchTraining.Prepare(train, prequential ? finite : null, prequential ? scoredX : null, progress.ModelVersion, rehearsalRatio);
                 if (trainable is { } t)
                 {
-                    progress.ModelVersion += training.Steps(t.Count) + training.Steps(t.ReplayLabels.Length);
-                    samplesTrained += train!.Count;
-                    train.TrainedAt = samplesTrained;
+                    progress.ModelVersion += batchTraining.Steps(t);
+                    delayed.TrainedOn(train!);
                 }
 
                 progress.Batches++;
@@ -395,13 +382,13 @@ public sealed class ScoringEngine : IDisposable
                     {
                         using var headScope = headScopes[r] ?? NewDisposeScope();
                         headScopes[r] = null;
-                        skippedSteps[r] = Train(ranges[r], prequential ? passes[r] : null, trainable);
+                        skippedSteps[r] = batchTraining.Train(ranges[r], prequential ? passes[r] : null, trainable);
                         if (r == last && batch is not null)
                         {
                             Emit(batch, score!, results, details);
                         }
                     });
-                    skippedSteps[0] = Train(ranges[0], prequential ? passes[0] : null, trainable);
+                    skippedSteps[0] = batchTraining.Train(ranges[0], prequential ? passes[0] : null, trainable);
                 }
                 finally
                 {
@@ -465,53 +452,6 @@ public sealed class ScoringEngine : IDisposable
         }
 
         return (new BatchScores(scored, target?.Bias, score.Ids, score.Labels, score.Folds, score.Features, finite, referenceLoss, foldHeadsOnly), x);
-    }
-
-    /// <summary>
-    /// What a batch trains on: its rows (the finite ones of a prequential batch; a delayed batch trains before it is
-    /// scored, and a minibatch whose loss is not finite skips its step) with their bootstrap views, and the replayed
-    /// samples of the rehearsal.
-    /// </summary>
-    private TrainingInput Trainable(MicroBatch train, bool[]? finite, Tensor? scoredX)
-    {
-        int n = train.Count;
-        var rows = finite is null || Array.TrueForAll(finite, f => f) ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
-        var x = scoredX ?? HostTensor.Copy(train.Features, n, Dimension).to(Device);
-        var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(Device));
-        var bootstrap = training.BootstrapWeights(n, progress.ModelVersion, folds, train.Folds);
-        var (replayX, replayLabels, replayWeights) = Rehearse(train.Features, train.Labels, train.Folds, finite, rows?.Length ?? n);
-        return new TrainingInput(trainX, train.Labels, bootstrap, rows, replayX, replayLabels, replayWeights);
-    }
-
-    private int Train(HeadRange range, ForwardPass? scoringPass, TrainingInput? input) => input is not { } t ? 0
-        : training.TrainInMinibatches(range, scoringPass, t.X, t.Labels, t.Bootstrap, t.Rows)
-            + training.TrainInMinibatches(range, null, t.ReplayX, t.ReplayLabels, t.ReplayWeights, null);
-
-    private readonly record struct TrainingInput(Tensor X, long[] Labels, float[] Bootstrap, int[]? Rows, Tensor ReplayX, long[] ReplayLabels, float[] ReplayWeights)
-    {
-        public int Count => Rows?.Length ?? Labels.Length;
-    }
-
-    /// <summary>
-    /// The replayed part of a batch's training: <c>Scorer:RehearsalRatio</c> (under load <c>RehearsalRatioUnderLoad</c>) samples per trainable one, drawn from the
-    /// rehearsal buffer before the batch's own finite samples join it (so replay holds only what was scored before),
-    /// seeded from (seed, model version) so a restored engine draws as an uninterrupted one would.
-    /// </summary>
-    private (Tensor X, long[] Labels, float[] HeadWeights) Rehearse(ArraySegment<float> features, long[] labels, int[] sampleFolds, bool[]? finite, int trainable)
-    {
-        var random = new Random(unchecked((options.Seed * 104_729) + ((int)progress.ModelVersion * 7) + 3));
-        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(rehearsalRatio * trainable);
-        var (replayFeatures, replayLabels, replayWeights) = rehearsal.Sample(count, random, folds, ensemble.EnsembleSize);
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if (finite is null || finite[i])
-            {
-                rehearsal.Offer(features.AsSpan(i * Dimension, Dimension), labels[i], sampleFolds[i], random);
-            }
-        }
-
-        var x = HostTensor.Copy(replayFeatures, replayLabels.Length, Dimension).to(Device);
-        return (x, replayLabels, replayWeights);
     }
 
     /// <summary>Everything after the scores of a batch that the proxy's training does not touch: its assessment, then its records and metrics.</summary>

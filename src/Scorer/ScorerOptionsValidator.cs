@@ -5,7 +5,13 @@ namespace EasyHard.Scorer;
 /// <summary>Rules that span several <see cref="ScorerOptions"/> keys, so bad config fails at start naming them.</summary>
 public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ScorerOptions options)
+    /// <summary>The rules for the Kafka scorer, which emits every batch it consumes.</summary>
+    public ValidateOptionsResult Validate(string? name, ScorerOptions options) => Validate(options, offline: false);
+
+    /// <param name="options">The options to check.</param>
+    /// <param name="offline">True for <c>replay</c> and the benchmarks that hold the stream back themselves, where a
+    /// <see cref="ScorerOptions.ScoreDelaySamples"/> lookahead is allowed.</param>
+    public static ValidateOptionsResult Validate(ScorerOptions options, bool offline)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
@@ -19,7 +25,12 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"Scorer:Folds ({options.Folds}) must not exceed Scorer:EnsembleSize ({options.EnsembleSize}): every fold needs a head that never trains on it.");
         }
 
-        if (options.ScoreDelaySamples > 0)
+        if (options.ScoreDelaySamples > 0 && options.Folds < 2)
+        {
+            failures.Add($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) needs Scorer:Folds of 2 or more: a delayed sample is scored by the heads that never train on it.");
+        }
+
+        if (options.ScoreDelaySamples > 0 && !offline)
         {
             failures.Add($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) is for replay and bench quality: the Kafka scorer emits every batch it consumes; set it to 0.");
         }

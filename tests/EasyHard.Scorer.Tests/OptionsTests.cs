@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace EasyHard.Scorer.Tests;
 
@@ -20,6 +22,25 @@ public sealed class OptionsTests
         Assert.Contains("Scorer:Folds (4)", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Scorer:EnsembleSize (3)", result.FailureMessage, StringComparison.Ordinal);
         Assert.True(new ScorerOptionsValidator().Validate(null, new ScorerOptions { Folds = 3, EnsembleSize = 3 }).Succeeded);
+    }
+
+    [Fact]
+    public void Binding_LookaheadOffline_IsAllowed_ButNotForTheKafkaScorer()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--Scorer:ScoreDelaySamples=2000"]).Build();
+        Assert.Equal(2000, ScorerOptionsBinding.Bind(configuration, offline: true).ScoreDelaySamples);
+        var error = Assert.Throws<OptionsValidationException>(() => ScorerOptionsBinding.Bind(configuration, offline: false));
+        Assert.Contains(error.Failures, f => f.StartsWith("Scorer:ScoreDelaySamples (2000)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Binding_BadValues_FailWithEveryKeyNamed()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+            ["--Scorer:Folds=1", "--Scorer:ScoreDelaySamples=500", "--Scorer:EnsembleSize=0"]).Build();
+        var error = Assert.Throws<OptionsValidationException>(() => ScorerOptionsBinding.Bind(configuration, offline: true));
+        Assert.Contains(error.Failures, f => f.StartsWith("Scorer:EnsembleSize:", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("needs Scorer:Folds of 2 or more", StringComparison.Ordinal));
     }
 
     [Theory]

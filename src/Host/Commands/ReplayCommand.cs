@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EasyHard.Host.Replay;
 using EasyHard.Scorer;
-using Microsoft.Extensions.Configuration;
 
 namespace EasyHard.Host.Commands;
 
@@ -40,8 +39,11 @@ public static class ReplayCommand
                 return 2;
             }
 
-            var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
-            var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: true, out var options))
+            {
+                return 2;
+            }
+
             var savedCheckpoint = parse.GetValue(checkpoint);
             options.CheckpointPath = savedCheckpoint?.FullName ?? Path.Combine(Path.GetTempPath(), $"easyhard-replay-{Guid.NewGuid():N}.ckpt");
             options.CheckpointIntervalSeconds = 0;

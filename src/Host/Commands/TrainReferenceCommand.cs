@@ -5,7 +5,6 @@ using EasyHard.Core.Codecs;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Proxy;
-using Microsoft.Extensions.Configuration;
 
 namespace EasyHard.Host.Commands;
 
@@ -43,8 +42,11 @@ public static class TrainReferenceCommand
                 return 2;
             }
 
-            var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
-            var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: true, out var options))
+            {
+                return 2;
+            }
+
             var samples = Read(inputFile.FullName, classCount, out int rejected);
             if (samples.Count == 0)
             {

@@ -11,7 +11,7 @@ public sealed class CoreBenchTests
     [Fact]
     public void CoreBench_TinyRun_ScoresEverySampleAndWritesJsonAndMarkdown()
     {
-        var result = CoreBench.Run(1500, 48, SampleFormat.Protobuf, ["--Scorer:Device=cpu", "--Scorer:EnsembleSize=2"], new StringWriter());
+        var result = CoreBench.Run(1500, 48, SampleFormat.Protobuf, ["--Scorer:Device=cpu", "--Scorer:EnsembleSize=2", "--Scorer:Folds=2"], new StringWriter());
 
         Assert.Equal(1500, result.Core.Samples);
         Assert.Equal(2, result.EnsembleSize);

@@ -23,6 +23,11 @@ public static class CoreBenchCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
+            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: false, out _))
+            {
+                return 2;
+            }
+
             CoreBench.Result result;
             try
             {

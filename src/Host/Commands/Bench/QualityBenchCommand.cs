@@ -3,7 +3,6 @@ using EasyHard.Host.Bench.Common;
 using EasyHard.Host.Bench.Quality;
 using EasyHard.Host.Datasets;
 using EasyHard.Scorer;
-using Microsoft.Extensions.Configuration;
 
 namespace EasyHard.Host.Commands.Bench;
 
@@ -91,8 +90,11 @@ public static class QualityBenchCommand
                 return 2;
             }
 
-            var configuration = new ConfigurationBuilder().AddCommandLine([.. parse.UnmatchedTokens]).Build();
-            var scorer = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: true, out var scorer))
+            {
+                return 2;
+            }
+
             scorer.HiddenSizes = [.. settings.Hidden];
             scorer.Seed = settings.Seed;
             scorer.CheckpointPath = Path.Combine(Path.GetTempPath(), $"easyhard-bench-quality-{Guid.NewGuid():N}.ckpt");

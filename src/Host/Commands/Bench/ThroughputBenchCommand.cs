@@ -27,6 +27,11 @@ public static class ThroughputBenchCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
+            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: false, out _))
+            {
+                return 2;
+            }
+
             var settings = new ThroughputSettings(parse.GetValue(count), parse.GetValue(dim), SampleEncoder.ParseFormat(parse.GetValue(format)!),
                 parse.GetValue(skipPython), parse.GetValue(python)!, parse.GetValue(script)?.FullName, [.. parse.UnmatchedTokens]);
             var result = await ThroughputBench.RunAsync(settings, Console.Out, ct);

@@ -172,11 +172,15 @@ public sealed class EngineFeatureTests
         var path = TestData.TempCheckpoint();
         var (samples, _) = TestData.Clusters(256, 16, 4, 0.3, seed: 43);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        using var original = new ScoringEngine(TestData.Options(path), 16, 4, time);
+        // The influence target is a cache of the model's gradient over the target set, rebuilt after a restart; refreshed
+        // every batch, both engines score the next batch against the same one.
+        var options = TestData.Options(path);
+        options.InfluenceRefreshBatches = 1;
+        using var original = new ScoringEngine(options, 16, 4, time);
         original.Score(samples.Take(192).ToList());
         original.SaveCheckpoint();
 
-        using var restored = new ScoringEngine(TestData.Options(path), 16, 4, time);
+        using var restored = new ScoringEngine(options, 16, 4, time);
 
         Assert.True(restored.TryGetHistory("s-10", out var record));
         original.TryGetHistory("s-10", out var expected);

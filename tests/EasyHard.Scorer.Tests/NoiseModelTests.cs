@@ -130,4 +130,27 @@ public sealed class NoiseModelTests
         Assert.Equal(3, statistics.Bucket(0.9f, 0));
         Assert.Equal(2, statistics.Bucket(0.9f, 1)); // class 1 has no samples yet: medium
     }
+
+    [Fact]
+    public void Calibration_HoldsTheUninformedShiftThroughWarmUp_ThenAveragesTheSolvedShift()
+    {
+        var statistics = new ClassStatistics(10, 256, 1.0);
+        float uniform = (float)Math.Log(9.0); // s of a uniform prediction over ten classes
+        Assert.Equal(0.3, statistics.Calibrate(uniform), 5);
+        Assert.Equal(Math.Log(0.3 / 0.7) - Math.Log(9.0), ClassStatistics.InitialShift(10), 9);
+
+        var rows = 200;
+        var labels = Enumerable.Range(0, rows).Select(i => i % 10).ToArray();
+        var logOdds = Enumerable.Range(0, rows).Select(i => (float)((i % 7) - 3)).ToArray();
+        var zeros = new float[rows];
+        var view = new BatchView(labels, zeros, zeros, logOdds, zeros, Enumerable.Repeat(-1L, rows).ToArray(), Enumerable.Repeat(true, rows).ToArray());
+
+        statistics.Update(view, warm: false);
+        Assert.Equal(0.3, statistics.Calibrate(uniform), 5);                 // warm-up: the map does not move
+
+        statistics.Update(view, warm: true);
+        double solved = ClassStatistics.SolveShift(logOdds, statistics.EstimatedNoiseRate());
+        double expected = ClassStatistics.InitialShift(10) + (0.5 * (solved - ClassStatistics.InitialShift(10)));
+        Assert.Equal(1 / (1 + Math.Exp(-(uniform + expected))), statistics.Calibrate(uniform), 4); // first update: half way
+    }
 }

@@ -39,6 +39,18 @@ internal sealed class ClassStatistics
     /// </summary>
     private const double ShiftSmoothing = 0.002;
 
+    /// <summary>
+    /// The noise an uninformed proxy (uniform prediction, s = log(C − 1)) maps to before the calibration has data: the
+    /// shift starts at b₀ = logit(0.3) − log(C − 1) and holds through the proxy's warm-up. A map that moves while
+    /// samples are scored reorders them across time; solved per batch during warm-up, the shift ran from 0 to −2 over
+    /// the first 2,000 samples, while the shift solved after warm-up settled between −2.0 and −2.5 on every kind of
+    /// noise and on clean data (b₀ = −3.0 for ten classes). Measured with <c>easyhard replay</c> on Fashion-MNIST
+    /// (symmetric 0.4 at 60,000; symmetric 0.2, pair flips 0.3 and 0.45 at 20,000): noise AUROC 0.9684 / 0.9543 /
+    /// 0.8836 / 0.6659 with the per-batch shift against 0.9764 / 0.9710 / 0.9058 / 0.6800 with b₀ held, and the clean
+    /// stream's mean noise 0.139 against 0.108. Starting points from rates 0.2 and 0.5 ranked worse on some case.
+    /// </summary>
+    internal const double UninformedNoise = 0.3;
+
     private readonly double thresholdDecay;
 
     /// <summary>A class's window of difficulties, reordered by the quantile selection (one buffer for every batch).</summary>
@@ -68,7 +80,11 @@ internal sealed class ClassStatistics
         Upper = new float[classes];
         NoiseRate = new double[classes];
         Joint = new ConfidentJoint(classes, thresholdDecay);
+        Shift[0] = InitialShift(classes);
     }
+
+    /// <summary>b₀ = logit(<see cref="UninformedNoise"/>) − log(C − 1): σ(s + b₀) = <see cref="UninformedNoise"/> at a uniform prediction.</summary>
+    internal static double InitialShift(int classes) => Math.Log(UninformedNoise / (1 - UninformedNoise)) - Math.Log(classes - 1);
 
     public int Classes { get; }
 
@@ -252,20 +268,13 @@ internal sealed class ClassStatistics
             pooled.AddRange(LogOdds.AsSpan(c * Window, Count[c]));
         }
 
-        if (pooled.Count >= MinSamplesToFit)
+        if (warm && pooled.Count >= MinSamplesToFit)
         {
-            // Smoothed over batches so that the same s maps to nearly the same noise from one batch to the next.
+            // Smoothed over batches so that the same s maps to nearly the same noise from one batch to the next; during
+            // the proxy's warm-up the shift holds at b₀ (see UninformedNoise).
             double solved = SolveShift(CollectionsMarshal.AsSpan(pooled), EstimatedNoiseRate(), Shift[0]);
-            if (warm)
-            {
-                ShiftUpdates[0]++;
-                Shift[0] += Math.Max(1.0 / (ShiftUpdates[0] + 1), ShiftSmoothing) * (solved - Shift[0]);
-            }
-            else
-            {
-                // During the proxy's warm-up the shift simply follows each batch; averaging starts from the last one.
-                Shift[0] = solved;
-            }
+            ShiftUpdates[0]++;
+            Shift[0] += Math.Max(1.0 / (ShiftUpdates[0] + 1), ShiftSmoothing) * (solved - Shift[0]);
         }
 
         for (int c = 0; c < Classes; c++)

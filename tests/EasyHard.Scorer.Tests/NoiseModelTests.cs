@@ -132,7 +132,7 @@ public sealed class NoiseModelTests
     }
 
     [Fact]
-    public void Calibration_HoldsTheUninformedShiftThroughWarmUp_ThenAveragesTheSolvedShift()
+    public void Calibration_StartsAtTheUninformedShift_StepsAQuarterThroughWarmUp_ThenAveragesTheSolvedShift()
     {
         var statistics = new ClassStatistics(10, 256, 1.0);
         float uniform = (float)Math.Log(9.0); // s of a uniform prediction over ten classes
@@ -145,12 +145,16 @@ public sealed class NoiseModelTests
         var zeros = new float[rows];
         var view = new BatchView(labels, zeros, zeros, logOdds, zeros, Enumerable.Repeat(-1L, rows).ToArray(), Enumerable.Repeat(true, rows).ToArray());
 
+        double b0 = ClassStatistics.InitialShift(10);
         statistics.Update(view, warm: false);
-        Assert.Equal(0.3, statistics.Calibrate(uniform), 5);                 // warm-up: the map does not move
+        double solved = ClassStatistics.SolveShift(logOdds, statistics.EstimatedNoiseRate());
+        double afterWarmup = b0 + (0.25 * (solved - b0));                    // warm-up: a quarter of the way
+        Assert.Equal(Sigmoid(uniform + afterWarmup), statistics.Calibrate(uniform), 4);
 
         statistics.Update(view, warm: true);
-        double solved = ClassStatistics.SolveShift(logOdds, statistics.EstimatedNoiseRate());
-        double expected = ClassStatistics.InitialShift(10) + (0.5 * (solved - ClassStatistics.InitialShift(10)));
-        Assert.Equal(1 / (1 + Math.Exp(-(uniform + expected))), statistics.Calibrate(uniform), 4); // first update: half way
+        solved = ClassStatistics.SolveShift(logOdds, statistics.EstimatedNoiseRate());
+        Assert.Equal(Sigmoid(uniform + afterWarmup + (0.5 * (solved - afterWarmup))), statistics.Calibrate(uniform), 4); // then the running mean
+
+        static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
     }
 }

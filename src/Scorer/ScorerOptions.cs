@@ -63,6 +63,15 @@ public sealed class ScorerOptions
 
     [Range(1e-7, 10.0)] public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>
+    /// The proxy's learning rate at its first Adam step, as a multiple of <see cref="LearningRate"/>; it falls linearly to
+    /// <see cref="LearningRate"/> over <see cref="LearningRateDecaySteps"/> steps (1: constant).
+    /// </summary>
+    [Range(1.0, 100.0)] public double LearningRateStartFactor { get; set; } = 3.0;
+
+    /// <summary>Adam steps over which the learning rate falls from its start to <see cref="LearningRate"/> (0: constant).</summary>
+    [Range(0, 100_000_000)] public long LearningRateDecaySteps { get; set; } = 1000;
+
     /// <summary>Samples per optimizer step when training on a scored batch (a batch takes ceil(batch / this) steps).</summary>
     [Range(1, 100_000)] public int TrainMinibatchSize { get; set; } = 64;
 

@@ -119,6 +119,7 @@ public sealed class CheckpointUpgradeTests
         EnsembleSize = 3,
         Optimizer = optimizer,
         LearningRate = 3e-3,
+        LearningRateStartFactor = 1, // the fixture was trained at a constant rate
         WarmupSamples = 0,
         LossPolicyBurnInSamples = 0,
         CheckpointPath = path,

@@ -32,8 +32,11 @@ internal sealed class ProxyEnsemble : IDisposable
     /// </summary>
     private readonly long[] headSteps;
 
-    public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device)
+    /// <param name="schedule">The learning rate by Adam step; null: <paramref name="learningRate"/> throughout.</param>
+    public ProxyEnsemble(int dimension, int classes, IReadOnlyList<int> hiddenSizes, int ensembleSize, string optimizerName, double learningRate, int seed, Device device,
+        LearningRateSchedule? schedule = null)
     {
+        Schedule = schedule ?? new LearningRateSchedule(learningRate);
         Dimension = dimension;
         Classes = classes;
         HiddenSizes = [.. hiddenSizes];
@@ -95,6 +98,9 @@ internal sealed class ProxyEnsemble : IDisposable
     public string OptimizerName { get; }
 
     public Device Device { get; }
+
+    /// <summary>The learning rate by Adam step (SGD keeps the base rate: its state has no step count).</summary>
+    public LearningRateSchedule Schedule { get; }
 
     /// <summary>Every head, the range <see cref="Pass(Tensor)"/> and <see cref="TrainOn(ForwardPass, ReadOnlySpan{long}, ReadOnlySpan{float})"/> cover.</summary>
     public HeadRange AllHeads => new(0, EnsembleSize);
@@ -266,6 +272,14 @@ internal sealed class ProxyEnsemble : IDisposable
                 parameters[j].grad = gradients[j];
             }
 
+            if (adamStates is { Length: > 0 })
+            {
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = Schedule.At(adamStates[0].step + 1);
+                }
+            }
+
             optimizer.step();
             return;
         }
@@ -277,7 +291,7 @@ internal sealed class ProxyEnsemble : IDisposable
         {
             long perHead = parameters[j].NumberOfElements / EnsembleSize;
             HostAdam.Step(parameters[j], gradients[j], adamStates![j], heads.Start * perHead, step,
-                options.LearningRate!.Value, options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+                Schedule.At(step), options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
         }
 
         Array.Fill(headSteps, step, heads.Start, heads.Count);

@@ -67,7 +67,8 @@ public sealed class ScoringEngine : IDisposable
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
         var (headThreadCount, torchThreads) = HeadScheduler.ResolveThreads(options, onCpu: Device.type == DeviceType.CPU);
-        ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device);
+        ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device,
+            new LearningRateSchedule(options.LearningRate, options.LearningRateStartFactor, options.LearningRateDecaySteps));
         heads = new HeadScheduler(options.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
         validator = new SampleValidator(dimension, classes);

@@ -157,4 +157,26 @@ public sealed class NoiseModelTests
 
         static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
     }
+
+    [Fact]
+    public void CellWeights_TrustAConcentratedRowFully_AndAFlatRowNotAtAll()
+    {
+        var statistics = new ClassStatistics(4, 64, 1.0);
+        // Label 0 hides class 1 (40 of 100), label 1 hides classes 0, 2 and 3 equally (10 each of 100).
+        var labels = Enumerable.Repeat(0, 100).Concat(Enumerable.Repeat(1, 100)).ToArray();
+        var assigned = Enumerable.Range(0, 100).Select(i => i < 40 ? 1L : 0L)
+            .Concat(Enumerable.Range(0, 100).Select(i => i < 10 ? 0L : i < 20 ? 2L : i < 30 ? 3L : 1L)).ToArray();
+        statistics.Joint.Update(labels, assigned, Enumerable.Repeat(true, 200).ToArray());
+        var t = statistics.Joint.Transition(statistics.LabelShares());
+        var w = statistics.CellWeights();
+
+        // Row 0: one cell holds nearly all the off-diagonal mass, so the exponent is 1: w = T / mean off-diagonal T.
+        double meanOff0 = (t[1] + t[2] + t[3]) / 3;
+        Assert.Equal(t[1] / meanOff0, w[1], 6);
+        Assert.True(w[1] > 2.5, $"w01 = {w[1]}");
+
+        // Row 1: the off-diagonal mass is spread nearly evenly (T is normalized per true class, so not exactly), so the
+        // exponent is near 0 and every weight near 1.
+        Assert.All(new[] { w[4], w[6], w[7] }, x => Assert.InRange(x, 0.9, 1.1));
+    }
 }

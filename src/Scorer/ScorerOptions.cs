@@ -44,6 +44,11 @@ public sealed class ScorerOptions
         ? $"Scorer:HeadThreads ({HeadThreads}) above 1 needs Scorer:Optimizer adam on the CPU; {Optimizer} on {(onCpu ? "cpu" : "cuda")} steps every head at once."
         : null;
 
+    /// <summary>Why <see cref="ScoreDelaySamples"/> cannot be kept with <see cref="Folds"/>; null when it can.</summary>
+    public string? LookaheadConflict() => ScoreDelaySamples > 0 && Folds < 2
+        ? $"Scorer:ScoreDelaySamples ({ScoreDelaySamples}) needs Scorer:Folds of 2 or more: a delayed sample is scored by the heads that never train on it."
+        : null;
+
     /// <summary>Adam on the CPU steps each head's slice alone; libtorch's optimizers and a GPU step every head at once.</summary>
     private bool StepsHeadsApart(bool onCpu) => onCpu && string.Equals(Optimizer, "adam", StringComparison.OrdinalIgnoreCase);
 

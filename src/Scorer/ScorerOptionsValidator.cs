@@ -25,9 +25,9 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"Scorer:Folds ({options.Folds}) must not exceed Scorer:EnsembleSize ({options.EnsembleSize}): every fold needs a head that never trains on it.");
         }
 
-        if (options.ScoreDelaySamples > 0 && options.Folds < 2)
+        if (options.LookaheadConflict() is { } lookahead)
         {
-            failures.Add($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) needs Scorer:Folds of 2 or more: a delayed sample is scored by the heads that never train on it.");
+            failures.Add(lookahead);
         }
 
         if (options.ScoreDelaySamples > 0 && !offline)

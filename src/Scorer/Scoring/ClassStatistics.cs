@@ -166,20 +166,15 @@ internal sealed class ClassStatistics
         var weights = new double[Classes * Classes];
         for (int y = 0; y < Classes; y++)
         {
-            double meanOff = 0;
+            double offDiagonal = 0, largest = 0;
             for (int k = 0; k < Classes; k++)
             {
-                meanOff += k == y ? 0 : Math.Max(transition[(y * Classes) + k], 1e-6);
+                double cell = k == y ? 0 : Math.Max(transition[(y * Classes) + k], 1e-6);
+                offDiagonal += cell;
+                largest = Math.Max(largest, cell);
             }
 
-            meanOff /= Classes - 1;
-            double largest = 0;
-            for (int k = 0; k < Classes; k++)
-            {
-                largest = k == y ? largest : Math.Max(largest, Math.Max(transition[(y * Classes) + k], 1e-6));
-            }
-
-            double flat = 1.0 / (Classes - 1), concentration = largest / (meanOff * (Classes - 1));
+            double meanOff = offDiagonal / (Classes - 1), flat = 1.0 / (Classes - 1), concentration = largest / offDiagonal;
             double exponent = Classes > 2 ? Math.Clamp((concentration - flat) / (FullTrustFraction * (1 - flat)), 0, 1) : 0;
             for (int k = 0; k < Classes; k++)
             {

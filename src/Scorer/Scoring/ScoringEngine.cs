@@ -74,9 +74,9 @@ public sealed class ScoringEngine : IDisposable
         validator = new SampleValidator(dimension, classes);
         statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
         var reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
-        if (options.ScoreDelaySamples > 0 && options.Folds < 2)
+        if (options.LookaheadConflict() is { } lookahead)
         {
-            throw new InvalidOperationException($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) needs Scorer:Folds of 2 or more: a delayed sample is scored by the heads that never train on it.");
+            throw new InvalidOperationException(lookahead);
         }
 
         folds = new FoldAssignment(options.Folds, options.EnsembleSize);

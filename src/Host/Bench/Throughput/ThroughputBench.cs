@@ -135,11 +135,11 @@ public static class ThroughputBench
 
     internal static string Mib(long bytes) => BenchOutput.Mib(bytes).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
 
-    /// <summary>Scorer options as the pipeline binds them from the same overrides.</summary>
+    /// <summary>Scorer options as the pipeline binds and validates them from the same overrides.</summary>
     internal static ScorerOptions BindScorerOptions(IReadOnlyList<string> extraConfig)
     {
         var configuration = new ConfigurationBuilder().AddCommandLine([.. extraConfig]).Build();
-        return configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
+        return ScorerOptionsBinding.Bind(configuration, offline: false);
     }
 
     /// <summary>The benchmark's samples: seeded, so every call gives the same ones.</summary>

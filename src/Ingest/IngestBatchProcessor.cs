@@ -66,7 +66,6 @@ public sealed partial class IngestBatchProcessor : IBatchProcessor
     {
         ArgumentNullException.ThrowIfNull(record);
         var value = record.Message.Value ?? [];
-        IngestMetrics.RecordBytes.Observe(value.Length);
         var origin = new Origin
         {
             Topic = record.Topic ?? string.Empty,
@@ -89,15 +88,38 @@ public sealed partial class IngestBatchProcessor : IBatchProcessor
 
         if (result.IsAccepted)
         {
-            IngestMetrics.RecordsAccepted.Inc();
             var canonical = result.Sample;
-            return new OutgoingMessage(_topics.Samples, Encoding.UTF8.GetBytes(canonical.Sample.Id), canonical.ToByteArray());
+            return new OutgoingMessage(_topics.Samples, Encoding.UTF8.GetBytes(canonical.Sample.Id), canonical.ToByteArray()) { Source = record };
         }
 
         var rejection = result.Rejection;
-        IngestMetrics.DeadLetteredFor(rejection.Reason).Inc();
         LogDeadLettered(origin.Topic, record.Partition.Value, record.Offset.Value, rejection.Reason, rejection.Message);
         return DeadLetters.Create(_topics.DeadLetter, record, rejection.Reason, rejection.Message);
+    }
+
+    /// <summary>
+    /// Counts each record of a committed batch once: its size, and whether it was accepted or dead-lettered (by this
+    /// core, or by the shell when its canonical sample could not be produced). A retried batch is not counted again.
+    /// </summary>
+    public void Committed(IReadOnlyList<OutgoingMessage> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var output in outputs)
+        {
+            if (output.Source is { } source)
+            {
+                IngestMetrics.RecordBytes.Observe(source.Message.Value?.Length ?? 0);
+            }
+
+            if (output.DeadLetterReason is { } reason)
+            {
+                IngestMetrics.DeadLetteredFor(reason).Inc();
+            }
+            else if (string.Equals(output.Topic, _topics.Samples, StringComparison.Ordinal))
+            {
+                IngestMetrics.RecordsAccepted.Inc();
+            }
+        }
     }
 
     private static string? ContentType(Headers? headers)

@@ -56,11 +56,27 @@ public sealed class ScorerBatchProcessor : IBatchProcessor
             for (int k = 0; k < scored.Count; k++)
             {
                 var result = scored[k];
-                output[positions[k]] = new OutgoingMessage(topics.Scored, Encoding.UTF8.GetBytes(result.Canonical.Sample.Id), result.ToByteArray());
+                output[positions[k]] = new OutgoingMessage(topics.Scored, Encoding.UTF8.GetBytes(result.Canonical.Sample.Id), result.ToByteArray())
+                {
+                    Source = batch[positions[k]],
+                };
             }
         }
 
         return Task.FromResult<IReadOnlyList<OutgoingMessage>>(output.Select(m => m!).ToArray());
+    }
+
+    /// <summary>Counts the dead letters of a committed batch once each, whoever made them (this core or the shell).</summary>
+    public void Committed(IReadOnlyList<OutgoingMessage> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var output in outputs)
+        {
+            if (output.DeadLetterReason is { } reason)
+            {
+                ScorerMetrics.DeadLetter(reason).Inc();
+            }
+        }
     }
 
     private (CanonicalSample? Sample, string? Reason, string? Message) Parse(byte[]? value)
@@ -94,7 +110,6 @@ public sealed class ScorerBatchProcessor : IBatchProcessor
 
     private OutgoingMessage DeadLetter(ConsumeResult<byte[], byte[]> record, string reason, string message)
     {
-        ScorerMetrics.DeadLetter(reason).Inc();
         ScorerLog.DeadLettered(logger, record.Topic, record.Partition.Value, record.Offset.Value, message);
         return DeadLetters.Create(topics.DeadLetter, record, reason, message);
     }

@@ -44,7 +44,6 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             if (!TryAccept(record, out var scored, out var reason, out var message))
             {
                 LogDeadLetter(_logger, record.Topic, record.Partition.Value, record.Offset.Value, reason, message);
-                SinkMetrics.DeadLettered(reason).Inc();
                 output.Add(DeadLetters.Create(_topics.DeadLetter, record, reason, message));
                 continue;
             }
@@ -52,7 +51,7 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             rows.Add(scored);
             if (TrainerMessages.Build(scored, _stream, _topics) is { } trainerRecord)
             {
-                output.Add(trainerRecord);
+                output.Add(trainerRecord with { Source = record });
             }
         }
 
@@ -61,12 +60,24 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             await WriteAsync(rows, cancellationToken);
         }
 
-        foreach (var message in output)
+        return output;
+    }
+
+    /// <summary>
+    /// Counts the records of a committed batch once each: what was emitted, by topic, and the dead letters by reason
+    /// (this core's, or the shell's when a trainer record could not be produced).
+    /// </summary>
+    public void Committed(IReadOnlyList<OutgoingMessage> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var message in outputs)
         {
             SinkMetrics.EmittedTo(message.Topic).Inc();
+            if (message.DeadLetterReason is { } reason)
+            {
+                SinkMetrics.DeadLettered(reason).Inc();
+            }
         }
-
-        return output;
     }
 
     private async Task WriteAsync(List<ScoredSample> rows, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public static class SinkMetrics
 
     public static readonly Counter Emitted = Metrics.CreateCounter(
         "easyhard_sink_emitted_total",
-        "Records handed to the Kafka shell for producing, by destination topic.",
+        "Records the Sink produced, by destination topic, counted once when their batch commits.",
         new CounterConfiguration { LabelNames = ["topic"] });
 
     public static readonly Counter Quarantined = Metrics.CreateCounter(

@@ -21,7 +21,7 @@ public sealed class RoleLivenessTests
     public RoleLivenessTests()
     {
         _readiness = new RoleReadiness(_clock);
-        _liveness = new RoleLiveness(_readiness, Options.Create(new DeliveryOptions { TransactionTimeoutMs = 10_000 }));
+        _liveness = new RoleLiveness(_readiness, Options.Create(new DeliveryOptions { TransactionTimeoutMs = 10_000, StallTimeoutMs = 120_000 }));
     }
 
     [Fact]
@@ -65,6 +65,45 @@ public sealed class RoleLivenessTests
 
         Assert.Equal(HealthStatus.Healthy, ready.Status);
         Assert.Equal("all roles ready (ingest processing 12 records for 1.5 s)", ready.Description);
+    }
+
+    [Fact]
+    public async Task InputRetriedWithoutCommitBeyondTheStallBound_IsNotAlive_EvenThoughEachStepIsShort()
+    {
+        // A batch retried over and over: every attempt is a short step, but the input never moves.
+        _readiness.InputPending("ingest");
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            _readiness.Step("ingest", $"backing off 30.0 s before attempt {attempt + 2}");
+            _clock.Now += TimeSpan.FromSeconds(30);
+            _readiness.InputPending("ingest");
+        }
+
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync()).Status);
+
+        _clock.Now += TimeSpan.FromSeconds(31);
+        var stalled = await CheckAsync();
+
+        Assert.Equal(HealthStatus.Unhealthy, stalled.Status);
+        Assert.Contains("no progress for longer than 120 s", stalled.Description, StringComparison.Ordinal);
+        Assert.Contains("ingest has committed nothing for 121 s with input waiting", stalled.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CommitsWhileInputKeepsComing_AndIdleWaits_StayAlive()
+    {
+        for (var batch = 0; batch < 10; batch++)
+        {
+            _readiness.InputPending("scorer");
+            _clock.Now += TimeSpan.FromSeconds(100);
+            _readiness.Progressed("scorer");
+        }
+
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync()).Status);
+
+        _readiness.Idle("scorer");
+        _clock.Now += TimeSpan.FromHours(5);
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync()).Status);
     }
 
     private Task<HealthCheckResult> CheckAsync() => _liveness.CheckHealthAsync(new HealthCheckContext());

@@ -51,7 +51,9 @@ public sealed class IngestBatchProcessorTests
         var key = "b-key"u8.ToArray();
         var before = IngestMetrics.DeadLetteredFor(RejectReasons.LabelOutOfRange).Value;
 
-        var output = await Processor().ProcessAsync([TestSamples.Record(bad, ContentTypes.Json, key, offset: 77)], CancellationToken.None);
+        var processor = Processor();
+        var output = await processor.ProcessAsync([TestSamples.Record(bad, ContentTypes.Json, key, offset: 77)], CancellationToken.None);
+        processor.Committed(output);
 
         var dead = Assert.Single(output);
         Assert.Equal("dlq-test", dead.Topic);
@@ -100,15 +102,63 @@ public sealed class IngestBatchProcessorTests
     }
 
     [Fact]
-    public async Task ProcessAsync_AcceptedRecord_CountsMetrics()
+    public async Task Committed_AcceptedRecord_CountsMetrics()
     {
         var accepted = IngestMetrics.RecordsAccepted.Value;
         var sizes = IngestMetrics.RecordBytes.Count;
+        var processor = Processor();
 
-        await Processor().ProcessAsync([TestSamples.Record(SampleProtobufCodec.Write(TestSamples.Sample()))], CancellationToken.None);
+        processor.Committed(await processor.ProcessAsync([TestSamples.Record(SampleProtobufCodec.Write(TestSamples.Sample()))], CancellationToken.None));
 
-        Assert.True(IngestMetrics.RecordsAccepted.Value >= accepted + 1);
-        Assert.True(IngestMetrics.RecordBytes.Count >= sizes + 1);
+        Assert.Equal(accepted + 1, IngestMetrics.RecordsAccepted.Value);
+        Assert.Equal(sizes + 1, IngestMetrics.RecordBytes.Count);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RetriedBatch_CountsEachRecordOnceWhenCommitted()
+    {
+        // A batch whose delivery fails is processed again on every retry; only the attempt that commits may count.
+        var batch = new[]
+        {
+            TestSamples.Record(SampleProtobufCodec.Write(TestSamples.Sample("r-1", 1)), ContentTypes.Protobuf, offset: 1),
+            TestSamples.Record(TestSamples.Json("{\"id\":\"r-2\",\"features\":[1,2,3,4],\"label\":11}"), ContentTypes.Json, offset: 2),
+        };
+        var accepted = IngestMetrics.RecordsAccepted.Value;
+        var rejected = IngestMetrics.DeadLetteredFor(RejectReasons.LabelOutOfRange).Value;
+        var sizes = IngestMetrics.RecordBytes.Count;
+        var processor = Processor();
+
+        IReadOnlyList<Core.Kafka.OutgoingMessage> output = [];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            output = await processor.ProcessAsync(batch, CancellationToken.None);
+        }
+
+        Assert.Equal(accepted, IngestMetrics.RecordsAccepted.Value);
+        Assert.Equal(rejected, IngestMetrics.DeadLetteredFor(RejectReasons.LabelOutOfRange).Value);
+        Assert.Equal(sizes, IngestMetrics.RecordBytes.Count);
+
+        processor.Committed(output);
+
+        Assert.Equal(accepted + 1, IngestMetrics.RecordsAccepted.Value);
+        Assert.Equal(rejected + 1, IngestMetrics.DeadLetteredFor(RejectReasons.LabelOutOfRange).Value);
+        Assert.Equal(sizes + 2, IngestMetrics.RecordBytes.Count);
+    }
+
+    [Fact]
+    public async Task Committed_OutputDeadLetteredByTheShell_CountsAsDeadLetteredNotAccepted()
+    {
+        var record = TestSamples.Record(SampleProtobufCodec.Write(TestSamples.Sample("big", 1)), ContentTypes.Protobuf, offset: 3);
+        var processor = Processor();
+        var output = await processor.ProcessAsync([record], CancellationToken.None);
+        Assert.Same(record, Assert.Single(output).Source);
+        var accepted = IngestMetrics.RecordsAccepted.Value;
+        var tooLarge = IngestMetrics.DeadLetteredFor(RejectReasons.OutputTooLarge).Value;
+
+        processor.Committed([Core.Kafka.DeadLetters.Create("dlq-test", record, RejectReasons.OutputTooLarge, "too large")]);
+
+        Assert.Equal(accepted, IngestMetrics.RecordsAccepted.Value);
+        Assert.Equal(tooLarge + 1, IngestMetrics.DeadLetteredFor(RejectReasons.OutputTooLarge).Value);
     }
 
     [Fact]

@@ -105,6 +105,15 @@ public static class RejectReasons
     /// </summary>
     public const string ParserError = "parser_error";
 
+    /// <summary>
+    /// The record was accepted, but what EasyHard makes of it (the canonical sample, the scored sample, the trainer
+    /// record) is larger than the producer's <c>message.max.bytes</c>: it could never be produced.
+    /// </summary>
+    public const string OutputTooLarge = "output_too_large";
+
+    /// <summary>The broker refused the record's output for good (larger than the topic's <c>max.message.bytes</c>, malformed).</summary>
+    public const string Undeliverable = "undeliverable";
+
     /// <summary>Every code, so metrics can pre-create (and export at zero) one labelled child per reason.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -112,5 +121,6 @@ public static class RejectReasons
         JsonTrailingData, JsonTooDeep, UnparsableProtobuf, DuplicateField, InvalidFieldType, IdTooLong, EmptyId, InvalidId,
         InvalidSource, TooManyAttributes, MissingLabel, LabelNotInteger, LabelOutOfRange, MissingFeatures,
         ConflictingFeatures, InvalidBase64, WrongDimension, NonFiniteFeature, NonFiniteHumanDifficulty, ParserError,
+        OutputTooLarge, Undeliverable,
     ];
 }

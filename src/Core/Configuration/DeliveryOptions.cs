@@ -33,6 +33,14 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(1_000, 900_000)] public int TransactionTimeoutMs { get; set; } = 60_000;
 
     /// <summary>
+    /// How long a role may hold consumed input without committing any before <c>/health/live</c> fails, so that the
+    /// orchestrator restarts it. Every batch is retried with backoff of at most 30 s, and a record that can never be
+    /// produced is dead-lettered rather than retried; input that has not moved for this long means a failure that
+    /// retrying does not cure. Default 5 minutes.
+    /// </summary>
+    [Range(10_000, 86_400_000)] public int StallTimeoutMs { get; set; } = 300_000;
+
+    /// <summary>
     /// <c>auto</c> (default: on with the embedded cluster only), <c>on</c> or <c>off</c>. With exactly-once delivery,
     /// each transaction also writes its input offsets as records to <c>Topics:OffsetJournal</c>, and a member that is
     /// assigned a partition resumes from the journal. This is for clusters that accept <c>SendOffsetsToTransaction</c>

@@ -30,5 +30,22 @@ public sealed class KafkaOptions
 
     public ProducerConfig Producer { get; set; } = new();
 
+    /// <summary>
+    /// EasyHard's producers send records up to 2 MiB unless <c>Kafka:Producer:MessageMaxBytes</c> says otherwise
+    /// (librdkafka's own default is 1,000,000). The outputs of a record of <c>Schema:MaxRecordBytes</c> (1 MiB by
+    /// default) carry its original bytes and more (see <see cref="SampleSchemaOptions.OutputOverheadBytes"/>), so
+    /// librdkafka's default could not forward every record the schema accepts. A real cluster must take as much on
+    /// EasyHard's topics: set their <c>max.message.bytes</c> (and the brokers' <c>replica.fetch.max.bytes</c>) to at
+    /// least this; a record a topic refuses is dead-lettered, cut to a prefix where needed.
+    /// </summary>
+    public const int DefaultProducerMessageMaxBytes = 2 * 1024 * 1024;
+
+    /// <summary>The <c>message.max.bytes</c> EasyHard's producers run with (Kafka:Producer, else Kafka:Common, else the default above).</summary>
+    public int ProducerMessageMaxBytes => Producer.MessageMaxBytes
+        ?? (Common.TryGetValue("message.max.bytes", out var common)
+            && int.TryParse(common, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+                ? bytes
+                : DefaultProducerMessageMaxBytes);
+
     public bool IsEmbedded => string.Equals(BootstrapServers, Kafka.EmbeddedKafkaCluster.Marker, StringComparison.OrdinalIgnoreCase);
 }

@@ -21,4 +21,13 @@ public sealed class SampleSchemaOptions
     /// entries above 2704 bytes, and a longer id would fail every retry of the Sink's batch.
     /// </summary>
     [Range(1, 2048)] public int MaxIdLength { get; set; } = 256;
+
+    /// <summary>
+    /// What the largest output EasyHard makes from one record adds to its original bytes: the canonical and scored
+    /// samples carry the original and the parsed sample beside it (features as float32, the id in the value and the
+    /// key, the source), plus origin, scores, headers and record framing (4 KiB). Attributes are not counted: they are
+    /// part of the original bytes, so a record made mostly of attributes may still be too large to forward, and is
+    /// then dead-lettered as <c>output_too_large</c>.
+    /// </summary>
+    public long OutputOverheadBytes => (4L * Dimension) + (2L * MaxIdLength) + Codecs.SampleLimits.MaxSourceBytes + 4096;
 }

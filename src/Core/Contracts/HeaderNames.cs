@@ -14,4 +14,13 @@ public static class HeaderNames
     public const string SourceTopic = "easyhard-source-topic";
     public const string SourcePartition = "easyhard-source-partition";
     public const string SourceOffset = "easyhard-source-offset";
+
+    /// <summary>On a dead letter cut to a prefix: the original value's size in bytes (ASCII decimal).</summary>
+    public const string OriginalSize = "easyhard-original-size";
+
+    /// <summary>On a dead letter cut to a prefix: the SHA-256 of the original value (lowercase hex).</summary>
+    public const string OriginalSha256 = "easyhard-original-sha256";
+
+    /// <summary>On a dead letter cut to a prefix: what was cut, <c>value</c> or <c>key,value</c>.</summary>
+    public const string Truncated = "easyhard-truncated";
 }

@@ -35,6 +35,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly PipelineMetrics _metrics;
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
     private readonly OffsetJournal? _journal;
+    private readonly OutputScreen _screen;
     private InFlightBatch? _inFlight;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
@@ -53,6 +54,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             ? new OffsetJournal(connection, definition.OffsetJournalTopic, definition.GroupId,
                 TimeSpan.FromMilliseconds(2 * delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
             : null;
+        _screen = new OutputScreen(connection.ProducerMessageMaxBytes,
+            definition.DeadLetterTopic ?? throw new ArgumentException("the role's dead-letter topic is not set", nameof(definition)),
+            definition.Role, logger);
         _readiness.Starting(definition.Role);
     }
 
@@ -102,8 +106,11 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 if (_batch.Count == 0)
                 {
                     FinishInFlight(consumer, delivery, stopping);
+                    _readiness.Idle(role);
                     continue;
                 }
+
+                _readiness.InputPending(role);
 
                 // A batch in hand is finished even when stopping began while it was being collected.
                 _metrics.Consumed.Inc(_batch.Count);
@@ -253,6 +260,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         IConsumer<byte[], byte[]> consumer, IBatchDelivery delivery, CancellationToken stopping)
     {
         var role = _definition.Role;
+        // The processor's outputs are kept when an attempt fails only because some of them can never be produced:
+        // the screen then dead-letters those inputs and the same outputs go again at once.
+        var raw = processed;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -265,19 +275,21 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                     return;
                 }
 
-                var outputs = attempt == 1 && processed is not null ? processed : Process(batch);
+                raw ??= Process(batch);
+                var outputs = _screen.Apply(raw);
                 var offsets = NextOffsets(batch);
                 _readiness.Step(role, $"delivering {outputs.Count} records");
                 delivery.Send(outputs, offsets);
                 if (attempt == 1 && leaveInFlight && delivery.CompletesInBackground)
                 {
                     List<ConsumeResult<byte[], byte[]>> records = [.. batch];
-                    _inFlight = new InFlightBatch(records, records.Count, offsets, Task.Run(delivery.Complete, CancellationToken.None));
+                    _inFlight = new InFlightBatch(records, records.Count, offsets, raw, outputs, Task.Run(delivery.Complete, CancellationToken.None));
                     return;
                 }
 
                 delivery.Complete();
                 _metrics.Committed.Inc(batch.Count);
+                OnCommitted(outputs, offsets);
                 RecordLag(consumer, offsets);
                 ResumeAfterFailure(consumer, attempt);
                 return;
@@ -287,8 +299,14 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 LogFatal(e, role, e.Error.Reason);
                 throw;
             }
+            catch (UndeliverableOutputsException e) when (_screen.Reject(e.Refused))
+            {
+                // Not transient: the refused outputs' inputs are dead letters now; the rest of the batch goes again.
+                _metrics.Errors("undeliverable").Inc();
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                raw = null;
                 var kind = e is KafkaException ke ? $"kafka_{ke.Error.Code}" : e.GetType().Name;
                 _metrics.Errors(kind).Inc();
                 _metrics.Ready.Set(0);
@@ -353,6 +371,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         {
             inFlight.Commit.GetAwaiter().GetResult();
             _metrics.Committed.Inc(inFlight.Count);
+            OnCommitted(inFlight.Sent, inFlight.Offsets);
             RecordLag(consumer, inFlight.Offsets);
             return true;
         }
@@ -366,9 +385,22 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             var kind = e is KafkaException ke ? $"kafka_{ke.Error.Code}" : e.GetType().Name;
             _metrics.Errors(kind).Inc();
             LogRetrying(e, _definition.Role, inFlight.Records.Count, 1, 0);
-            ProcessUntilCommitted(inFlight.Records, processed: null, leaveInFlight: false, consumer, delivery, stopping);
+            // Outputs refused for good are dead-lettered and the rest sent again as they were, unless partitions
+            // moved away meanwhile: then the batch is processed again without them.
+            var resend = e is UndeliverableOutputsException undeliverable && inFlight.Records.Count == inFlight.Count && _screen.Reject(undeliverable.Refused)
+                ? inFlight.Raw
+                : null;
+            ProcessUntilCommitted(inFlight.Records, resend, leaveInFlight: false, consumer, delivery, stopping);
             return false;
         }
+    }
+
+    /// <summary>A batch is committed: its records count once, as what became of them, and the role made progress.</summary>
+    private void OnCommitted(IReadOnlyList<OutgoingMessage> sent, List<TopicPartitionOffset> offsets)
+    {
+        _screen.Forget(offsets);
+        _processor.Committed(sent);
+        _readiness.Progressed(_definition.Role);
     }
 
     private void ResumeAfterFailure(IConsumer<byte[], byte[]> consumer, int attempt)
@@ -483,5 +515,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private partial void LogStopped(string role);
 
     /// <summary>A sent batch whose commit runs in the background; <see cref="Records"/> shrink when partitions move.</summary>
-    private sealed record InFlightBatch(List<ConsumeResult<byte[], byte[]>> Records, int Count, List<TopicPartitionOffset> Offsets, Task Commit);
+    /// <param name="Raw">The processor's outputs, kept to send again should some of them be refused for good.</param>
+    /// <param name="Sent">What was sent: <paramref name="Raw"/> after <see cref="OutputScreen"/>.</param>
+    private sealed record InFlightBatch(List<ConsumeResult<byte[], byte[]>> Records, int Count, List<TopicPartitionOffset> Offsets,
+        IReadOnlyList<OutgoingMessage> Raw, IReadOnlyList<OutgoingMessage> Sent, Task Commit);
 }

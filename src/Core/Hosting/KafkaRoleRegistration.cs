@@ -17,6 +17,8 @@ public static class KafkaRoleRegistration
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, RecordLimitsValidator>());
         builder.Services.TryAddSingleton<KafkaConnection>();
         builder.Services.TryAddSingleton<RoleReadiness>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -28,14 +30,18 @@ public static class KafkaRoleRegistration
         where TProcessor : class, IBatchProcessor
     {
         builder.AddKafkaShell();
-        builder.Services.AddSingleton<IHostedService>(sp => new KafkaBatchWorker(
-            define(sp),
-            sp.GetRequiredService<TProcessor>(),
-            sp.GetRequiredService<KafkaConnection>(),
-            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
-            sp.GetRequiredService<RoleReadiness>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<KafkaBatchWorker>>()));
+        builder.Services.AddSingleton<IHostedService>(sp =>
+        {
+            var definition = define(sp);
+            return new KafkaBatchWorker(
+                definition with { DeadLetterTopic = definition.DeadLetterTopic ?? sp.Topics().DeadLetter },
+                sp.GetRequiredService<TProcessor>(),
+                sp.GetRequiredService<KafkaConnection>(),
+                sp.GetRequiredService<IOptions<DeliveryOptions>>().Value,
+                sp.GetRequiredService<RoleReadiness>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<KafkaBatchWorker>>());
+        });
         return builder;
     }
 

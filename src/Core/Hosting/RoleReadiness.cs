@@ -11,6 +11,7 @@ public sealed class RoleReadiness : IHealthCheck
 {
     private readonly ConcurrentDictionary<string, string?> _notReadyReasons = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Step, DateTimeOffset Since)> _steps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _waitingSince = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     public RoleReadiness(TimeProvider time) => _time = time;
@@ -40,6 +41,32 @@ public sealed class RoleReadiness : IHealthCheck
         var now = _time.GetUtcNow();
         return _steps.Where(kv => kv.Value.Step != CollectingStep && now - kv.Value.Since > limit)
             .Select(kv => $"{kv.Key} {kv.Value.Step} for {(now - kv.Value.Since).TotalSeconds:F0} s").ToList();
+    }
+
+    /// <summary>
+    /// The role holds consumed input it has not committed yet. The clock starts at the first such batch after the
+    /// role was last idle or last committed, so a batch retried forever keeps it running.
+    /// </summary>
+    public void InputPending(string role) => _waitingSince.TryAdd(role, _time.GetUtcNow());
+
+    /// <summary>The role committed a batch: input still in hand counts from now.</summary>
+    public void Progressed(string role)
+    {
+        if (_waitingSince.ContainsKey(role))
+        {
+            _waitingSince[role] = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>The role holds no uncommitted input (it committed everything and found nothing new).</summary>
+    public void Idle(string role) => _waitingSince.TryRemove(role, out _);
+
+    /// <summary>Roles that have held uncommitted input without committing anything for longer than <paramref name="limit"/>.</summary>
+    public IReadOnlyList<string> StalledLongerThan(TimeSpan limit)
+    {
+        var now = _time.GetUtcNow();
+        return _waitingSince.Where(kv => now - kv.Value > limit)
+            .Select(kv => $"{kv.Key} has committed nothing for {(now - kv.Value).TotalSeconds:F0} s with input waiting").ToList();
     }
 
     public bool IsReady => _notReadyReasons.Values.All(r => r is null);

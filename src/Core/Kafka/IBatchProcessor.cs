@@ -11,4 +11,13 @@ namespace EasyHard.Core.Kafka;
 public interface IBatchProcessor
 {
     Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once per batch after its outputs and offsets are committed, with the outputs as sent (the shell may have
+    /// replaced some by dead letters). A batch is processed again on every retry, so per-record counters belong here,
+    /// not in <see cref="ProcessAsync"/>: each record is then counted once, as what became of it.
+    /// </summary>
+    void Committed(IReadOnlyList<OutgoingMessage> outputs)
+    {
+    }
 }

@@ -38,6 +38,9 @@ public sealed class KafkaConnection : IDisposable
 
     public string BootstrapServers => _embedded.Value?.BootstrapServers ?? _options.BootstrapServers;
 
+    /// <summary>The largest record this process's producers send (<see cref="KafkaOptions.ProducerMessageMaxBytes"/>).</summary>
+    public int ProducerMessageMaxBytes => _options.ProducerMessageMaxBytes;
+
     /// <summary>
     /// A consumer for a role: manual commits (offsets are committed by the shell only after the batch's
     /// output is durable), reads only committed transactional data, starts from the earliest offset.
@@ -109,6 +112,7 @@ public sealed class KafkaConnection : IDisposable
         config.EnableIdempotence ??= true;
         config.Acks ??= Acks.All;
         config.LingerMs ??= 5;
+        config.MessageMaxBytes ??= KafkaOptions.DefaultProducerMessageMaxBytes;
         return new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 

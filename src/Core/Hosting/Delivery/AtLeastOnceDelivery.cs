@@ -51,30 +51,16 @@ internal sealed class AtLeastOnceDelivery(IProducer<byte[], byte[]> producer, IC
         }
 
         var started = time.GetTimestamp();
-        var pending = outputs.Count;
-        Error? firstError = null;
-        void OnDelivered(DeliveryReport<byte[], byte[]> report)
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.CompareExchange(ref firstError, report.Error, null);
-            }
-
-            Interlocked.Decrement(ref pending);
-        }
-
-        OutputProducer.Enqueue(producer, outputs, metrics, OnDelivered);
+        var reports = new DeliveryReports();
+        OutputProducer.Enqueue(producer, outputs, metrics, reports);
 
         // Delivery reports arrive through Poll/Flush; librdkafka's own retries and message.timeout.ms bound this.
-        while (Volatile.Read(ref pending) > 0)
+        while (reports.Pending > 0)
         {
             producer.Flush(TimeSpan.FromMilliseconds(200));
         }
 
         metrics.ProduceDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
-        if (firstError is not null)
-        {
-            throw new KafkaException(firstError);
-        }
+        reports.ThrowIfFailed();
     }
 }

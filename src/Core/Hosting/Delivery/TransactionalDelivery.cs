@@ -29,6 +29,7 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
     private long _sendStarted;
     private IReadOnlyList<TopicPartitionOffset> _offsets = [];
     private IConsumerGroupMetadata? _groupMetadata;
+    private DeliveryReports _reports = new();
 
     /// <summary>
     /// Fences a previous incarnation with this transactional id (Kafka aborts what it left open) before any offsets
@@ -50,13 +51,36 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
         _sendStarted = time.GetTimestamp();
         producer.BeginTransaction();
         _open = true;
-        OutputProducer.Enqueue(producer, outputs, metrics, onDelivered: null);
+        _reports = new DeliveryReports();
+        OutputProducer.Enqueue(producer, outputs, metrics, _reports);
         _offsets = offsets;
         // Read on this thread: the consumer belongs to it, Complete may run on another.
         _groupMetadata = journal is null ? consumer.ConsumerGroupMetadata : null;
+        // An output librdkafka refused at once can never be part of this transaction: give up on it now.
+        _reports.ThrowIfFailed();
     }
 
     public void Complete()
+    {
+        try
+        {
+            CompleteTransaction();
+        }
+        catch (KafkaException e) when (e is not UndeliverableOutputsException && !e.Error.IsFatal)
+        {
+            // A record the broker refused for good (larger than the topic's max.message.bytes) fails the whole
+            // transaction; its delivery report says which one, so that only its input is dead-lettered.
+            _reports.AwaitRefusalOrAll(TimeSpan.FromSeconds(1));
+            if (_reports.AnyRefused)
+            {
+                _reports.ThrowIfFailed(e);
+            }
+
+            throw;
+        }
+    }
+
+    private void CompleteTransaction()
     {
         if (journal is null)
         {
@@ -70,7 +94,9 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
             // a process killed mid-transaction must only ever vouch for output that is really there. At worst
             // the batch's output then repeats; it is never skipped.
             FlushOrThrow();
-            OutputProducer.Enqueue(producer, [.. _offsets.Select(journal.Entry)], metrics, onDelivered: null);
+            _reports.AwaitRefusalOrAll(TimeSpan.FromSeconds(1));
+            _reports.ThrowIfFailed();
+            OutputProducer.Enqueue(producer, [.. _offsets.Select(journal.Entry)], metrics, reports: null);
         }
 
         metrics.ProduceDuration.Observe(time.GetElapsedTime(_sendStarted).TotalSeconds);

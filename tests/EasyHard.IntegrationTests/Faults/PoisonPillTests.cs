@@ -99,6 +99,47 @@ public sealed class PoisonPillTests
         Assert.Contains("no role stuck", await FaultHarness.HealthOfAsync(run.App), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The broker refuses a produce request for good (as a topic whose max.message.bytes is below the producer's
+    /// limit would): the records in it are dead-lettered as undeliverable, the rest of their batch goes on, and nothing
+    /// is retried forever. The mock cluster shows an aborted transaction's records to readers, so the records that
+    /// shared the refused attempt may appear twice on the samples topic here (never on Kafka); each is counted once.
+    /// </summary>
+    [Fact]
+    public async Task OutputRefusedByTheBroker_IsDeadLetteredAsUndeliverable_AndIngestKeepsGoing()
+    {
+        using var cluster = new EmbeddedKafkaCluster();
+        await using var run = new PipelineRun(cluster, "refused", []);
+        var accepted = IngestMetrics.RecordsAccepted.Value;
+        var undeliverable = IngestMetrics.DeadLetteredFor(RejectReasons.Undeliverable).Value;
+        var committed = PipelineMetrics.For("ingest").Committed.Value;
+        var records = Enumerable.Range(0, Small).Select(i => (Id: $"small-{i}", Value: Sample($"small-{i}", padTo: 0))).ToList();
+        Produce(cluster, run.Topics.Options.Input, records);
+        // Ingest's first produce request is the next one the cluster sees.
+        MockClusterNative.PushRequestErrors(cluster.NativeCluster, 0, ErrorCode.MsgSizeTooLarge);
+        await run.StartAsync(Roles.Ingest);
+
+        List<ConsumeResult<byte[], byte[]>> forwarded = [], dead = [];
+        await Eventually.WaitUntilAsync(() =>
+        {
+            forwarded = run.Read(run.Topics.Options.Samples);
+            dead = run.Read(run.Topics.Options.DeadLetter);
+            return Task.FromResult(forwarded.Select(IdOf).Concat(dead.Select(IdOf)).Distinct().Count() >= records.Count);
+        }, TimeSpan.FromSeconds(90), () => $"{records.Count} records forwarded or dead-lettered ({forwarded.Count} + {dead.Count})");
+
+        Assert.NotEmpty(dead);
+        Assert.All(dead, r => Assert.Equal(RejectReasons.Undeliverable, PipelineRun.HeaderText(r, HeaderNames.ErrorReason)));
+        Assert.All(dead, r => Assert.Contains("MsgSizeTooLarge", PipelineRun.HeaderText(r, HeaderNames.Error), StringComparison.Ordinal));
+        Assert.Equal(dead.Count, dead.Select(IdOf).Distinct().Count());
+        Assert.Empty(dead.Select(IdOf).Intersect(forwarded.Select(IdOf)));
+        Assert.Equal(records.Select(r => r.Id).Order(), forwarded.Select(IdOf).Concat(dead.Select(IdOf)).Distinct().Order());
+
+        await Eventually.WaitUntilAsync(() => Task.FromResult(PipelineMetrics.For("ingest").Committed.Value - committed >= records.Count),
+            TimeSpan.FromSeconds(30), () => "every record's offset committed");
+        Assert.Equal(records.Count - dead.Count, IngestMetrics.RecordsAccepted.Value - accepted);
+        Assert.Equal(dead.Count, IngestMetrics.DeadLetteredFor(RejectReasons.Undeliverable).Value - undeliverable);
+    }
+
     [Fact]
     public void Start_ProducerLimitBelowInputLimit_FailsNamingBothKeys()
     {

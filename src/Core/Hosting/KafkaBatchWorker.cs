@@ -301,7 +301,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             }
             catch (UndeliverableOutputsException e) when (_screen.Reject(e.Refused))
             {
-                // Not transient: the refused outputs' inputs are dead letters now; the rest of the batch goes again.
+                // Not transient: the filter made the refused outputs' inputs dead letters; the rest of the batch goes
+                // again at once. When the screen cannot help (nothing left to cut), the handler below backs off.
                 _metrics.Errors("undeliverable").Inc();
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -105,11 +105,14 @@ public sealed class PoisonPillTests
     /// is retried forever. The mock cluster shows an aborted transaction's records to readers, so the records that
     /// shared the refused attempt may appear twice on the samples topic here (never on Kafka); each is counted once.
     /// </summary>
-    [Fact]
-    public async Task OutputRefusedByTheBroker_IsDeadLetteredAsUndeliverable_AndIngestKeepsGoing()
+    [Theory]
+    [InlineData("exactly_once", "on")]
+    [InlineData("exactly_once", "off")]
+    [InlineData("at_least_once", "off")]
+    public async Task OutputRefusedByTheBroker_IsDeadLetteredAsUndeliverable_AndIngestKeepsGoing(string guarantee, string offsetJournal)
     {
         using var cluster = new EmbeddedKafkaCluster();
-        await using var run = new PipelineRun(cluster, "refused", []);
+        await using var run = new PipelineRun(cluster, "refused", [$"--Delivery:Guarantee={guarantee}", $"--Delivery:OffsetJournal={offsetJournal}"]);
         var accepted = IngestMetrics.RecordsAccepted.Value;
         var undeliverable = IngestMetrics.DeadLetteredFor(RejectReasons.Undeliverable).Value;
         var committed = PipelineMetrics.For("ingest").Committed.Value;

@@ -39,7 +39,7 @@ internal sealed partial class OutputScreen(long maxBytes, string deadLetterTopic
             if (!output.IsDeadLetter && output.Source is { } source && _rejected.TryAdd(At(source), new Rejection(RejectReasons.OutputTooLarge,
                     $"Its output for {output.Topic} is {size} bytes, above the producer's message.max.bytes ({maxBytes}, Kafka:Producer:MessageMaxBytes).")))
             {
-                LogRejected(role, source.Topic, source.Partition.Value, source.Offset.Value, RejectReasons.OutputTooLarge, output.Topic, size);
+                LogRejected(logger, role, source.Topic, source.Partition.Value, source.Offset.Value, RejectReasons.OutputTooLarge, output.Topic, size);
             }
         }
 
@@ -82,7 +82,7 @@ internal sealed partial class OutputScreen(long maxBytes, string deadLetterTopic
                     $"Its output for {output.Topic} ({RecordSize.Of(output)} bytes) was refused for good: {error.Code}: {error.Reason}.");
             }
 
-            LogRejected(role, source.Topic, source.Partition.Value, source.Offset.Value, _rejected[at].Reason, output.Topic, RecordSize.Of(output));
+            LogRejected(logger, role, source.Topic, source.Partition.Value, source.Offset.Value, _rejected[at].Reason, output.Topic, RecordSize.Of(output));
         }
 
         return true;
@@ -146,7 +146,7 @@ internal sealed partial class OutputScreen(long maxBytes, string deadLetterTopic
             { HeaderNames.Error, Encoding.UTF8.GetBytes($"An output for {output.Topic} is {size} bytes, above the producer's message.max.bytes ({maxBytes}).") },
             { HeaderNames.ErrorReason, Encoding.UTF8.GetBytes(RejectReasons.OutputTooLarge) },
         };
-        LogOrphan(role, output.Topic, RecordSize.Of(output));
+        LogOrphan(logger, role, output.Topic, RecordSize.Of(output));
         return new OutgoingMessage(deadLetterTopic, output.Key, output.Value, headers) { DeadLetterReason = RejectReasons.OutputTooLarge };
     }
 
@@ -159,9 +159,4 @@ internal sealed partial class OutputScreen(long maxBytes, string deadLetterTopic
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} dead-letters an output for {OutputTopic} of {Bytes} bytes that names no input")]
     private static partial void LogOrphan(ILogger logger, string role, string outputTopic, long bytes);
-
-    private void LogRejected(string role, string topic, int partition, long offset, string reason, string outputTopic, long bytes) =>
-        LogRejected(logger, role, topic, partition, offset, reason, outputTopic, bytes);
-
-    private void LogOrphan(string role, string outputTopic, long bytes) => LogOrphan(logger, role, outputTopic, bytes);
 }

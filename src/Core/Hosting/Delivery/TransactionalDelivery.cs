@@ -57,7 +57,10 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
         // Read on this thread: the consumer belongs to it, Complete may run on another.
         _groupMetadata = journal is null ? consumer.ConsumerGroupMetadata : null;
         // An output librdkafka refused at once can never be part of this transaction: give up on it now.
-        _reports.ThrowIfFailed();
+        if (_reports.AnyRefused)
+        {
+            _reports.ThrowIfFailed();
+        }
     }
 
     public void Complete()

@@ -50,5 +50,13 @@ public sealed class ProcessorTests
         Assert.Equal("wrong_dimension", Reason(output[2]));
         Assert.Equal("label_out_of_range", Reason(output[3]));
         Assert.Equal(values[2], output[2].Value);
+        Assert.Equal(batch, output.Select(o => o.Source));
+
+        // Dead letters are counted when the batch commits, once, not on each processing attempt.
+        var wrong = ScorerMetrics.DeadLetter("wrong_dimension").Value;
+        await processor.ProcessAsync(batch, CancellationToken.None);
+        Assert.Equal(wrong, ScorerMetrics.DeadLetter("wrong_dimension").Value);
+        processor.Committed(output);
+        Assert.Equal(wrong + 1, ScorerMetrics.DeadLetter("wrong_dimension").Value);
     }
 }

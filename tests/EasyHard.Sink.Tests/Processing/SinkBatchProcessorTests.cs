@@ -41,6 +41,30 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_RetriedBatch_CountsEmittedAndDeadLettersOnceWhenCommitted()
+    {
+        var processor = Processor(_store);
+        var good = Samples.Record(Samples.Scored("counted", originOffset: 8), 3);
+        var bad = Samples.Record("not a protobuf"u8.ToArray(), 4);
+        var emitted = SinkMetrics.EmittedTo("easyhard.weighted").Value;
+        var unparsable = SinkMetrics.DeadLettered(SinkDeadLetterReasons.Unparsable).Value;
+
+        IReadOnlyList<Core.Kafka.OutgoingMessage> output = [];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            output = await processor.ProcessAsync([good, bad], CancellationToken.None);
+        }
+
+        Assert.Equal(emitted, SinkMetrics.EmittedTo("easyhard.weighted").Value);
+        Assert.Equal([good, bad], output.Select(m => m.Source));
+
+        processor.Committed(output);
+
+        Assert.Equal(emitted + 1, SinkMetrics.EmittedTo("easyhard.weighted").Value);
+        Assert.Equal(unparsable + 1, SinkMetrics.DeadLettered(SinkDeadLetterReasons.Unparsable).Value);
+    }
+
+    [Fact]
     public async Task Process_RedeliveredBatch_KeepsOneExposure()
     {
         var processor = Processor(_store);

@@ -301,9 +301,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             }
             catch (UndeliverableOutputsException e) when (_screen.Reject(e.Refused))
             {
-                // Not transient: the filter made the refused outputs' inputs dead letters; the rest of the batch goes
-                // again at once. When the screen cannot help (nothing left to cut), the handler below backs off.
-                _metrics.Errors("undeliverable").Inc();
+                // Not transient, so no backoff and not counted as an error: the filter made the refused outputs' inputs
+                // dead letters (logged and counted as such on commit) and the rest of the batch goes again at once.
+                // When the screen cannot help (nothing left to cut), the handler below backs off as for any failure.
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

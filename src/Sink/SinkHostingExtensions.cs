@@ -20,12 +20,12 @@ public static class SinkHostingExtensions
         var services = builder.Services;
         services.AddOptions<SinkOptions>()
             .BindConfiguration(SinkOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateKeys(SinkOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>());
         services.AddOptions<TopicOptions>()
             .BindConfiguration(TopicOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateKeys(TopicOptions.SectionName)
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

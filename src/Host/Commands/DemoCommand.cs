@@ -39,6 +39,7 @@ public static class DemoCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
+            var overrides = CommandOverrides.From(parse);
             var clock = Stopwatch.StartNew();
             var noiseSpec = NoiseSpec.Parse(parse.GetValue(noise)!);
             var stream = GeneratedStream.Create(parse.GetValue(dataset)!, parse.GetValue(count), noiseSpec, parse.GetValue(seed), fallBackToSynthetic: true);
@@ -62,7 +63,7 @@ public static class DemoCommand
                 $"--Sink:Database:ConnectionString=Data Source={databasePath}",
                 $"--Scorer:CheckpointPath={checkpointPath}",
                 "--Logging:LogLevel:Default=Warning",
-                .. parse.UnmatchedTokens,
+                .. overrides,
             ];
             await using var app = EasyHardApp.Build(Roles.All, config);
             await app.StartAsync(ct);

@@ -49,7 +49,7 @@ public sealed class KnownKeys
             }
         }
 
-        return problems;
+        return [.. problems.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Every leaf key (free-form ones end in <c>:*</c>), for help text and tests.</summary>

@@ -76,7 +76,7 @@ internal static class CommandSettings
         }
 
         var keys = ByCommand.TryGetValue(command.Name, out var known) ? known.Keys : ScorerKeys;
-        var example = ByCommand.TryGetValue(command.Name, out var entry) ? entry.Example : $"easyhard ... {command.Name} --Scorer:LearningRate=0.002";
+        var example = ByCommand.TryGetValue(command.Name, out var entry) ? entry.Example : $"{CommandOverrides.Path(command)} --Scorer:LearningRate=0.002";
         var lines = new List<string> { "Settings (--Section:Key=value), the common ones shown with their defaults:" };
         lines.AddRange(keys.Select(k => $"  --{k}={Quoted(EasyHardSections.Default(k))}"));
         lines.Add("  Example: " + example);

@@ -68,6 +68,32 @@ public sealed class StrictConfigurationTests
     }
 
     [Fact]
+    public void Unknown_SectionOneLetterOff_SuggestsTheSection()
+    {
+        var problems = Keys.Unknown(Config("--Kafak:BootstrapServers=host:9092"));
+
+        Assert.Equal(["Kafak:BootstrapServers is not a setting (did you mean Kafka:BootstrapServers?)"], problems);
+    }
+
+    [Fact]
+    public void Unknown_SectionUnderTheApplicationName_ExplainsThePrefix()
+    {
+        Environment.SetEnvironmentVariable("EasyHard__Role__Seed", "1");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+            var problem = Assert.Single(Keys.Unknown(configuration), p => p.StartsWith("EasyHard:", StringComparison.Ordinal));
+            Assert.Equal("EasyHard:Role:Seed (environment variable EasyHard__Role__Seed) is not a setting (did you mean Role:Seed? "
+                + "As an environment variable: EASYHARD_Role__..., one underscore after the prefix)", problem);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("EasyHard__Role__Seed", null);
+        }
+    }
+
+    [Fact]
     public void Failures_RangeViolation_NamesTheFullKeyAndTheValue()
     {
         var failures = KeyedValidation.Failures(new RoleOptions { LearningRate = 50 }, "Role");

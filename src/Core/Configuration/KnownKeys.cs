@@ -49,7 +49,36 @@ public sealed class KnownKeys
             }
         }
 
+        problems.AddRange(MisnamedSections(configuration));
         return [.. problems.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Sections that are not EasyHard's but are one or two letters from one of them (<c>Scorrer__LearningRate</c>), or
+    /// that put one of them under the application's name (<c>EasyHard__Scorer__LearningRate</c>, where the prefix
+    /// takes one underscore: <c>EASYHARD_Scorer__LearningRate</c>). Other sections belong to others and are left alone.
+    /// </summary>
+    private IEnumerable<string> MisnamedSections(IConfiguration configuration)
+    {
+        foreach (var section in configuration.GetChildren().Where(s => s.Value is null && !_sections.ContainsKey(s.Key)))
+        {
+            var first = section.AsEnumerable().FirstOrDefault(kv => kv.Value is not null).Key;
+            if (first is null)
+            {
+                continue;
+            }
+
+            if (string.Equals(section.Key, "EasyHard", StringComparison.OrdinalIgnoreCase)
+                && section.GetChildren().FirstOrDefault(c => _sections.ContainsKey(c.Key)) is { } nested)
+            {
+                yield return $"{first}{Source(configuration, first)} is not a setting (did you mean {first[(section.Key.Length + 1)..]}? "
+                    + $"As an environment variable: EASYHARD_{nested.Key}__..., one underscore after the prefix)";
+            }
+            else if (Suggestions.Closest(section.Key, _sections.Keys) is { } closest)
+            {
+                yield return $"{first}{Source(configuration, first)} is not a setting (did you mean {closest}{first[section.Key.Length..]}?)";
+            }
+        }
     }
 
     /// <summary>Every leaf key (free-form ones end in <c>:*</c>), for help text and tests.</summary>

@@ -4,7 +4,7 @@ namespace EasyHard.Core.Configuration;
 public static class Suggestions
 {
     /// <summary>
-    /// The candidate closest to <paramref name="typed"/> (case-insensitive Levenshtein distance), or null when none is
+    /// The candidate closest to <paramref name="typed"/> (case-insensitive <see cref="Distance"/>), or null when none is
     /// close enough to be a plausible typo: at most a third of the typed length, and at least one edit for short names.
     /// </summary>
     public static string? Closest(string typed, IEnumerable<string> candidates)
@@ -30,30 +30,38 @@ public static class Suggestions
     public static string DidYouMean(string typed, IEnumerable<string> candidates) =>
         Closest(typed, candidates) is { } best ? $" (did you mean {best}?)" : string.Empty;
 
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions each cost one.</summary>
+    /// <summary>
+    /// Edit distance with adjacent transpositions (optimal string alignment): insertions, deletions, substitutions and
+    /// swaps of two neighbouring letters each cost one, since "Kafak" is one slip of the fingers from "Kafka", not two.
+    /// </summary>
     public static int Distance(string a, string b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (int j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (int i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (int j = 1; j <= b.Length; j++)
             {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(d[i - 1, j - 1] + cost, Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }

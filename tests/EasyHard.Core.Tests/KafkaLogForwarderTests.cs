@@ -57,13 +57,14 @@ public sealed class KafkaLogForwarderTests
     public void OnError_TransientIsWarning_FatalIsError()
     {
         var logger = new ListLogger();
-        var forwarder = new KafkaLogForwarder(logger, new FakeTimeProvider());
+        var forwarder = new KafkaLogForwarder(logger, new FakeTimeProvider(), "Kafka:BootstrapServers=kafka:9092");
 
         forwarder.OnError<object?>(null, new Error(ErrorCode.Local_AllBrokersDown, "1/1 brokers are down"));
         forwarder.OnError<object?>(null, new Error(ErrorCode.Local_Fatal, "fenced", isFatal: true));
 
         Assert.Equal([LogLevel.Warning, LogLevel.Error], logger.Lines.Select(l => l.Level));
-        Assert.Contains("Local_AllBrokersDown: 1/1 brokers are down", logger.Lines[0].Text, StringComparison.Ordinal);
+        Assert.Contains("Local_AllBrokersDown: 1/1 brokers are down (check Kafka:BootstrapServers=kafka:9092)", logger.Lines[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("check", logger.Lines[1].Text, StringComparison.Ordinal);
     }
 
     private sealed class ListLogger : ILogger

@@ -21,7 +21,8 @@ public sealed class KafkaConnection : IDisposable
     public KafkaConnection(IOptions<KafkaOptions> options, IOptions<TopicOptions> topics, ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
-        _log = loggerFactory is null ? null : new KafkaLogForwarder(loggerFactory.CreateLogger("EasyHard.Kafka.librdkafka"), TimeProvider.System);
+        _log = loggerFactory is null ? null : new KafkaLogForwarder(loggerFactory.CreateLogger("EasyHard.Kafka.librdkafka"), TimeProvider.System,
+            $"Kafka:BootstrapServers={_options.BootstrapServers}");
         var topicOptions = topics.Value;
         _embedded = new Lazy<EmbeddedKafkaCluster?>(() =>
         {

@@ -25,14 +25,20 @@ public sealed partial class KafkaLogForwarder
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
     private readonly Lock _budgetLock = new();
+    private readonly string? _connectionSetting;
     private DateTimeOffset _budgetStart = DateTimeOffset.MinValue;
     private int _linesInWindow;
     private long _overBudget;
 
-    public KafkaLogForwarder(ILogger logger, TimeProvider time)
+    /// <param name="logger">Where the lines go.</param>
+    /// <param name="time">The clock of the windows.</param>
+    /// <param name="connectionSetting">The setting to check when brokers cannot be reached, e.g.
+    /// <c>Kafka:BootstrapServers=kafka:9092</c>, added to those errors.</param>
+    public KafkaLogForwarder(ILogger logger, TimeProvider time, string? connectionSetting = null)
     {
         _logger = logger;
         _time = time;
+        _connectionSetting = connectionSetting;
     }
 
     /// <summary>For <c>SetLogHandler</c> of any client builder.</summary>
@@ -46,7 +52,9 @@ public sealed partial class KafkaLogForwarder
     public void OnError<TClient>(TClient client, Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        Forward(error.IsFatal ? LogLevel.Error : LogLevel.Warning, client is IClient c ? c.Name : "kafka", $"{error.Code}: {error.Reason}");
+        var unreachable = error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport or ErrorCode.Local_Resolve;
+        var hint = unreachable && _connectionSetting is not null ? $" (check {_connectionSetting})" : string.Empty;
+        Forward(error.IsFatal ? LogLevel.Error : LogLevel.Warning, client is IClient c ? c.Name : "kafka", $"{error.Code}: {error.Reason}{hint}");
     }
 
     private void Forward(LogLevel level, string client, string text)

@@ -1,4 +1,5 @@
 using EasyHard.Core.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace EasyHard.Host.Composition;
 
@@ -25,6 +26,7 @@ public static class ConfigurationOverrides
             var hasValue = token.Contains('=', StringComparison.Ordinal);
             var name = hasValue ? token[..token.IndexOf('=', StringComparison.Ordinal)] : token;
             var nextIsValue = !hasValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith('-');
+            var nextIsSettingValue = !hasValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal); // "--Scorer:Seed -1"
             if (!token.StartsWith('-'))
             {
                 problems.Add($"unexpected argument '{token}'{SettingHint(token)}");
@@ -51,21 +53,29 @@ public static class ConfigurationOverrides
                     ? $" (sections: {string.Join(", ", sections)})"
                     : $" (did you mean --{closest}{key[section.Length..]}?)"));
             }
-            else if (!hasValue && !nextIsValue)
+            else if (!hasValue && !nextIsSettingValue)
             {
                 problems.Add($"--{key} needs a value: --{key}=value");
             }
 
-            i += nextIsValue ? 1 : 0;
+            i += nextIsSettingValue ? 1 : 0;
         }
 
         return problems;
     }
 
-    /// <summary>Throws <see cref="ConfigurationErrorException"/> listing <see cref="Problems"/>; else the tokens, for the host.</summary>
+    /// <summary>
+    /// Throws <see cref="ConfigurationErrorException"/> listing <see cref="Problems"/> and the unknown keys among the
+    /// overrides (checked here too, so a command that prepares work first says so before it starts); else the tokens.
+    /// </summary>
     public static string[] Require(IReadOnlyList<string> tokens, IEnumerable<string> optionNames)
     {
         var problems = Problems(tokens, optionNames);
+        if (problems.Count == 0)
+        {
+            problems = EasyHardSections.Keys.Unknown(new ConfigurationBuilder().AddCommandLine([.. tokens]).Build());
+        }
+
         return problems.Count == 0 ? [.. tokens] : throw new ConfigurationErrorException(problems);
     }
 

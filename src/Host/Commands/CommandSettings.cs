@@ -75,8 +75,10 @@ internal static class CommandSettings
             return null;
         }
 
-        var keys = ByCommand.TryGetValue(command.Name, out var known) ? known.Keys : ScorerKeys;
-        var example = ByCommand.TryGetValue(command.Name, out var entry) ? entry.Example : $"{CommandOverrides.Path(command)} --Scorer:LearningRate=0.002";
+        // The benchmarks and any later command that takes overrides: the scorer's keys, which all of them read.
+        var (keys, example) = ByCommand.TryGetValue(command.Name, out var known)
+            ? known
+            : (ScorerKeys, $"{CommandOverrides.Path(command)} --Scorer:LearningRate=0.002");
         var lines = new List<string> { "Settings (--Section:Key=value), the common ones shown with their defaults:" };
         lines.AddRange(keys.Select(k => $"  --{k}={Quoted(EasyHardSections.Default(k))}"));
         lines.Add("  Example: " + example);

@@ -64,7 +64,16 @@ public static class EasyHardApp
         }
 
         var app = builder.Build();
-        ValidateOnce(app.Services);
+        try
+        {
+            ValidateOnce(app.Services);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose(); // nothing has started; the services built so far are let go
+            throw;
+        }
+
         app.MapMetrics("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live"), ResponseWriter = HealthText.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthText.WriteAsync });

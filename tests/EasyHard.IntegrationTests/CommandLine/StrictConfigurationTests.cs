@@ -132,6 +132,14 @@ public sealed class StrictConfigurationTests
     }
 
     [Fact]
+    public void KnownSections_AreEveryOptionsClassWithASectionName()
+    {
+        // A section missing here would have its keys accepted unchecked.
+        Assert.Equal(ConfigurationKeys.Sections.Keys.Order(StringComparer.OrdinalIgnoreCase),
+            Host.Composition.EasyHardSections.Types.Keys.Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void CommandErrors_NonConfigurationFailure_KeepsItsStackTrace()
     {
         using var output = new StringWriter();

@@ -13,9 +13,9 @@ public static class IngestRegistration
     public static IHostApplicationBuilder AddIngestCore(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateKeys(IngestOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateKeys(SampleSchemaOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddSingleton(sp => new SampleParser(sp.GetRequiredService<IOptions<SampleSchemaOptions>>().Value));
         builder.Services.TryAddSingleton<IngestBatchProcessor>();
         return builder;

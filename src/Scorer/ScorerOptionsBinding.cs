@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using EasyHard.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -19,12 +19,7 @@ public static class ScorerOptionsBinding
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
-        var failures = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            failures.AddRange(results.Select(r => $"{ScorerOptions.SectionName}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
-        }
+        var failures = new List<string>(KeyedValidation.Failures(options, ScorerOptions.SectionName));
 
         var rules = ScorerOptionsValidator.Validate(options, offline);
         if (rules.Failed)

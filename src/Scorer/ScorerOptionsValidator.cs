@@ -40,19 +40,8 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add("Scorer:HiddenSizes entries must lie in [1, 65536].");
         }
 
-        if (options.Batching is { } batching && (batching.MaxBatchSize < 1 || batching.MaxBatchDelayMs < 1))
-        {
-            failures.Add("Scorer:Batching:MaxBatchSize and Scorer:Batching:MaxBatchDelayMs must be positive.");
-        }
-
         if (options.Weighting is { } weighting)
         {
-            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(weighting, new(weighting), results, validateAllProperties: true))
-            {
-                failures.AddRange(results.Select(r => $"{WeightingOptions.KeyPrefix}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
-            }
-
             foreach (var policy in weighting.EnabledPolicies().Where(p => !WeightingOptions.KnownPolicies.Contains(p)))
             {
                 failures.Add($"{WeightingOptions.KeyPrefix}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");

@@ -23,9 +23,17 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
     private readonly TrainerStreamOptions _stream;
     private readonly TopicOptions _topics;
     private readonly ILogger<SinkBatchProcessor> _logger;
+    private readonly SchemaState? _schema;
 
-    public SinkBatchProcessor(ISampleStore store, IOptions<SinkOptions> options, IOptions<TopicOptions> topics, ILogger<SinkBatchProcessor> logger)
+    /// <param name="store">Where rows go.</param>
+    /// <param name="options">The Sink's options.</param>
+    /// <param name="topics">Topic names.</param>
+    /// <param name="logger">Dead letters and SQL failures.</param>
+    /// <param name="schema">Holds writes back until the schema is migrated; null when the caller migrated it already.</param>
+    public SinkBatchProcessor(ISampleStore store, IOptions<SinkOptions> options, IOptions<TopicOptions> topics, ILogger<SinkBatchProcessor> logger,
+        SchemaState? schema = null)
     {
+        _schema = schema;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(topics);
         _store = store;
@@ -82,6 +90,12 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
 
     private async Task WriteAsync(List<ScoredSample> rows, CancellationToken cancellationToken)
     {
+        if (_schema is { NotReadyReason: { } notReady })
+        {
+            // Thrown like any SQL failure: the shell backs off, retries the batch and reports the role not ready.
+            throw new InvalidOperationException($"SQL schema not migrated yet: {notReady}");
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -3,6 +3,7 @@ using EasyHard.Sink.Health;
 using EasyHard.Sink.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -20,22 +21,25 @@ public static class SinkHostingExtensions
         var services = builder.Services;
         services.AddOptions<SinkOptions>()
             .BindConfiguration(SinkOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateKeys(SinkOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>());
         services.AddOptions<TopicOptions>()
             .BindConfiguration(TopicOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateKeys(TopicOptions.SectionName)
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISampleStore>(sp => SampleStoreFactory.Create(
             sp.GetRequiredService<IOptions<SinkOptions>>().Value.Database,
             sp.GetRequiredService<TimeProvider>()));
-        // Before the Kafka worker (registered later by the host): the schema exists before the first batch.
+        // Migrates in the background, retrying while the database is down; SchemaState holds writes back until then.
+        services.TryAddSingleton<SchemaState>();
         services.AddHostedService<SinkMigrationService>();
         services.TryAddSingleton<SinkBatchProcessor>();
-        services.AddHealthChecks().AddCheck<SqlHealthCheck>(SqlHealthCheck.Name, tags: [ReadyTag]);
+        services.AddHealthChecks().Add(new HealthCheckRegistration(SqlHealthCheck.Name, sp => new SqlHealthCheck(
+            sp.GetRequiredService<ISampleStore>(), sp.GetRequiredService<SchemaState>(),
+            DatabaseTarget.Describe(sp.GetRequiredService<IOptions<SinkOptions>>().Value.Database)), HealthStatus.Unhealthy, [ReadyTag]));
         return builder;
     }
 }

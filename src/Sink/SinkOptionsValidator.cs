@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using EasyHard.Core.Configuration;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.TrainerStream;
 using Microsoft.Extensions.Options;
@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace EasyHard.Sink;
 
 /// <summary>
-/// Validates the nested sections of <see cref="SinkOptions"/> and the values DataAnnotations cannot express,
-/// naming every failure by its configuration key (e.g. <c>Sink:Database:Provider</c>) so a bad config fails at
+/// Validates the values of <see cref="SinkOptions"/> that DataAnnotations cannot express (the annotations, nested
+/// sections included, are checked by <see cref="KeyedValidation"/>), naming every failure by its configuration key (e.g. <c>Sink:Database:Provider</c>) so a bad config fails at
 /// start with a message an operator can act on.
 /// </summary>
 public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
@@ -17,10 +17,6 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        ValidateSection(options.Batching, $"{SinkOptions.SectionName}:Batching", failures);
-        ValidateSection(options.Database, $"{SinkOptions.SectionName}:Database", failures);
-        ValidateSection(options.TrainerStream, $"{SinkOptions.SectionName}:TrainerStream", failures);
-
         if (options.Database is { } database)
         {
             if (!string.IsNullOrWhiteSpace(database.Provider) && !DatabaseProviders.IsKnown(database.Provider))
@@ -40,30 +36,6 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void ValidateSection(object? section, string key, List<string> failures)
-    {
-        if (section is null)
-        {
-            return; // The [Required] attribute on the parent property reports it.
-        }
-
-        var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
-        {
-            return;
-        }
-
-        foreach (var result in results)
-        {
-            var members = result.MemberNames.Any() ? result.MemberNames : [string.Empty];
-            foreach (var member in members)
-            {
-                var path = member.Length == 0 ? key : $"{key}:{member}";
-                failures.Add($"{path}: {result.ErrorMessage}");
-            }
-        }
     }
 
     private static bool IsWellFormed(string connectionString)

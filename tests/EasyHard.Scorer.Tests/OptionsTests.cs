@@ -39,7 +39,7 @@ public sealed class OptionsTests
         var configuration = new ConfigurationBuilder().AddCommandLine(
             ["--Scorer:Folds=1", "--Scorer:ScoreDelaySamples=500", "--Scorer:EnsembleSize=0"]).Build();
         var error = Assert.Throws<OptionsValidationException>(() => ScorerOptionsBinding.Bind(configuration, offline: true));
-        Assert.Contains(error.Failures, f => f.StartsWith("Scorer:EnsembleSize:", StringComparison.Ordinal));
+        Assert.Contains("The field Scorer:EnsembleSize must be between 1 and 64 (got 0).", error.Failures);
         Assert.Contains(error.Failures, f => f.Contains("needs Scorer:Folds of 2 or more", StringComparison.Ordinal));
     }
 
@@ -98,15 +98,13 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Validator_BadLossShapeAndOutOfRangeBeta_FailNamingKeys()
+    public void Binding_BadLossShapeAndOutOfRangeBeta_FailNamingKeys()
     {
-        var options = new ScorerOptions();
-        options.Weighting.LossShape = "cubic";
-        options.Weighting.InfluenceBeta = -1;
-        var result = new ScorerOptionsValidator().Validate(null, options);
-        Assert.True(result.Failed);
-        Assert.Contains("Scorer:Weighting:LossShape", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("Scorer:Weighting:InfluenceBeta", result.FailureMessage, StringComparison.Ordinal);
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+            ["--Scorer:Weighting:LossShape=cubic", "--Scorer:Weighting:InfluenceBeta=-1"]).Build();
+        var error = Assert.Throws<OptionsValidationException>(() => ScorerOptionsBinding.Bind(configuration, offline: false));
+        Assert.Contains("Scorer:Weighting:LossShape must be linupper, quadratic, extremes or uniform.", error.Failures);
+        Assert.Contains("The field Scorer:Weighting:InfluenceBeta must be between 0 and 10 (got -1).", error.Failures);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class RejectReasons
     public const string ContentTypeMismatch = "content_type_mismatch";
 
     /// <summary>
-    /// Text is not valid UTF-8: a JSON payload (including a UTF-16 one), a protobuf string field, or a JSON
+    /// Text is not valid UTF-8: a JSON payload (a UTF-16 one is <see cref="Utf16Json"/>), a protobuf string field, or a JSON
     /// <c>\u</c> escape of an unpaired surrogate, which has no UTF-8 form.
     /// </summary>
     public const string InvalidUtf8 = "invalid_utf8";
@@ -30,7 +30,7 @@ public static class RejectReasons
     /// <summary>Not well-formed JSON (syntax error, truncated, comments, trailing commas, NaN outside features...).</summary>
     public const string UnparsableJson = "unparsable_json";
 
-    /// <summary>Well-formed JSON whose top-level value is not an object (an array, <c>null</c>, a string, a number).</summary>
+    /// <summary>Well-formed JSON whose top-level value is not an object or an array (<c>null</c>, a string, a number).</summary>
     public const string JsonNotObject = "json_not_object";
 
     /// <summary>More bytes follow the sample object (e.g. several samples concatenated in one record).</summary>
@@ -41,6 +41,18 @@ public static class RejectReasons
 
     /// <summary>Not a well-formed protobuf <c>easyhard.v1.TrainingSample</c>.</summary>
     public const string UnparsableProtobuf = "unparsable_protobuf";
+
+    /// <summary>
+    /// The value is compressed by hand (gzip, zstd, lz4, snappy, xz, bzip2, zip magic number). Kafka compresses record
+    /// batches itself (<c>compression.type</c>); a value must be the sample.
+    /// </summary>
+    public const string CompressedPayload = "compressed_payload";
+
+    /// <summary>The value is JSON text encoded as UTF-16 (with or without a byte order mark) instead of UTF-8.</summary>
+    public const string Utf16Json = "utf16_json";
+
+    /// <summary>The value is a JSON array (e.g. several samples in one record) instead of one sample object.</summary>
+    public const string JsonArray = "json_array";
 
     /// <summary>A JSON field (or an attribute key) appears twice in the same object.</summary>
     public const string DuplicateField = "duplicate_field";
@@ -118,7 +130,7 @@ public static class RejectReasons
     public static IReadOnlyList<string> All { get; } =
     [
         EmptyPayload, Oversized, UnsupportedContentType, ContentTypeMismatch, InvalidUtf8, UnparsableJson, JsonNotObject,
-        JsonTrailingData, JsonTooDeep, UnparsableProtobuf, DuplicateField, InvalidFieldType, IdTooLong, EmptyId, InvalidId,
+        JsonTrailingData, JsonTooDeep, UnparsableProtobuf, CompressedPayload, Utf16Json, JsonArray, DuplicateField, InvalidFieldType, IdTooLong, EmptyId, InvalidId,
         InvalidSource, TooManyAttributes, MissingLabel, LabelNotInteger, LabelOutOfRange, MissingFeatures,
         ConflictingFeatures, InvalidBase64, WrongDimension, NonFiniteFeature, NonFiniteHumanDifficulty, ParserError,
         OutputTooLarge, Undeliverable,

@@ -14,9 +14,9 @@ public static class KafkaRoleRegistration
     /// <summary>Kafka connection, readiness and clock shared by every role of the process.</summary>
     public static IHostApplicationBuilder AddKafkaShell(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateKeys(KafkaOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateKeys(DeliveryOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, RecordLimitsValidator>());
         builder.Services.TryAddSingleton<KafkaConnection>();

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EasyHard.Core.Kafka;
@@ -12,10 +13,16 @@ public sealed class KafkaConnection : IDisposable
 {
     private readonly KafkaOptions _options;
     private readonly Lazy<EmbeddedKafkaCluster?> _embedded;
+    private readonly KafkaLogForwarder? _log;
 
-    public KafkaConnection(IOptions<KafkaOptions> options, IOptions<TopicOptions> topics)
+    /// <param name="options">The bound <c>Kafka</c> section.</param>
+    /// <param name="topics">Topic names (the embedded cluster creates them).</param>
+    /// <param name="loggerFactory">Where librdkafka's logs go (deduplicated); without one they go to standard error.</param>
+    public KafkaConnection(IOptions<KafkaOptions> options, IOptions<TopicOptions> topics, ILoggerFactory? loggerFactory = null)
     {
         _options = options.Value;
+        _log = loggerFactory is null ? null : new KafkaLogForwarder(loggerFactory.CreateLogger("EasyHard.Kafka.librdkafka"), TimeProvider.System,
+            $"Kafka:BootstrapServers={_options.BootstrapServers}");
         var topicOptions = topics.Value;
         _embedded = new Lazy<EmbeddedKafkaCluster?>(() =>
         {
@@ -89,6 +96,11 @@ public sealed class KafkaConnection : IDisposable
             builder.SetPartitionsLostHandler(onLost);
         }
 
+        if (_log is not null)
+        {
+            builder.SetLogHandler(_log.OnLog).SetErrorHandler(_log.OnError);
+        }
+
         return builder.Build();
     }
 
@@ -113,7 +125,13 @@ public sealed class KafkaConnection : IDisposable
         config.Acks ??= Acks.All;
         config.LingerMs ??= 5;
         config.MessageMaxBytes ??= KafkaOptions.DefaultProducerMessageMaxBytes;
-        return new ProducerBuilder<byte[], byte[]>(config).Build();
+        var builder = new ProducerBuilder<byte[], byte[]>(config);
+        if (_log is not null)
+        {
+            builder.SetLogHandler(_log.OnLog).SetErrorHandler(_log.OnError);
+        }
+
+        return builder.Build();
     }
 
     /// <summary>An admin client with the producer's connection settings (security included).</summary>
@@ -121,7 +139,13 @@ public sealed class KafkaConnection : IDisposable
     {
         var settings = WithCommon(_options.Producer.Where(kv => IsConnectionSetting(kv.Key)));
         settings["bootstrap.servers"] = BootstrapServers;
-        return new AdminClientBuilder(new AdminClientConfig(settings)).Build();
+        var builder = new AdminClientBuilder(new AdminClientConfig(settings));
+        if (_log is not null)
+        {
+            builder.SetLogHandler(_log.OnLog).SetErrorHandler(_log.OnError);
+        }
+
+        return builder.Build();
     }
 
     /// <summary>A plain consumer (no role, no commits) with the common settings, for reading a topic directly.</summary>
@@ -136,7 +160,13 @@ public sealed class KafkaConnection : IDisposable
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
-        return new ConsumerBuilder<byte[], byte[]>(config).Build();
+        var builder = new ConsumerBuilder<byte[], byte[]>(config);
+        if (_log is not null)
+        {
+            builder.SetLogHandler(_log.OnLog).SetErrorHandler(_log.OnError);
+        }
+
+        return builder.Build();
     }
 
     /// <summary><c>Kafka:Common</c> first, then the client's own settings (which win on a clash).</summary>

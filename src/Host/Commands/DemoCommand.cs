@@ -26,11 +26,11 @@ public static class DemoCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist (synthetic when not installed) | synthetic", DefaultValueFactory = _ => "fashion-mnist" };
         var count = new Option<int>("--count") { Description = "Valid samples to stream", DefaultValueFactory = _ => 60_000 };
-        var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var format = new Option<string>("--format") { Description = "json | protobuf", DefaultValueFactory = _ => "protobuf" };
+        var noise = GeneratorOptions.Noise();
+        var seed = GeneratorOptions.Seed();
+        var format = GeneratorOptions.Format();
         var malformed = new Option<double>("--malformed") { Description = "Share of malformed records mixed in", DefaultValueFactory = _ => 0.01 };
-        var rate = new Option<double>("--rate") { Description = "Samples per second (0 = as fast as possible)", DefaultValueFactory = _ => 0 };
+        var rate = GeneratorOptions.Rate();
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Where the SQLite file and scorer checkpoint go", DefaultValueFactory = _ => new DirectoryInfo("data/demo") };
         var command = new Command("demo", "Run the whole pipeline on embedded Kafka + SQLite with a noisy dataset and print what it found.")
         {
@@ -39,6 +39,7 @@ public static class DemoCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
+            var overrides = CommandOverrides.From(parse);
             var clock = Stopwatch.StartNew();
             var noiseSpec = NoiseSpec.Parse(parse.GetValue(noise)!);
             var stream = GeneratedStream.Create(parse.GetValue(dataset)!, parse.GetValue(count), noiseSpec, parse.GetValue(seed), fallBackToSynthetic: true);
@@ -62,7 +63,7 @@ public static class DemoCommand
                 $"--Sink:Database:ConnectionString=Data Source={databasePath}",
                 $"--Scorer:CheckpointPath={checkpointPath}",
                 "--Logging:LogLevel:Default=Warning",
-                .. parse.UnmatchedTokens,
+                .. overrides,
             ];
             await using var app = EasyHardApp.Build(Roles.All, config);
             await app.StartAsync(ct);

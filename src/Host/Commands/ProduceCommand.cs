@@ -14,10 +14,10 @@ public static class ProduceCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist | synthetic", DefaultValueFactory = _ => "fashion-mnist" };
         var count = new Option<int>("--count") { Description = "Number of valid samples", DefaultValueFactory = _ => 10_000 };
-        var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var format = new Option<string>("--format") { Description = "json | protobuf", DefaultValueFactory = _ => "json" };
-        var rate = new Option<double>("--rate") { Description = "Samples per second (0 = as fast as possible)", DefaultValueFactory = _ => 0 };
+        var noise = GeneratorOptions.Noise();
+        var seed = GeneratorOptions.Seed();
+        var format = GeneratorOptions.Format();
+        var rate = GeneratorOptions.Rate();
         var malformed = new Option<double>("--malformed") { Description = "Share of malformed records mixed in", DefaultValueFactory = _ => 0 };
         var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers (see `easyhard kafka`)", Required = true };
         var topic = new Option<string>("--topic") { DefaultValueFactory = _ => new TopicOptions().Input };

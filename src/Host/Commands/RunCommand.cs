@@ -9,14 +9,15 @@ public static class RunCommand
     public static Command Create()
     {
         var role = new Option<string>("--role") { Description = "all | ingest | scorer | sink", DefaultValueFactory = _ => "all" };
-        var command = new Command("run", "Run EasyHard roles (configuration from appsettings.json, EASYHARD_* / Section__Key environment variables, or --Section:Key=value).")
+        role.AcceptOnlyFromAmong("all", "ingest", "scorer", "sink");
+        var command = new Command("run", "Run EasyHard roles until SIGTERM or Ctrl+C.")
         {
             role,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            var app = EasyHardApp.Build(RoleNames.Parse(parse.GetValue(role)!), [.. parse.UnmatchedTokens]);
+            var app = EasyHardApp.Build(RoleNames.Parse(parse.GetValue(role)!), CommandOverrides.From(parse));
             await app.RunAsync();
             return 0;
         });

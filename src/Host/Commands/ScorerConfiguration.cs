@@ -1,3 +1,4 @@
+using EasyHard.Host.Composition;
 using EasyHard.Scorer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,7 @@ namespace EasyHard.Host.Commands;
 
 /// <summary>
 /// Scorer options for the commands that run the engine without the host, from their <c>--Scorer:Key=value</c>
-/// overrides: a bad value is one line per broken rule on standard error, each naming its key, and exit code 2.
+/// overrides: a bad value or an unknown key is one line per problem on standard error, each naming its key, and exit code 2.
 /// </summary>
 internal static class ScorerConfiguration
 {
@@ -16,7 +17,17 @@ internal static class ScorerConfiguration
     /// <param name="options">The bound options when valid.</param>
     public static bool TryBind(IReadOnlyList<string> overrides, bool offline, out ScorerOptions options)
     {
+        var problems = ConfigurationOverrides.Problems(overrides, []).ToList();
         var configuration = new ConfigurationBuilder().AddCommandLine([.. overrides]).Build();
+        problems.AddRange(EasyHardSections.Keys.Unknown(configuration));
+        if (problems.Count > 0)
+        {
+            // A mistyped key would otherwise leave its option at the default without a word.
+            problems.ForEach(Console.Error.WriteLine);
+            options = new ScorerOptions();
+            return false;
+        }
+
         try
         {
             options = ScorerOptionsBinding.Bind(configuration, offline);

@@ -42,7 +42,7 @@ public static class TrainReferenceCommand
                 return 2;
             }
 
-            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: true, out var options))
+            if (!ScorerConfiguration.TryBind(CommandOverrides.From(parse), offline: true, out var options))
             {
                 return 2;
             }

@@ -16,7 +16,8 @@ namespace EasyHard.Ingest.Parsing;
 /// parameters such as <c>; charset=utf-8</c> ignored); any other value is rejected. Without the header the
 /// payload is sniffed: first non-whitespace byte <c>{</c> means JSON, anything else protobuf. A protobuf sample
 /// can begin with bytes that look like JSON whitespace (0x0A is the tag of <c>id</c>), so when sniffed JSON has
-/// leading whitespace and fails to parse, protobuf is tried before rejecting.</para>
+/// leading whitespace and fails to parse, protobuf is tried before rejecting. A record that fails both ways is
+/// described by its shape when it has a recognisable one (<see cref="PayloadShapes"/>: compressed, UTF-16, an array).</para>
 /// <para>Id: the sample's own <c>id</c> when present (validated: at most <c>Schema:MaxIdLength</c> UTF-8 bytes, none
 /// of the characters <see cref="SampleLimits.IsForbiddenInText"/> names). Otherwise the record key, when it is usable as an id (valid UTF-8, non-empty, within the
 /// length limit, no control characters). Otherwise <c>{topic}-{partition}-{offset}</c> of the origin, which is
@@ -99,7 +100,7 @@ public sealed class SampleParser
                 return otherParses
                     ? SampleParseResult.Rejected(RejectReasons.ContentTypeMismatch,
                         $"content-type says '{Truncate(Printable(contentType!))}' but the value is a {other} sample ({rejection!.Message})")
-                    : SampleParseResult.Rejected(rejection!);
+                    : SampleParseResult.Rejected(PayloadShapes.Recognize(span) ?? rejection!);
             }
         }
         else
@@ -123,7 +124,7 @@ public sealed class SampleParser
                     var leadingWhitespace = trimmed.Length != span.Length;
                     if (!leadingWhitespace || !SampleProtobufCodec.TryParse(value, out sample, out _))
                     {
-                        return SampleParseResult.Rejected(rejection);
+                        return SampleParseResult.Rejected(PayloadShapes.Recognize(span) ?? rejection);
                     }
 
                     format = Format.Protobuf;
@@ -134,8 +135,10 @@ public sealed class SampleParser
                 format = Format.Protobuf;
                 if (!SampleProtobufCodec.TryParse(value, out sample, out rejection))
                 {
-                    return SampleParseResult.Rejected(rejection.Reason,
-                        $"no content-type header and the value does not start with '{{' (JSON), so it was read as protobuf: {rejection.Message}");
+                    return PayloadShapes.Recognize(span) is { } shape
+                        ? SampleParseResult.Rejected(shape)
+                        : SampleParseResult.Rejected(rejection.Reason,
+                            $"no content-type header and the value does not start with '{{' (JSON), so it was read as protobuf: {rejection.Message}");
                 }
             }
         }

@@ -21,10 +21,10 @@ public static class ScorerHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.SectionName).ValidateKeys(ScorerOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScorerOptions>, ScorerOptionsValidator>());
-        services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateKeys(SampleSchemaOptions.SectionName).ValidateOnStart();
+        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new FeedbackStore(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeedbackCapacity));
         services.TryAddSingleton(sp => new TargetBuffer(

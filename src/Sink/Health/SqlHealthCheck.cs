@@ -4,15 +4,22 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace EasyHard.Sink.Health;
 
 /// <summary>
-/// Readiness: the SQL database answers a trivial query. While it fails the Sink cannot make batches durable, so it
-/// retries and must not be counted as ready (design: failures surface in <c>/health/ready</c>).
+/// Readiness: the schema is migrated and the SQL database answers a trivial query. While either fails the Sink cannot
+/// make batches durable, so it retries and must not be counted as ready (design: failures surface in
+/// <c>/health/ready</c>); the description names the setting to check.
 /// </summary>
-public sealed class SqlHealthCheck(ISampleStore store) : IHealthCheck
+public sealed class SqlHealthCheck(ISampleStore store, SchemaState? schema = null, string target = "Sink:Database:ConnectionString") : IHealthCheck
 {
     public const string Name = "sink-sql";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var failure = context?.Registration.FailureStatus ?? HealthStatus.Unhealthy;
+        if (schema is { NotReadyReason: { } reason })
+        {
+            return new HealthCheckResult(failure, $"SQL schema not migrated: {reason}");
+        }
+
         try
         {
             await store.PingAsync(cancellationToken);
@@ -20,7 +27,7 @@ public sealed class SqlHealthCheck(ISampleStore store) : IHealthCheck
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new HealthCheckResult(context?.Registration.FailureStatus ?? HealthStatus.Unhealthy, "SQL database unreachable.", e);
+            return new HealthCheckResult(failure, $"SQL database unreachable. Check {target}: {e.Message}", e);
         }
     }
 }

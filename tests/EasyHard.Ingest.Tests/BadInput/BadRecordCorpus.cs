@@ -77,6 +77,15 @@ internal static class BadRecordCorpus
         Add("protobuf attribute value not UTF-8", [.. Protobuf(Sample()), 0x32, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0xC3, 0x28], Proto, RejectReasons.InvalidUtf8);
         AddJson("plain text without header", "hello world", RejectReasons.UnparsableProtobuf);
 
+        // Shapes a producer gets wrong wholesale: said by what the record looks like, not by how parsing failed.
+        Add("gzip-compressed JSON, sniffed", Gzip(ValidJson("s-1")), null, RejectReasons.CompressedPayload);
+        Add("gzip-compressed JSON, declared JSON", Gzip(ValidJson("s-1")), Json, RejectReasons.CompressedPayload);
+        Add("zstd frame, sniffed", [0x28, 0xB5, 0x2F, 0xFD, 0x20, 0x05, 0x29, 0x00, 0x00], null, RejectReasons.CompressedPayload);
+        Add("UTF-16 JSON with BOM, sniffed", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes($"{{{Features},\"label\":3}}")], null, RejectReasons.Utf16Json);
+        Add("UTF-16 little-endian JSON without BOM, sniffed", Encoding.Unicode.GetBytes($"{{{Features},\"label\":3}}"), null, RejectReasons.Utf16Json);
+        Add("UTF-16 big-endian JSON without BOM, sniffed", Encoding.BigEndianUnicode.GetBytes($" {{{Features},\"label\":3}}"), null, RejectReasons.Utf16Json);
+        AddJson("JSON array of samples, sniffed", $"[{{{Features},\"label\":3}}]", RejectReasons.JsonArray);
+
         // Protobuf values.
         Add("protobuf NaN feature", Protobuf(Sample(features: [1, float.NaN, 3, 4])), Proto, RejectReasons.NonFiniteFeature);
         Add("protobuf +Infinity feature", Protobuf(Sample(features: [1, 2, float.PositiveInfinity, 4])), null, RejectReasons.NonFiniteFeature);
@@ -100,11 +109,11 @@ internal static class BadRecordCorpus
         AddJson("JSON trailing comma", $"{{{Features},\"label\":3,}}", RejectReasons.UnparsableJson);
         AddJson("JSON single-quoted strings", "{'features':[1,2,3,4],'label':3}", RejectReasons.UnparsableJson);
         AddJson("JSON unquoted keys", "{features:[1,2,3,4],label:3}", RejectReasons.UnparsableJson);
-        AddJson("JSON top-level array of samples", $"[{{{Features},\"label\":3}},{{{Features},\"label\":4}}]", RejectReasons.JsonNotObject, Json);
+        AddJson("JSON top-level array of samples", $"[{{{Features},\"label\":3}},{{{Features},\"label\":4}}]", RejectReasons.JsonArray, Json);
         AddJson("JSON null", "null", RejectReasons.JsonNotObject, Json);
         AddJson("JSON top-level string", "\"s-1\"", RejectReasons.JsonNotObject, Json);
         AddJson("JSON top-level number", "42", RejectReasons.JsonNotObject, Json);
-        AddJson("JSON 10,000 nested arrays at top level", new string('[', 10_000) + new string(']', 10_000), RejectReasons.JsonNotObject, Json);
+        AddJson("JSON 10,000 nested arrays at top level", new string('[', 10_000) + new string(']', 10_000), RejectReasons.JsonArray, Json);
         AddJson("JSON trailing garbage", $"{{{Features},\"label\":3}} x", RejectReasons.JsonTrailingData);
         AddJson("JSON two samples concatenated", $"{{{Features},\"label\":3}}{{{Features},\"label\":4}}", RejectReasons.JsonTrailingData);
         AddJson("JSON lines in one record", $"{{{Features},\"label\":3}}\n{{{Features},\"label\":4}}\n", RejectReasons.JsonTrailingData);
@@ -115,7 +124,7 @@ internal static class BadRecordCorpus
 
         // Text encoding.
         Add("JSON invalid UTF-8", [.. "{\"id\":\""u8, 0xFF, 0xFE, .. "\",\"features\":[1,2,3,4],\"label\":3}"u8], null, RejectReasons.InvalidUtf8);
-        Add("JSON encoded as UTF-16 with BOM", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes($"{{{Features},\"label\":3}}")], Json, RejectReasons.InvalidUtf8);
+        Add("JSON encoded as UTF-16 with BOM", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes($"{{{Features},\"label\":3}}")], Json, RejectReasons.Utf16Json);
         Add("JSON overlong UTF-8 sequence", [.. "{\"id\":\"a"u8, 0xC0, 0xAF, .. "\",\"features\":[1,2,3,4],\"label\":3}"u8], null, RejectReasons.InvalidUtf8);
         Add("JSON UTF-8 encoded surrogate", [.. "{\"id\":\"a"u8, 0xED, 0xA0, 0x80, .. "\",\"features\":[1,2,3,4],\"label\":3}"u8], null, RejectReasons.InvalidUtf8);
         AddJson("JSON id escaping an unpaired surrogate", $"{{\"id\":\"\\ud800\",{Features},\"label\":3}}", RejectReasons.InvalidUtf8);
@@ -244,5 +253,16 @@ internal static class BadRecordCorpus
         new Random(7).NextBytes(bytes);
         bytes[0] = 0xFF; // never '{' nor whitespace, so the sniffer reads it as protobuf
         return bytes;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return buffer.ToArray();
     }
 }

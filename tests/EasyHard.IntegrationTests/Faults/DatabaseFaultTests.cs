@@ -57,4 +57,41 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await harness.Run.StopAsync();
         await ExactlyOnceVerifier.AssertExactlyOnceAsync(harness, ids, output);
     }
+
+    [Fact]
+    public async Task Postgres_DownAtStart_SinkStartsNotReadyNamingTheKey_ThenRecovers_ExactlyOnce()
+    {
+        await using var server = await PrivatePostgres.StartAsync();
+        var httpPort = PrometheusServer.FreePort();
+        await using var harness = await FaultHarness.WithPostgresAsync("pg-start", server.ConnectionString,
+            "--Http:BindAddress=127.0.0.1", $"--Http:Port={httpPort}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        await server.HaltAsync();
+
+        // Used to throw the Npgsql connection failure out of StartAsync and stop the process.
+        await harness.Run.StartAsync();
+
+        string readiness = "";
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var response = await http.GetAsync("health/ready");
+            readiness = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable && readiness.Contains("sink-sql: Unhealthy", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(60), () => $"/health/ready reports the database while it is down at start (last: {readiness})");
+        output.WriteLine($"/health/ready while down at start: 503 {readiness}");
+        Assert.Contains("SQL schema not migrated: database not reachable, check Sink:Database:ConnectionString (postgres: Host=127.0.0.1;", readiness, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", readiness, StringComparison.OrdinalIgnoreCase);
+
+        var producing = harness.ProduceAsync(seed: 43);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // records arrive while the schema is still missing
+        await server.StartAgainAsync();
+        output.WriteLine("PostgreSQL started");
+
+        var ids = await producing;
+        await harness.WaitForAllAsync(ids);
+        await Eventually.WaitUntilAsync(async () => (await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60), () => "/health/ready is 200 once the schema is migrated");
+        await harness.Run.StopAsync();
+        await ExactlyOnceVerifier.AssertExactlyOnceAsync(harness, ids, output);
+    }
 }

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using EasyHard.Host.Composition;
+
+namespace EasyHard.Host.Commands;
+
+/// <summary>
+/// The part of each command's help that System.CommandLine cannot write: the <c>--Section:Key=value</c> settings the
+/// command reads, the common ones with their defaults (taken from the options classes, so help and behaviour cannot
+/// disagree), and an example. It replaces the stock "Additional Arguments" section, which said nothing usable.
+/// </summary>
+internal static class CommandSettings
+{
+    private const string Environment = "The same keys work as environment variables (Section__Key or EASYHARD_Section__Key) and in appsettings.json; an unknown key stops the command.";
+
+    private static readonly string[] ScorerKeys =
+        ["Scorer:Device", "Scorer:LearningRate", "Scorer:EnsembleSize", "Scorer:HiddenSizes:0", "Scorer:Folds", "Scorer:Weighting:Policies", "Scorer:Seed"];
+
+    private static readonly Dictionary<string, (string[] Keys, string Example)> ByCommand = new(StringComparer.Ordinal)
+    {
+        ["run"] = (
+            ["Kafka:BootstrapServers", "Sink:Database:Provider", "Sink:Database:ConnectionString", "Schema:Dimension", "Schema:Classes",
+             "Delivery:Guarantee", "Http:Port", "Scorer:Device", "Scorer:LearningRate", "Scorer:Weighting:Policies"],
+            "easyhard run --role sink --Kafka:BootstrapServers=kafka:9092 --Sink:Database:Provider=postgres --Sink:Database:ConnectionString=\"Host=db;Username=easyhard\""),
+        ["demo"] = ([.. ScorerKeys, "Scorer:QuarantineThreshold", "Sink:TrainerStream:Mode", "Http:Port"], "easyhard demo --count 20000 --Scorer:LearningRate=0.002 --Http:Port=9401"),
+        ["replay"] = ([.. ScorerKeys, "Scorer:ScoreDelaySamples"], "easyhard replay --input samples.jsonl --output scored.jsonl --Scorer:EnsembleSize=5 --Scorer:Folds=5"),
+        ["train-reference"] = ([.. ScorerKeys], "easyhard train-reference --input clean.jsonl --output reference.pt --Scorer:HiddenSizes:0=256"),
+    };
+
+    /// <summary>
+    /// When <paramref name="parse"/> asks for help, writes it to <paramref name="output"/> with the settings section and
+    /// returns true; otherwise does nothing.
+    /// </summary>
+    public static bool TryWriteHelp(ParseResult parse, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(output);
+        if (parse.Action is not HelpAction)
+        {
+            return false;
+        }
+
+        using var stock = new StringWriter();
+        parse.Invoke(new InvocationConfiguration { Output = stock });
+        output.Write(Rewrite(stock.ToString(), parse.CommandResult.Command));
+        return true;
+    }
+
+    /// <summary>
+    /// The stock help with its "Additional Arguments" section replaced by <see cref="Describe"/>. The help layout's
+    /// builder is not public in System.CommandLine 3, so the stock text is rewritten rather than rebuilt.
+    /// </summary>
+    public static string Rewrite(string stock, Command command)
+    {
+        ArgumentNullException.ThrowIfNull(stock);
+        ArgumentNullException.ThrowIfNull(command);
+        var text = stock.Replace("[[--] <additional arguments>...]]", "[--Section:Key=value ...]", StringComparison.Ordinal);
+        var lines = text.Split('\n').ToList();
+        var start = lines.FindIndex(l => l.StartsWith("Additional Arguments:", StringComparison.Ordinal));
+        if (start >= 0)
+        {
+            var end = lines.FindIndex(start + 1, l => l.Length > 0 && !char.IsWhiteSpace(l[0]));
+            lines.RemoveRange(start, (end < 0 ? lines.Count : end) - start);
+        }
+
+        var body = string.Join('\n', lines).TrimEnd();
+        return Describe(command) is { } settings ? $"{body}\n\n{settings}\n" : body + "\n";
+    }
+
+    /// <summary>The settings part of <paramref name="command"/>'s help, or nothing for a command without settings.</summary>
+    public static string? Describe(Command command)
+    {
+        if (command.TreatUnmatchedTokensAsErrors)
+        {
+            return null;
+        }
+
+        // The benchmarks and any later command that takes overrides: the scorer's keys, which all of them read.
+        var (keys, example) = ByCommand.TryGetValue(command.Name, out var known)
+            ? known
+            : (ScorerKeys, $"{CommandOverrides.Path(command)} --Scorer:LearningRate=0.002");
+        var lines = new List<string> { "Settings (--Section:Key=value), the common ones shown with their defaults:" };
+        lines.AddRange(keys.Select(k => $"  --{k}={Quoted(EasyHardSections.Default(k))}"));
+        lines.Add("  Example: " + example);
+        lines.Add("  " + Environment);
+        return string.Join('\n', lines);
+    }
+
+    private static string Quoted(string? value) => value switch
+    {
+        null or "" => "<value>",
+        _ when value.Contains(' ', StringComparison.Ordinal) || value.Contains(';', StringComparison.Ordinal) => $"\"{value}\"",
+        _ => value,
+    };
+}

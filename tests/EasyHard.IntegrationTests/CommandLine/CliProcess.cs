@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace EasyHard.IntegrationTests.CommandLine;
+
+/// <summary>The built <c>easyhard</c> CLI run as a process, as a person runs it: exit code and what it printed.</summary>
+internal sealed record CliProcess(int ExitCode, string Stdout, string Stderr, bool TimedOut)
+{
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <param name="args">The command line after <c>easyhard</c>.</param>
+    /// <param name="timeout">A command that should stop at once but does not (it runs the pipeline instead) is killed after this.</param>
+    /// <param name="environment">Extra environment variables.</param>
+    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var easyhard = Path.Combine(AppContext.BaseDirectory, "easyhard.dll");
+        Assert.True(File.Exists(easyhard), $"{easyhard} is missing: the test project references the Host project, which builds it there.");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory.CreateTempSubdirectory("easyhard-cli-").FullName,
+        };
+        foreach (var argument in (string[])[easyhard, .. args])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = true;
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return new CliProcess(process.ExitCode, await stdout, await stderr, timedOut);
+    }
+}

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Codecs;
+using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
@@ -147,10 +148,10 @@ public sealed class PoisonPillTests
     public void Start_ProducerLimitBelowInputLimit_FailsNamingBothKeys()
     {
         using var cluster = new EmbeddedKafkaCluster(brokers: 1);
-        var app = EasyHardApp.Build(Roles.Ingest,
-            [$"--Kafka:BootstrapServers={cluster.BootstrapServers}", "--Http:Port=0", "--Kafka:Producer:MessageMaxBytes=1000000"]);
 
-        var failure = Assert.Throws<OptionsValidationException>(() => app.StartAsync().GetAwaiter().GetResult());
+        // Start-up validation runs while the app is built, before anything connects.
+        var failure = Assert.Throws<ConfigurationErrorException>(() => EasyHardApp.Build(Roles.Ingest,
+            [$"--Kafka:BootstrapServers={cluster.BootstrapServers}", "--Http:Port=0", "--Kafka:Producer:MessageMaxBytes=1000000"]));
 
         Assert.Contains("Kafka:Producer:MessageMaxBytes", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Schema:MaxRecordBytes", failure.Message, StringComparison.Ordinal);

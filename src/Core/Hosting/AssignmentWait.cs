@@ -33,11 +33,7 @@ public sealed partial class AssignmentWait(string role, string groupId, int sess
         }
 
         _assigned = true;
-        var waited = time.GetElapsedTime(_subscribedAt);
-        if (waited >= FirstLog)
-        {
-            LogAssignedAfter(role, groupId, waited.TotalSeconds);
-        }
+        LogAssignedAfter(role, groupId, time.GetElapsedTime(_subscribedAt).TotalSeconds);
     }
 
     /// <summary>Called while the consume loop gets no records; logs (and shows on /health/ready) how long it has waited.</summary>

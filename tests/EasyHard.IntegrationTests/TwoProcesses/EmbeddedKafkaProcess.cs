@@ -59,6 +59,9 @@ internal sealed class EmbeddedKafkaProcess : IDisposable
 
     public string KafkaOutput => _kafka.Output;
 
+    /// <summary>The last lines of <c>easyhard run</c>, for a failing test's report.</summary>
+    public string RunOutput => _run?.RecentOutput ?? "(easyhard run was not started)";
+
     public async Task<string> GetAsync(string path)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

@@ -40,7 +40,7 @@ internal sealed class EmbeddedKafkaProcess : IDisposable
     }
 
     /// <summary>Starts <c>easyhard run --role all</c>; the same database, checkpoint, instance id and port each time.</summary>
-    public void StartRun()
+    public void StartRun(int dimension = 16)
     {
         _run?.Dispose();
         _run = RoleProcess.StartCommand(
@@ -48,7 +48,7 @@ internal sealed class EmbeddedKafkaProcess : IDisposable
             "run", "--role", "all",
             $"--Kafka:BootstrapServers={BootstrapServers}",
             $"--Http:Port={HttpPort}",
-            "--Schema:Dimension=16",
+            $"--Schema:Dimension={dimension}",
             "--Schema:Classes=10",
             "--Sink:Database:Provider=sqlite",
             $"--Sink:Database:ConnectionString=Data Source={Path.Combine(_directory, "easyhard.db")}",

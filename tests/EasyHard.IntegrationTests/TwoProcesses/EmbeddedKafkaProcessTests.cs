@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EasyHard.IntegrationTests.Faults;
 using EasyHard.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -79,6 +80,38 @@ public sealed partial class EmbeddedKafkaProcessTests(ITestOutputHelper output)
         }
         finally
         {
+            output.WriteLine(setup.RunOutput);
+        }
+    }
+
+    [Fact]
+    public async Task ProduceAheadOfEasyhard_HoldsBackWithinRetention_AndNothingIsLost()
+    {
+        using var setup = await EmbeddedKafkaProcess.StartAsync();
+        using var producer = RoleProcess.StartCommand(["produce", "--dataset", "synthetic", "--count", "6000", "--noise", "none",
+            "--bootstrap", setup.BootstrapServers, "--max-backlog", "2000"]);
+        try
+        {
+            // Nothing reads yet: the producer stops at its backlog instead of writing into the retention.
+            await Eventually.WaitUntilAsync(() => Task.FromResult(producer.Output.Contains("not yet read by ingest", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), () => $"the producer holds back:\n{producer.RecentOutput}");
+            var written = 0L;
+            for (var partition = 0; partition < 8; partition++)
+            {
+                written += (await setup.WatermarksAsync("training-samples", partition)).High;
+            }
+
+            Assert.InRange(written, 2000, 2000 + 256);
+            Assert.Contains("retention: the mock cluster keeps at most 5 MiB", producer.Output);
+
+            setup.StartRun(dimension: 64);
+            await Eventually.WaitUntilAsync(() => Task.FromResult(producer.HasExited), TimeSpan.FromMinutes(3), () => "the producer finished");
+            Assert.Equal((6000, 6000), await setup.ReadTrainerStreamAsync(6000));
+            Assert.DoesNotContain("to retention", setup.Run.Output);
+        }
+        finally
+        {
+            output.WriteLine(producer.RecentOutput);
             output.WriteLine(setup.RunOutput);
         }
     }

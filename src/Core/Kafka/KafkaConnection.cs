@@ -50,6 +50,18 @@ public sealed class KafkaConnection : IDisposable
     /// </summary>
     public bool IsMockCluster => _options.IsEmbedded || _detectedMock == true;
 
+    private static bool Answers(IAdminClient admin)
+    {
+        try
+        {
+            return admin.GetMetadata(ClusterIdWait).Brokers.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The role consumers' session timeout: what a killed member's partitions wait for before they move.</summary>
     public int ConsumerSessionTimeoutMs =>
         _options.Consumer.SessionTimeoutMs ?? (IsMockCluster ? EmbeddedSessionTimeoutMs : LibrdkafkaSessionTimeoutMs);
@@ -76,6 +88,14 @@ public sealed class KafkaConnection : IDisposable
                 string? id;
                 while ((id = MockClusterNative.ClusterId(admin.Handle, ClusterIdWait)) is null)
                 {
+                    if (Answers(admin))
+                    {
+                        // A broker answers now: its metadata carries the cluster id, unless it has none (Kafka before
+                        // 0.10.1), which is not the mock: the mock always reports one.
+                        id = MockClusterNative.ClusterId(admin.Handle, ClusterIdWait) ?? string.Empty;
+                        break;
+                    }
+
                     if (cancel.IsCancellationRequested)
                     {
                         isMock = false;

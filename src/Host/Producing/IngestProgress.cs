@@ -5,12 +5,16 @@ namespace EasyHard.Host.Producing;
 
 /// <summary>
 /// How many records of the input topic EasyHard's ingest has committed, followed live from the offset journal it keeps
-/// on a mock cluster (the mock does not store transactional offsets, so the journal is the only record of them). Lets a
-/// producer keep its backlog within the mock's retention instead of having unread input deleted.
+/// on a mock cluster (the mock does not store transactional offsets, so the journal is their only record) and, for
+/// at-least-once delivery, from the group's committed offsets. Lets a producer keep its backlog within the mock's
+/// retention instead of having unread input deleted.
 /// </summary>
 public sealed class IngestProgress : IDisposable
 {
+    private static readonly TimeSpan GroupOffsetsEvery = TimeSpan.FromSeconds(1);
+
     private readonly IConsumer<byte[], byte[]> _reader;
+    private readonly IConsumer<byte[], byte[]> _groupOffsets;
     private readonly string _group;
     private readonly string _topic;
     private readonly Dictionary<int, long> _positions = [];
@@ -31,6 +35,13 @@ public sealed class IngestProgress : IDisposable
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
         _reader = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        // Never subscribes, so it never joins ingest's group: it only fetches the offsets the group committed.
+        _groupOffsets = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig(new Dictionary<string, string>(settings ?? []))
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = group,
+            EnableAutoCommit = false,
+        }).Build();
         using (var admin = new DependentAdminClientBuilder(_reader.Handle).Build())
         {
             var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
@@ -55,6 +66,8 @@ public sealed class IngestProgress : IDisposable
 
     private void Tail()
     {
+        var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(_topic, p)).ToList();
+        var nextGroupOffsets = DateTime.UtcNow;
         while (!_stop.IsCancellationRequested)
         {
             var record = _reader.Consume(TimeSpan.FromMilliseconds(100));
@@ -62,9 +75,41 @@ public sealed class IngestProgress : IDisposable
                 && OffsetJournal.TryParse(_group, record.Message.Key, record.Message.Value, out var partition, out var offset)
                 && partition.Topic == _topic)
             {
-                _positions[partition.Partition.Value] = offset;
-                Interlocked.Exchange(ref _committed, _positions.Values.Sum());
+                Advance(partition.Partition.Value, offset);
             }
+
+            if (DateTime.UtcNow >= nextGroupOffsets)
+            {
+                nextGroupOffsets = DateTime.UtcNow + GroupOffsetsEvery;
+                AdvanceToGroupOffsets(partitions);
+            }
+        }
+    }
+
+    private void AdvanceToGroupOffsets(List<TopicPartition> partitions)
+    {
+        try
+        {
+            foreach (var committed in _groupOffsets.Committed(partitions, GroupOffsetsEvery))
+            {
+                if (committed.Offset.Value >= 0)
+                {
+                    Advance(committed.Partition.Value, committed.Offset.Value);
+                }
+            }
+        }
+        catch (KafkaException)
+        {
+            // Asked again within a second; the journal keeps counting meanwhile.
+        }
+    }
+
+    private void Advance(int partition, long offset)
+    {
+        if (!_positions.TryGetValue(partition, out var known) || offset > known)
+        {
+            _positions[partition] = offset;
+            Interlocked.Exchange(ref _committed, _positions.Values.Sum());
         }
     }
 
@@ -74,6 +119,7 @@ public sealed class IngestProgress : IDisposable
         _tail.Wait();
         _reader.Close();
         _reader.Dispose();
+        _groupOffsets.Dispose();
         _stop.Dispose();
     }
 }

@@ -64,7 +64,8 @@ public sealed class RetentionThrottle : IDisposable
         {
             if (!announced)
             {
-                _log.WriteLine($"waiting: {_progress.Existing + written - _progress.Committed:N0} records not yet read by ingest");
+                // On a line of its own: the progress counter rewrites its line (a carriage return, no newline).
+                _log.WriteLine($"\nwaiting: {_progress.Existing + written - _progress.Committed:N0} records not yet read by ingest");
                 announced = true;
             }
 

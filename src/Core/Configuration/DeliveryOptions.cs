@@ -41,13 +41,15 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(10_000, 86_400_000)] public int StallTimeoutMs { get; set; } = 300_000;
 
     /// <summary>
-    /// <c>auto</c> (default: on with the embedded cluster only), <c>on</c> or <c>off</c>. With exactly-once delivery,
+    /// <c>auto</c> (default: on with librdkafka's mock cluster only), <c>on</c> or <c>off</c>. With exactly-once delivery,
     /// each transaction also writes its input offsets as records to <c>Topics:OffsetJournal</c>, and a member that is
     /// assigned a partition resumes from the journal. This is for clusters that accept <c>SendOffsetsToTransaction</c>
     /// but do not store it: librdkafka's mock cluster (the embedded default) answers TxnOffsetCommit without keeping
     /// the offsets (rdkafka_mock_handlers.c), so without the journal every restart would start from the beginning.
-    /// A real Kafka cluster stores transactional offsets, so <c>auto</c> leaves the journal off there and offsets can
-    /// be reset with the usual tools.
+    /// <c>auto</c> recognises the mock whether it runs in this process or in <c>easyhard kafka</c> (reached by address),
+    /// by the cluster id it reports (<see cref="Kafka.KafkaConnection.TryDetectMockCluster"/>). A real Kafka cluster
+    /// stores transactional offsets, so <c>auto</c> leaves the journal off there and offsets can be reset with the
+    /// usual tools.
     /// </summary>
     [Required(AllowEmptyStrings = false)] public string OffsetJournal { get; set; } = "auto";
 
@@ -55,8 +57,8 @@ public sealed class DeliveryOptions : IValidatableObject
 
     public string ResolvedInstanceId => string.IsNullOrWhiteSpace(InstanceId) ? Environment.MachineName : InstanceId;
 
-    public bool UsesOffsetJournal(bool embeddedCluster) =>
-        IsExactlyOnce && (OffsetJournal == "on" || (OffsetJournal == "auto" && embeddedCluster));
+    public bool UsesOffsetJournal(bool mockCluster) =>
+        IsExactlyOnce && (OffsetJournal == "on" || (OffsetJournal == "auto" && mockCluster));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

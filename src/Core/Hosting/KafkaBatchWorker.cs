@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Hosting.Delivery;
+using EasyHard.Core.Hosting.Retention;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +35,10 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly ILogger<KafkaBatchWorker> _logger;
     private readonly PipelineMetrics _metrics;
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
-    private readonly OffsetJournal? _journal;
     private readonly OutputScreen _screen;
+    private readonly RetentionLossRecovery _retention;
+    private OffsetJournal? _journal;
+    private AssignmentWait? _assignmentWait;
     private InFlightBatch? _inFlight;
 
     public KafkaBatchWorker(KafkaRoleDefinition definition, IBatchProcessor processor, KafkaConnection connection,
@@ -50,13 +53,10 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         _logger = logger;
         _metrics = PipelineMetrics.For(definition.Role);
         _batch = new List<ConsumeResult<byte[], byte[]>>(definition.Batching.MaxBatchSize);
-        _journal = delivery.UsesOffsetJournal(connection.IsEmbedded)
-            ? new OffsetJournal(connection, definition.OffsetJournalTopic, definition.GroupId,
-                TimeSpan.FromMilliseconds(2 * delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
-            : null;
         _screen = new OutputScreen(connection.ProducerMessageMaxBytes,
             definition.DeadLetterTopic ?? throw new ArgumentException("the role's dead-letter topic is not set", nameof(definition)),
             definition.Role, logger);
+        _retention = new RetentionLossRecovery(definition.Role, _metrics, readiness, logger);
         _readiness.Starting(definition.Role);
     }
 
@@ -70,10 +70,22 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         var instance = _delivery.ResolvedInstanceId;
         var clientId = $"easyhard-{role}-{instance}";
         string? transactionalId = _delivery.IsExactlyOnce ? $"easyhard-{role}-{instance}" : null;
+        _readiness.Step(role, $"asking Kafka at {_connection.BootstrapServers} for its cluster id");
+        if (!_connection.TryDetectMockCluster(stopping, out var mockCluster))
+        {
+            return;
+        }
+
+        _journal = _delivery.UsesOffsetJournal(mockCluster)
+            ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId,
+                TimeSpan.FromMilliseconds(2 * _delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
+            : null;
+        _assignmentWait = new AssignmentWait(role, _definition.GroupId, _connection.ConsumerSessionTimeoutMs, _readiness, _time, _logger);
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
-        using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId,
+        using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId, reportOutOfRange: true,
             onAssigned: (_, partitions) =>
             {
+                _assignmentWait.Assigned();
                 _readiness.Step(role, "reading the offset journal");
                 var starts = _journal?.StartOffsets(partitions).ToList() ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
                 LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
@@ -91,6 +103,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             return;
         }
 
+        _assignmentWait.Subscribed();
         consumer.Subscribe(_definition.InputTopics);
         LogStarted(role, string.Join(',', _definition.InputTopics), _definition.GroupId, _connection.BootstrapServers, _delivery.Guarantee);
         _readiness.Ready(role);
@@ -224,6 +237,12 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             {
                 result = consumer.Consume(wait);
             }
+            catch (ConsumeException e) when (RetentionLossRecovery.Handles(e))
+            {
+                // A position the broker could not serve: count what retention deleted, go on from the earliest record.
+                _retention.Recover(consumer, e);
+                continue;
+            }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
                 // librdkafka retries fetches itself; a surfaced error is worth counting, not worth stopping for.
@@ -234,6 +253,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
             if (result is null || result.IsPartitionEOF)
             {
+                _assignmentWait?.Check();
                 if (stopping.IsCancellationRequested || (_batch.Count == 0 && _inFlight is not null))
                 {
                     return;

@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EasyHard.Core.Hosting;
 
 /// <summary>
 /// Readiness of the roles in this process: a role is ready once its consumer runs and while no failure is
-/// being retried. Served on <c>/health/ready</c>.
+/// being retried; input lost to retention makes it degraded. Served on <c>/health/ready</c>.
 /// </summary>
 public sealed class RoleReadiness : IHealthCheck
 {
     private readonly ConcurrentDictionary<string, string?> _notReadyReasons = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Step, DateTimeOffset Since)> _steps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _waitingSince = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lost = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     public RoleReadiness(TimeProvider time) => _time = time;
@@ -71,14 +73,30 @@ public sealed class RoleReadiness : IHealthCheck
 
     public bool IsReady => _notReadyReasons.Values.All(r => r is null);
 
+    /// <summary>
+    /// Records that the broker deleted input of <paramref name="role"/> before it was read. Readiness stays as it is (the
+    /// role goes on, and restarting it would not bring the records back), but the check reports the loss as degraded
+    /// for as long as the process runs, so that it is seen.
+    /// </summary>
+    public void LostToRetention(string role, string topic, int partition, long records) =>
+        _lost.AddOrUpdate($"{role} {topic} [{partition.ToString(CultureInfo.InvariantCulture)}]", records, (_, total) => total + records);
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failing = _notReadyReasons.Where(kv => kv.Value is not null).Select(kv => $"{kv.Key}: {kv.Value}").ToList();
         var now = _time.GetUtcNow();
         var steps = string.Join("; ", _steps.OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => $"{kv.Key} {kv.Value.Step} for {(now - kv.Value.Since).TotalSeconds:F1} s"));
-        return Task.FromResult(failing.Count == 0
+        var lost = _lost.IsEmpty ? string.Empty
+            : "; records lost to retention: " + string.Join(", ", _lost.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value}")));
+        if (failing.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"{string.Join("; ", failing)}{lost} ({steps})"));
+        }
+
+        return Task.FromResult(_lost.IsEmpty
             ? HealthCheckResult.Healthy($"all roles ready ({steps})")
-            : HealthCheckResult.Unhealthy($"{string.Join("; ", failing)} ({steps})"));
+            : HealthCheckResult.Degraded($"all roles ready{lost} ({steps})"));
     }
 }

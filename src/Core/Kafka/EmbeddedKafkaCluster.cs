@@ -11,6 +11,21 @@ public sealed class EmbeddedKafkaCluster : IDisposable
 {
     public const string Marker = "embedded";
 
+    /// <summary>
+    /// The mock's retention, per partition: when a produce batch takes a partition's log past 5 MiB or 100,000
+    /// batches, its oldest batches are deleted, read or not (rdkafka_mock.c, <c>max_size</c> and <c>max_cnt</c>, set
+    /// when the partition is created; librdkafka offers no setting for them).
+    /// </summary>
+    public const long RetentionBytesPerPartition = 5 * 1024 * 1024;
+
+    /// <inheritdoc cref="RetentionBytesPerPartition"/>
+    public const int RetentionBatchesPerPartition = 100_000;
+
+    /// <summary>One line stating the retention above, for commands that start or use the mock cluster.</summary>
+    public static string RetentionNotice(int partitions) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"retention: the mock cluster keeps at most {RetentionBytesPerPartition / (1024 * 1024)} MiB (or {RetentionBatchesPerPartition:N0} produce batches) per partition, "
+        + $"{partitions * RetentionBytesPerPartition / (1024 * 1024)} MiB per topic of {partitions} partitions; older records are deleted as new ones arrive, read or not, and a role that falls further behind loses input (counted as easyhard_<role>_records_lost_to_retention_total)");
+
     private readonly IProducer<byte[], byte[]> _owner;
 
     public EmbeddedKafkaCluster(int brokers = 3)

@@ -14,6 +14,14 @@ public sealed class KafkaConnection : IDisposable
     private readonly KafkaOptions _options;
     private readonly Lazy<EmbeddedKafkaCluster?> _embedded;
     private readonly KafkaLogForwarder? _log;
+    private readonly Lock _detectLock = new();
+    private bool? _detectedMock;
+
+    /// <summary>How long one request for the cluster id may take; it is asked again until a broker answers.</summary>
+    private static readonly TimeSpan ClusterIdWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>The consumers' session timeout on the mock cluster unless <c>Kafka:Consumer:SessionTimeoutMs</c> sets one.</summary>
+    public const int EmbeddedSessionTimeoutMs = 10_000;
 
     /// <param name="options">The bound <c>Kafka</c> section.</param>
     /// <param name="topics">Topic names (the embedded cluster creates them).</param>
@@ -43,6 +51,73 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>True when <c>Kafka:BootstrapServers</c> is <c>embedded</c> (librdkafka's mock cluster in this process).</summary>
     public bool IsEmbedded => _options.IsEmbedded;
 
+    /// <summary>
+    /// True when Kafka is librdkafka's mock cluster: embedded, or reached by address (<c>easyhard kafka</c>) and found to
+    /// be one by <see cref="TryDetectMockCluster"/>. Until that has run, only the embedded case is known.
+    /// </summary>
+    public bool IsMockCluster => _options.IsEmbedded || _detectedMock == true;
+
+    private static bool Answers(IAdminClient admin)
+    {
+        try
+        {
+            return admin.GetMetadata(ClusterIdWait).Brokers.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The role consumers' session timeout: what a killed member's partitions wait for before they move.</summary>
+    public int ConsumerSessionTimeoutMs =>
+        _options.Consumer.SessionTimeoutMs ?? (IsMockCluster ? EmbeddedSessionTimeoutMs : LibrdkafkaSessionTimeoutMs);
+
+    private const int LibrdkafkaSessionTimeoutMs = 45_000;
+
+    /// <summary>
+    /// Asks the cluster for its id, once per process, to tell librdkafka's mock cluster (which, for one, does not store
+    /// transactional offsets) from Kafka. Waits until a broker answers; false only when <paramref name="cancel"/> fires first.
+    /// </summary>
+    public bool TryDetectMockCluster(CancellationToken cancel, out bool isMock)
+    {
+        isMock = true;
+        if (_options.IsEmbedded)
+        {
+            return true;
+        }
+
+        lock (_detectLock)
+        {
+            if (_detectedMock is null)
+            {
+                using var admin = CreateAdminClient();
+                string? id;
+                while ((id = MockClusterNative.ClusterId(admin.Handle, ClusterIdWait)) is null)
+                {
+                    if (Answers(admin))
+                    {
+                        // A broker answers now: its metadata carries the cluster id, unless it has none (Kafka before
+                        // 0.10.1), which is not the mock: the mock always reports one.
+                        id = MockClusterNative.ClusterId(admin.Handle, ClusterIdWait) ?? string.Empty;
+                        break;
+                    }
+
+                    if (cancel.IsCancellationRequested)
+                    {
+                        isMock = false;
+                        return false;
+                    }
+                }
+
+                _detectedMock = id.StartsWith(MockClusterNative.ClusterIdPrefix, StringComparison.Ordinal);
+            }
+
+            isMock = _detectedMock.Value;
+            return true;
+        }
+    }
+
     public string BootstrapServers => _embedded.Value?.BootstrapServers ?? _options.BootstrapServers;
 
     /// <summary>The largest record this process's producers send (<see cref="KafkaOptions.ProducerMessageMaxBytes"/>).</summary>
@@ -50,9 +125,11 @@ public sealed class KafkaConnection : IDisposable
 
     /// <summary>
     /// A consumer for a role: manual commits (offsets are committed by the shell only after the batch's
-    /// output is durable), reads only committed transactional data, starts from the earliest offset.
+    /// output is durable), reads only committed transactional data, starts from the earliest offset. With
+    /// <paramref name="reportOutOfRange"/> a position the broker cannot serve surfaces as a
+    /// <see cref="ErrorCode.Local_AutoOffsetReset"/> consume error instead of a silent jump to the earliest offset.
     /// </summary>
-    public IConsumer<byte[], byte[]> CreateConsumer(string groupId, string clientId,
+    public IConsumer<byte[], byte[]> CreateConsumer(string groupId, string clientId, bool reportOutOfRange = false,
         Func<IConsumer<byte[], byte[]>, List<TopicPartition>, IEnumerable<TopicPartitionOffset>>? onAssigned = null,
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onRevoked = null,
         Action<IConsumer<byte[], byte[]>, List<TopicPartitionOffset>>? onLost = null)
@@ -65,14 +142,23 @@ public sealed class KafkaConnection : IDisposable
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
         };
-        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        // For a role, not earliest: librdkafka would silently skip records the broker deleted before they were read.
+        // With `error` it reports the position it could not fetch; the worker counts the loss and goes on from the
+        // earliest record (RetentionLossRecovery), where a group without a committed position starts too.
+        config.AutoOffsetReset ??= reportOutOfRange ? AutoOffsetReset.Error : AutoOffsetReset.Earliest;
         config.IsolationLevel ??= IsolationLevel.ReadCommitted;
         config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
-        if (IsEmbedded)
+        if (IsMockCluster)
         {
             // The mock cluster holds an empty fetch for the whole fetch.wait.max.ms (500 ms by default) instead of
             // answering when data arrives (rdkafka_mock_handlers.c), adding up to that much latency per hop.
             config.FetchWaitMaxMs ??= 10;
+            // Its classic group coordinator ignores group.instance.id (static membership; rdkafka_mock_cgrp.c matches
+            // members by member id only), so a member killed without leaving keeps its partitions until its session
+            // expires, and every join waits up to that long for the others: librdkafka's 45 s default makes a restart
+            // after kill -9 a 45 s stall. Heartbeats every second keep a live member well inside 10 s.
+            config.SessionTimeoutMs ??= EmbeddedSessionTimeoutMs;
+            config.HeartbeatIntervalMs ??= 1_000;
         }
 
         if (config.Get("dotnet.consumer.consume.result.fields") is null)

@@ -7,7 +7,8 @@ namespace EasyHard.Core.Kafka;
 /// <summary>
 /// P/Invoke into librdkafka's mock-cluster API (rdkafka_mock.h), on the same native library that
 /// Confluent.Kafka has loaded. Used for topic creation (the mock cluster has no controller for
-/// CreateTopics) and for fault injection in tests.
+/// CreateTopics), for telling a mock cluster reached by address from Kafka (its cluster id), and for fault
+/// injection in tests.
 /// </summary>
 public static partial class MockClusterNative
 {
@@ -66,17 +67,64 @@ public static partial class MockClusterNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     private static partial void PushRequestErrorsArray(IntPtr mcluster, short apiKey, nuint count, [In] int[] errors);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_delete_records", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int PartitionDeleteRecords(IntPtr mcluster, string topic, int partition, long beforeOffset);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_clusterid")]
+    private static partial IntPtr ClusterIdOf(IntPtr rk, int timeoutMs);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mem_free")]
+    private static partial void MemFree(IntPtr rk, IntPtr ptr);
+
+    /// <summary>
+    /// The prefix of the cluster id every librdkafka mock cluster reports (<c>mockCluster%lx</c>, rdkafka_mock.c), whether
+    /// it runs in this process or in <c>easyhard kafka</c>. No Kafka broker generates such an id (theirs are base64 UUIDs).
+    /// </summary>
+    public const string ClusterIdPrefix = "mockCluster";
+
     /// <summary>The mock cluster owned by the client behind <paramref name="handle"/>.</summary>
     public static IntPtr ClusterOf(Handle handle)
     {
-        // Confluent.Kafka keeps the rd_kafka_t* in an internal SafeHandle; there is no public accessor.
-        var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("Confluent.Kafka.Handle has no LibrdkafkaHandle property.");
-        var safeHandle = (SafeHandle)(property.GetValue(handle) ?? throw new InvalidOperationException("Client handle is null."));
-        var cluster = HandleMockCluster(safeHandle.DangerousGetHandle());
+        var cluster = HandleMockCluster(NativeHandle(handle));
         return cluster == IntPtr.Zero
             ? throw new InvalidOperationException("The client was not created with test.mock.num.brokers.")
             : cluster;
+    }
+
+    /// <summary>
+    /// The id of the cluster the client behind <paramref name="handle"/> is connected to (from a Metadata response; the
+    /// .NET client does not expose it), or null when no broker answered within <paramref name="timeout"/>.
+    /// </summary>
+    public static string? ClusterId(Handle handle, TimeSpan timeout)
+    {
+        var rk = NativeHandle(handle);
+        var id = ClusterIdOf(rk, (int)timeout.TotalMilliseconds);
+        if (id == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(id);
+        }
+        finally
+        {
+            MemFree(rk, id);
+        }
+    }
+
+    /// <summary>Deletes the records of a partition before <paramref name="beforeOffset"/>, as retention does on a broker.</summary>
+    public static void DeleteRecords(IntPtr cluster, string topic, int partition, long beforeOffset) =>
+        Check(PartitionDeleteRecords(cluster, topic, partition, beforeOffset), $"delete records of {topic}/{partition} before {beforeOffset}");
+
+    // Confluent.Kafka keeps the rd_kafka_t* in an internal SafeHandle; there is no public accessor.
+    private static IntPtr NativeHandle(Handle handle)
+    {
+        var property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("Confluent.Kafka.Handle has no LibrdkafkaHandle property.");
+        var safeHandle = (SafeHandle)(property.GetValue(handle) ?? throw new InvalidOperationException("Client handle is null."));
+        return safeHandle.DangerousGetHandle();
     }
 
     /// <summary>Creates a topic; one that exists already is left as it is.</summary>

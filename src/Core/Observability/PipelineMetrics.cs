@@ -16,6 +16,8 @@ public sealed class PipelineMetrics
     private readonly Dictionary<string, Counter.Child> _producedByTopic = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter.Child> _errorsByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), Gauge.Child> _lagByPartition = [];
+    private readonly Counter _lostToRetention;
+    private readonly Dictionary<(string, int), Counter.Child> _lostByPartition = [];
     private readonly Counter.Child _committedTransactions;
     private readonly Counter.Child _abortedTransactions;
 
@@ -39,6 +41,8 @@ public sealed class PipelineMetrics
             $"Kafka transactions of the {role} role (exactly-once delivery), by outcome.", "outcome");
         _committedTransactions = transactions.WithLabels("committed");
         _abortedTransactions = transactions.WithLabels("aborted");
+        _lostToRetention = Metrics.CreateCounter(prefix + "records_lost_to_retention_total",
+            $"Input records the broker deleted (retention) before the {role} role read them, by topic and partition.", "topic", "partition");
         Revoked = Metrics.CreateCounter(prefix + "records_revoked_total",
             $"Records the {role} role dropped from an unfinished batch because their partition moved to another member (the new owner processes them).");
     }
@@ -77,6 +81,21 @@ public sealed class PipelineMetrics
 
     public Gauge.Child Lag(string topic, int partition) => Cached(_lagByPartition, (topic, partition),
         key => _lag.WithLabels(key.Item1, key.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    public Counter.Child LostToRetention(string topic, int partition) => Cached(_lostByPartition, (topic, partition),
+        key => _lostToRetention.WithLabels(key.Item1, key.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Records lost to retention on every topic and partition so far.</summary>
+    public double LostToRetentionTotal
+    {
+        get
+        {
+            lock (_lostByPartition)
+            {
+                return _lostByPartition.Values.Sum(c => c.Value);
+            }
+        }
+    }
 
     /// <summary>The cached value for <paramref name="key"/>, created once; the cache itself is the lock.</summary>
     private static TValue Cached<TKey, TValue>(Dictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> create)

@@ -69,6 +69,7 @@ public static class DemoCommand
             await app.StartAsync(ct);
             var bootstrap = app.Services.GetRequiredService<KafkaConnection>().BootstrapServers;
             Console.WriteLine($"Embedded Kafka at {bootstrap}; metrics on {string.Join(", ", app.Urls)}/metrics");
+            Console.WriteLine(EmbeddedKafkaCluster.RetentionNotice(app.Services.Topics().Partitions));
 
             var generator = new LoadGenerator(bootstrap, app.Services.Topics().Input);
             // The truth travels as attributes the scorer never reads, for the summary and the noisy-vs-clean weight panel.
@@ -97,11 +98,11 @@ public static class DemoCommand
             var progress = Stopwatch.StartNew();
             double lastDone = 0;
             var ingest = PipelineMetrics.For("ingest");
-            // Drained when every stage has committed all that the stage before it produced.
+            // Drained when every stage has committed all that the stage before it produced, less what retention deleted.
             bool Drained() => producing.IsCompletedSuccessfully
-                && ingest.Committed.Value >= producing.Result.Valid + producing.Result.Malformed
-                && scorer.Committed.Value >= ingest.Produced(topics.Samples).Value
-                && sink.Committed.Value >= scorer.Produced(topics.Scored).Value;
+                && ingest.Committed.Value + ingest.LostToRetentionTotal >= producing.Result.Valid + producing.Result.Malformed
+                && scorer.Committed.Value + scorer.LostToRetentionTotal >= ingest.Produced(topics.Samples).Value
+                && sink.Committed.Value + sink.LostToRetentionTotal >= scorer.Produced(topics.Scored).Value;
             while (!Drained())
             {
                 if (producing.IsFaulted)
@@ -127,7 +128,8 @@ public static class DemoCommand
             var evaluation = await DemoSummary.EvaluateAsync(databasePath, stream.Samples);
             var summary = new DemoSummary(
                 report.Valid, report.Malformed, (long)scorer.Committed.Value,
-                (long)Emitted(), (long)DeadLettered(), (long)SinkMetrics.Quarantined.Value, evaluation.SqlRows,
+                (long)Emitted(), (long)DeadLettered(), (long)SinkMetrics.Quarantined.Value,
+                (long)(ingest.LostToRetentionTotal + scorer.LostToRetentionTotal + sink.LostToRetentionTotal), evaluation.SqlRows,
                 evaluation.Auroc, evaluation.Rows, evaluation.NoisyWeight, evaluation.CleanWeight, evaluation.MeanNoise,
                 stream.Samples.Count(s => s.IsNoisy) / (double)stream.Samples.Count, databasePath, clock.Elapsed);
             summary.Print(Console.Out);

@@ -7,7 +7,7 @@ namespace EasyHard.Host.Demo;
 
 /// <summary>What the demo measured, read back from the SQLite sink and compared with the injected truth.</summary>
 public sealed record DemoSummary(
-    long SamplesIn, long Malformed, long Scored, long Emitted, long DeadLettered, long Quarantined, long SqlRows,
+    long SamplesIn, long Malformed, long Scored, long Emitted, long DeadLettered, long Quarantined, long LostToRetention, long SqlRows,
     double NoiseAuroc, long EvaluatedRows, double MeanWeightNoisy, double MeanWeightClean, double MeanNoise, double TrueNoiseRate,
     string DatabasePath, TimeSpan Elapsed)
 {
@@ -38,6 +38,9 @@ public sealed record DemoSummary(
         output.WriteLine($"  scored               {Scored,10:N0}");
         output.WriteLine($"  emitted to trainers  {Emitted,10:N0}  (easyhard.weighted + easyhard.quarantine; {Quarantined:N0} quarantined)");
         output.WriteLine($"  dead-lettered        {DeadLettered,10:N0}");
+        output.WriteLine(LostToRetention == 0
+            ? $"  lost to retention    {LostToRetention,10:N0}"
+            : $"  lost to retention    {LostToRetention,10:N0}  deleted by the mock cluster's retention before they were read (offsets in the log)");
         output.WriteLine($"  noise AUROC          {NoiseAuroc,10:F4}  over {EvaluatedRows:N0} samples scored after warm-up, against the injected truth");
         output.WriteLine($"  mean weight          {MeanWeightNoisy,10:F3}  noisy  vs {MeanWeightClean:F3} clean");
         output.WriteLine($"  mean noise score     {MeanNoise,10:F3}  (true noise rate {TrueNoiseRate:F3})");

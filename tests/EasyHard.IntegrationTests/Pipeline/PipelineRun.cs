@@ -34,7 +34,8 @@ internal sealed class PipelineRun : IAsyncDisposable
             "--Scorer:WarmupSamples=500",
             "--Logging:LogLevel:Default=Warning",
             $"--Delivery:InstanceId={prefix}",
-            // Against the mock cluster (here reached by address, not as "embedded") offsets need the journal.
+            // Against the mock cluster offsets need the journal; `auto` recognises it by its cluster id too, but the
+            // fault scenarios depend on it, so they say so (RequestErrors_... turns it off explicitly).
             "--Delivery:OffsetJournal=on",
             // A member stopped mid-transaction holds back read_committed readers until the coordinator aborts it.
             "--Delivery:TransactionTimeoutMs=10000",

@@ -15,7 +15,7 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// How long reading to the journal's end may take: a transaction left open by a member that died holds back
 /// read_committed readers until the coordinator aborts it, so this must exceed the transaction timeout.
 /// </param>
-internal sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId, TimeSpan readDeadline)
+public sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId, TimeSpan readDeadline)
 {
     public OutgoingMessage Entry(TopicPartitionOffset next) =>
         new(journalTopic, Key(groupId, next.Topic, next.Partition.Value),
@@ -76,7 +76,7 @@ internal sealed class OffsetJournal(KafkaConnection connection, string journalTo
     }
 
     /// <summary>Reads one journal record of <paramref name="group"/>: the input partition and the offset to resume it at.</summary>
-    internal static bool TryParse(string group, byte[]? key, byte[]? value, out TopicPartition partition, out long offset)
+    public static bool TryParse(string group, byte[]? key, byte[]? value, out TopicPartition partition, out long offset)
     {
         partition = default!;
         offset = 0;

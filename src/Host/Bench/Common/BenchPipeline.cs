@@ -36,7 +36,6 @@ public sealed class BenchPipeline : IAsyncDisposable
             $"--Scorer:CheckpointPath={Path.Combine(directory, "scorer.ckpt")}",
             "--Logging:LogLevel:Default=Warning",
             .. topics.ConfigArgs(),
-            .. EmbeddedDefaults.Args,
             .. extraConfig,
         ];
         var app = EasyHardApp.Build(Roles.All, config);

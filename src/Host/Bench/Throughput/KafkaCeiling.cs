@@ -28,7 +28,6 @@ public static class KafkaCeiling
             $"--Kafka:BootstrapServers={bootstrapServers}",
             "--Logging:LogLevel:Default=Warning",
             .. topics.ConfigArgs(),
-            .. EmbeddedDefaults.Args,
             .. extraConfig,
         ];
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = config, ContentRootPath = AppContext.BaseDirectory });

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Text;
+using EasyHard.Core.Contracts;
+using EasyHard.Core.Kafka;
+using EasyHard.Host.Bench.Common;
+using EasyHard.Host.Datasets;
+
+namespace EasyHard.Host.Bench.Chaos;
+
+/// <summary>
+/// <c>easyhard bench chaos</c>: each role in a process of its own on the embedded cluster, a steady load, and a
+/// nemesis that strikes on a random schedule drawn from the seed (Jepsen's nemesis; Kafka's <c>transactions_test</c>
+/// bounces its processes the same way). Afterwards the run drains without faults and every input id is accounted for
+/// by <see cref="ChaosAccounting"/>.
+/// </summary>
+public static class ChaosBench
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
+
+    public static async Task<ChaosResult> RunAsync(ChaosSettings settings, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Rate, 0);
+        var machine = MachineDescription.DescribeTo(log);
+        var pool = new LoadPool(ChaosSettings.PoolSize, settings.Dimension, ChaosSettings.Classes, settings.Seed, SampleFormat.Protobuf, "chaos");
+
+        using var cluster = new EmbeddedKafkaCluster();
+        var topics = new BenchTopics("chaos");
+        topics.CreateOn(cluster);
+        var directory = Directory.CreateTempSubdirectory("easyhard-chaos-").FullName;
+        await using var postgres = settings.UsesPostgres ? await PrivatePostgres.StartAsync() : null;
+        string[] database = postgres is null
+            ? ["--Sink:Database:Provider=sqlite", $"--Sink:Database:ConnectionString=Data Source={Path.Combine(directory, "easyhard.db")}"]
+            : ["--Sink:Database:Provider=postgres", $"--Sink:Database:ConnectionString={postgres.ConnectionString};Timeout=5"];
+        string[] config =
+        [
+            $"--Kafka:BootstrapServers={cluster.BootstrapServers}",
+            $"--Schema:Dimension={settings.Dimension}",
+            $"--Schema:Classes={ChaosSettings.Classes}",
+            "--Logging:LogLevel:Default=Warning",
+            // A member stopped mid-transaction holds back read_committed readers until the coordinator aborts it.
+            "--Delivery:TransactionTimeoutMs=10000",
+            // The mock's group coordinator waits up to the session timeout for every member to rejoin after a change in
+            // membership; librdkafka's default (45 s) would make each kill a 44 s pause.
+            "--Kafka:Consumer:SessionTimeoutMs=10000",
+            "--Kafka:Consumer:HeartbeatIntervalMs=1000",
+            .. topics.ConfigArgs(),
+            .. EmbeddedDefaults.Args,
+            .. database,
+            .. settings.ExtraConfig,
+        ];
+
+        await using var fleet = new RoleFleet(config, directory, log);
+        foreach (var role in ChaosSchedule.Roles)
+        {
+            fleet.Start(role, Nemesis.PrimaryOf(role));
+        }
+
+        await fleet.WaitUntilReadyAsync(StartDeadline, cancellationToken);
+        // Several sinks may share PostgreSQL, as in production; a SQLite file belongs to one writer.
+        IReadOnlyList<string> churnRoles = postgres is null ? ["ingest", "scorer"] : ChaosSchedule.Roles;
+        var schedule = ChaosSchedule.Plan(settings.Seed, settings.Duration, settings.Faults, settings.MeanGapSeconds, cluster.Brokers, churnRoles);
+        log.WriteLine($"Chaos: {settings.Rate:N0} samples/s for {settings.Duration.TotalMinutes:F1} min, seed {settings.Seed}, {schedule.Count} faults of "
+            + $"{string.Join(',', settings.Faults.Select(FaultKinds.NameOf))}, {(postgres is null ? "SQLite" : "PostgreSQL")}, on {cluster.BootstrapServers}.");
+
+        var tracker = new ArrivalTracker(1 << 20);
+        using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker);
+        using var nemesis = new Nemesis(cluster, topics, fleet, postgres, settings, log);
+        using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
+        var largest = BenchProducer.LargestRecordBytes(pool.Sample(0).Payload.Length + 16, settings.Dimension);
+        var maxBacklog = BenchProducer.MaxBacklogFor(largest, topics.Partitions);
+        var crashes = new List<string>();
+
+        using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopWatching = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var producing = Task.Factory.StartNew(
+            () => producer.Run(long.MaxValue, pool.Sample, tracker, settings.Rate, maxBacklog, settings.Settle + StartDeadline, stopProducing.Token),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var watching = WatchAsync(fleet, crashes, log, stopWatching.Token);
+        var striking = nemesis.RunAsync(schedule, clock, cancellationToken);
+
+        await Task.WhenAny(producing, Task.Delay(settings.Duration, cancellationToken));
+        await stopProducing.CancelAsync();
+        string? producerNote = null;
+        BenchProducer.Result sent;
+        try
+        {
+            sent = await producing;
+        }
+        catch (TimeoutException e)
+        {
+            producerNote = $"stopped at {clock.Elapsed.TotalSeconds:F0} s: {e.Message}";
+            log.WriteLine($"  producer {producerNote}");
+            sent = new BenchProducer.Result(tracker.Sent, 0, clock.Elapsed, []);
+        }
+
+        await striking;
+        log.WriteLine($"  {sent.Sent:N0} samples sent, {nemesis.LargeInputs.Count} large records; faults over at {clock.Elapsed.TotalSeconds:F0} s, draining.");
+        var drainStarted = clock.Elapsed;
+        await DrainAsync(cluster.BootstrapServers, topics, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken);
+        var drainSeconds = (clock.Elapsed - drainStarted).TotalSeconds;
+        await stopWatching.CancelAsync();
+        await watching;
+        await fleet.ScrapeAllAsync();
+        await fleet.StopAllAsync();
+
+        var failed = sent.FailedIndexes.ToHashSet();
+        var inputs = new List<ChaosInput>();
+        for (long index = 0; index < sent.Sent; index++)
+        {
+            if (!failed.Contains(index))
+            {
+                inputs.Add(new ChaosInput(pool.IdOf(index), MustDeadLetter: false));
+            }
+        }
+
+        inputs.AddRange(nemesis.LargeInputs);
+        var trainer = topics.TrainerTopics.SelectMany(t => TopicReader.ReadAll(cluster.BootstrapServers, t, TimeSpan.FromMinutes(2)))
+            .Where(r => r.Message.Key is not null).Select(r => Encoding.UTF8.GetString(r.Message.Key)).ToList();
+        var account = ChaosAccounting.Account(inputs, trainer, ReadDeadLetters(cluster.BootstrapServers, topics), fleet.LostToRetention);
+        TryDelete(directory);
+        var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
+            settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
+        return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, Math.Round(drainSeconds, 1), account);
+    }
+
+    /// <summary>Every dead letter with the id its key names and its reason code (else its message).</summary>
+    private static List<DeadLetter> ReadDeadLetters(string bootstrapServers, BenchTopics topics) =>
+        [.. TopicReader.ReadAll(bootstrapServers, topics.Options.DeadLetter, TimeSpan.FromMinutes(2)).Select(r =>
+        {
+            string? Header(string name) => r.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+            var id = r.Message.Key is null ? null : Encoding.UTF8.GetString(r.Message.Key);
+            return new DeadLetter(id, Header(HeaderNames.ErrorReason) ?? Header(HeaderNames.Error) ?? "(no reason header)");
+        })];
+
+    /// <summary>
+    /// Waits until every acknowledged sample has arrived and every large record is on the trainer stream or dead-lettered,
+    /// or until nothing has moved for <paramref name="settle"/>: then the accounting says what is missing.
+    /// </summary>
+    private static async Task DrainAsync(string bootstrapServers, BenchTopics topics, ArrivalTracker tracker, long acknowledged,
+        IReadOnlyList<ChaosInput> large, TimeSpan settle, CancellationToken cancellationToken)
+    {
+        var progress = -1L;
+        var since = Stopwatch.StartNew();
+        while (since.Elapsed < settle)
+        {
+            var deadLettered = TopicReader.ReadAll(bootstrapServers, topics.Options.DeadLetter, TimeSpan.FromSeconds(30)).Count;
+            var now = tracker.Arrived + tracker.Unknown + deadLettered;
+            if (tracker.Arrived >= acknowledged && tracker.Unknown + deadLettered >= large.Count)
+            {
+                return;
+            }
+
+            if (now != progress)
+            {
+                progress = now;
+                since.Restart();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the counters every two seconds and restarts what crashed, until cancelled.</summary>
+    private static async Task WatchAsync(RoleFleet fleet, List<string> crashes, TextWriter log, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var crash in fleet.RestartCrashed())
+            {
+                crashes.Add(crash);
+                log.WriteLine($"  crash: {crash}");
+            }
+
+            await fleet.ScrapeAllAsync();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover scratch folder in /tmp is harmless.
+        }
+    }
+}

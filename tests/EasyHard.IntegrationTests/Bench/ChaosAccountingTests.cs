@@ -31,6 +31,20 @@ public sealed class ChaosAccountingTests
     }
 
     [Fact]
+    public void Account_RepeatsWithinWhatAbortedTransactionsLeaveVisible_Pass_BeyondIt_Fail()
+    {
+        string[] stream = ["a", "a", "b", "b", "b", "c"];
+
+        var within = ChaosAccounting.Account(Inputs, stream, [new DeadLetter("big", "oversized")], 0, visibleRepeatAllowance: 3);
+        var beyond = ChaosAccounting.Account(Inputs, stream, [new DeadLetter("big", "oversized")], 0, visibleRepeatAllowance: 2);
+
+        Assert.True(within.Passed, string.Join("; ", within.Failures));
+        Assert.Equal(3, within.RepeatedRecords);
+        Assert.Equal(2, within.Duplicates);
+        Assert.False(beyond.Passed);
+    }
+
+    [Fact]
     public void Account_MissingId_WithNoRetentionLossReported_Fails()
     {
         var account = ChaosAccounting.Account(Inputs, ["a", "c"], [new DeadLetter("big", "oversized")], lostToRetentionByMetric: 0);
@@ -91,7 +105,7 @@ public sealed class ChaosAccountingTests
     }
 
     [Fact]
-    public void RetentionMetric_SumsEverySeries_AndAbsentIsZero()
+    public void RoleCounters_SumEverySeries_FilterByOutcome_AndAbsentIsZero()
     {
         const string exposition = """
             # HELP easyhard_scorer_records_lost_to_retention_total Records deleted before they were read.
@@ -99,10 +113,12 @@ public sealed class ChaosAccountingTests
             easyhard_scorer_records_lost_to_retention_total{topic="easyhard.samples",partition="0"} 3
             easyhard_scorer_records_lost_to_retention_total{topic="easyhard.samples",partition="2"} 4
             easyhard_scorer_records_lost_to_retention_total_created{topic="easyhard.samples",partition="0"} 1.7e9
+            easyhard_scorer_transactions_total{outcome="committed"} 40
+            easyhard_scorer_transactions_total{outcome="aborted"} 2
             easyhard_scorer_batches_total 12
             """;
 
-        Assert.Equal(7, RetentionMetric.Sum(exposition, RetentionMetric.NameFor("scorer")));
-        Assert.Equal(0, RetentionMetric.Sum(exposition, RetentionMetric.NameFor("ingest")));
+        Assert.Equal(new RoleCounters(7, 2), RoleCounters.Read(exposition, "scorer"));
+        Assert.Equal(RoleCounters.Zero, RoleCounters.Read(exposition, "ingest"));
     }
 }

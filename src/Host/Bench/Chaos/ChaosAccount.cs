@@ -5,6 +5,8 @@ namespace EasyHard.Host.Bench.Chaos;
 /// reason, or missing, and the missing ones match the lost-to-retention count the roles report. Written to chaos.json.
 /// </summary>
 /// <param name="Duplicates">Ids on the trainer stream more than once.</param>
+/// <param name="RepeatedRecords">Records on the trainer stream beyond the first of their id.</param>
+/// <param name="VisibleRepeatAllowance">How many repeated records aborted or interrupted transactions may leave visible on the mock cluster.</param>
 /// <param name="OnStreamAndDeadLettered">Ids both on the trainer stream and dead-lettered.</param>
 /// <param name="OversizedOnStream">Records larger than Schema:MaxRecordBytes that reached the trainer stream.</param>
 /// <param name="Unexpected">Ids on the trainer stream that no acknowledged input carried.</param>
@@ -14,7 +16,7 @@ namespace EasyHard.Host.Bench.Chaos;
 /// <param name="Examples">Up to ten ids per way of failing, to start an investigation from.</param>
 public sealed record ChaosAccount(
     long Produced, long OnceOnTrainerStream, long DeadLettered, IReadOnlyDictionary<string, long> DeadLetteredByReason,
-    long Duplicates, long OnStreamAndDeadLettered, long OversizedOnStream, long Unexpected, long Missing,
+    long Duplicates, long RepeatedRecords, long VisibleRepeatAllowance, long OnStreamAndDeadLettered, long OversizedOnStream, long Unexpected, long Missing,
     long LostToRetentionByMetric, long DeadLettersWithoutId, IReadOnlyList<string> Failures,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Examples)
 {

@@ -99,7 +99,12 @@ public static class ChaosBench
         await striking;
         log.WriteLine($"  {sent.Sent:N0} samples sent, {nemesis.LargeInputs.Count} large records; faults over at {clock.Elapsed.TotalSeconds:F0} s, draining.");
         var drainStarted = clock.Elapsed;
-        await DrainAsync(cluster.BootstrapServers, topics, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken);
+        if (!await DrainAsync(cluster.BootstrapServers, topics, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken))
+        {
+            log.WriteLine($"  nothing moved for {settings.Settle.TotalSeconds:F0} s with {sent.Sent - sent.Failed - tracker.Arrived:N0} samples still to arrive; the roles say:");
+            log.WriteLine(await fleet.DescribeAsync());
+        }
+
         var drainSeconds = (clock.Elapsed - drainStarted).TotalSeconds;
         await stopWatching.CancelAsync();
         await watching;
@@ -119,11 +124,14 @@ public static class ChaosBench
         inputs.AddRange(nemesis.LargeInputs);
         var trainer = topics.TrainerTopics.SelectMany(t => TopicReader.ReadAll(cluster.BootstrapServers, t, TimeSpan.FromMinutes(2)))
             .Where(r => r.Message.Key is not null).Select(r => Encoding.UTF8.GetString(r.Message.Key)).ToList();
-        var account = ChaosAccounting.Account(inputs, trainer, ReadDeadLetters(cluster.BootstrapServers, topics), fleet.LostToRetention);
+        var counters = fleet.Counters;
+        var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)new Core.Configuration.BatchingOptions().MaxBatchSize;
+        var account = ChaosAccounting.Account(inputs, trainer, ReadDeadLetters(cluster.BootstrapServers, topics), counters.LostToRetention, allowance);
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
-        return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, Math.Round(drainSeconds, 1), account);
+        return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, counters.AbortedTransactions,
+            fleet.HardStops, Math.Round(drainSeconds, 1), account);
     }
 
     /// <summary>Every dead letter with the id its key names and its reason code (else its message).</summary>
@@ -136,10 +144,10 @@ public static class ChaosBench
         })];
 
     /// <summary>
-    /// Waits until every acknowledged sample has arrived and every large record is on the trainer stream or dead-lettered,
-    /// or until nothing has moved for <paramref name="settle"/>: then the accounting says what is missing.
+    /// Waits until every acknowledged sample has arrived and every large record is on the trainer stream or dead-lettered
+    /// (true), or until nothing has moved for <paramref name="settle"/> (false): then the accounting says what is missing.
     /// </summary>
-    private static async Task DrainAsync(string bootstrapServers, BenchTopics topics, ArrivalTracker tracker, long acknowledged,
+    private static async Task<bool> DrainAsync(string bootstrapServers, BenchTopics topics, ArrivalTracker tracker, long acknowledged,
         IReadOnlyList<ChaosInput> large, TimeSpan settle, CancellationToken cancellationToken)
     {
         var progress = -1L;
@@ -150,7 +158,7 @@ public static class ChaosBench
             var now = tracker.Arrived + tracker.Unknown + deadLettered;
             if (tracker.Arrived >= acknowledged && tracker.Unknown + deadLettered >= large.Count)
             {
-                return;
+                return true;
             }
 
             if (now != progress)
@@ -161,6 +169,8 @@ public static class ChaosBench
 
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         }
+
+        return false;
     }
 
     /// <summary>Reads the counters every two seconds and restarts what crashed, until cancelled.</summary>

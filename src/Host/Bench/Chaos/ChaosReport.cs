@@ -29,14 +29,16 @@ public static class ChaosReport
         table.Add("produced (acknowledged by the broker)", N(a.Produced))
             .Add("on the trainer stream exactly once", N(a.OnceOnTrainerStream))
             .Add("dead-lettered", N(a.DeadLettered) + Reasons(a.DeadLetteredByReason))
-            .Add("on the trainer stream more than once", N(a.Duplicates))
+            .Add("on the trainer stream more than once", $"{N(a.Duplicates)} ({N(a.RepeatedRecords)} repeated records; the mock may leave {N(a.VisibleRepeatAllowance)} visible)")
             .Add("on the trainer stream and dead-lettered", N(a.OnStreamAndDeadLettered))
             .Add("oversized on the trainer stream", N(a.OversizedOnStream))
             .Add("on the trainer stream, never produced", N(a.Unexpected))
             .Add("missing (neither on the stream nor dead-lettered)", N(a.Missing))
             .Add("lost to retention, by the roles' metric", N(a.LostToRetentionByMetric))
             .Add("dead letters naming no input", N(a.DeadLettersWithoutId))
-            .Add("role processes that crashed", N(result.Crashes.Count));
+            .Add("transactions aborted, by the roles' metric", N(result.AbortedTransactions))
+            .Add("role processes stopped without a graceful shutdown", N(result.HardStops))
+            .Add("role processes that crashed (started again)", N(result.Crashes.Count));
         text.Append(table).Append('\n');
         if (result.ProducerNote is not null)
         {

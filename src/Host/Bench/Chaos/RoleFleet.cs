@@ -6,8 +6,8 @@ namespace EasyHard.Host.Bench.Chaos;
 /// <summary>
 /// The chaos run's role processes: one process per role instance, each with its own HTTP port, started again with the
 /// same instance id (and so the same transactional id and static identity) after a kill or a SIGTERM. It reads each
-/// process's lost-to-retention counter from <c>/metrics</c> periodically and just before the process goes, and sums the
-/// last value of every process that ever ran: a counter restarts at zero with its process.
+/// process's <see cref="RoleCounters"/> from <c>/metrics</c> periodically and just before the process goes, and sums the
+/// last values of every process that ever ran: a counter restarts at zero with its process.
 /// </summary>
 public sealed class RoleFleet : IAsyncDisposable
 {
@@ -17,10 +17,11 @@ public sealed class RoleFleet : IAsyncDisposable
     private readonly string _directory;
     private readonly TextWriter _log;
     private readonly Dictionary<string, Instance> _instances = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lostByIncarnation = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoleCounters> _countersByIncarnation = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private int _incarnations;
+    private int _hardStops;
 
     /// <param name="config">Every role process's configuration (cluster, topics, database, schema).</param>
     /// <param name="directory">Where each instance keeps its scorer checkpoint.</param>
@@ -47,17 +48,20 @@ public sealed class RoleFleet : IAsyncDisposable
         public bool Down { get; set; }
     }
 
-    /// <summary>Sum of the last lost-to-retention count read from every process that ran.</summary>
-    public long LostToRetention
+    /// <summary>Sum of the last counters read from every process that ran.</summary>
+    public RoleCounters Counters
     {
         get
         {
             lock (_gate)
             {
-                return _lostByIncarnation.Values.Sum();
+                return _countersByIncarnation.Values.Aggregate(RoleCounters.Zero, (sum, c) => sum.Add(c));
             }
         }
     }
+
+    /// <summary>Processes that ended without their graceful shutdown: SIGKILL, a SIGTERM past its grace period, a crash.</summary>
+    public int HardStops => Volatile.Read(ref _hardStops);
 
     /// <summary>Starts (or starts again) the process of instance <paramref name="id"/> of <paramref name="role"/>.</summary>
     public void Start(string role, string id)
@@ -131,6 +135,7 @@ public sealed class RoleFleet : IAsyncDisposable
         var instance = Of(id);
         instance.Down = true;
         await ScrapeAsync(instance);
+        Interlocked.Increment(ref _hardStops);
         instance.Process?.KillHard();
         instance.Process?.Dispose();
         instance.Process = null;
@@ -145,6 +150,7 @@ public sealed class RoleFleet : IAsyncDisposable
         var clean = instance.Process is null || await instance.Process.TerminateAsync(Grace);
         if (!clean)
         {
+            Interlocked.Increment(ref _hardStops);
             _log.WriteLine($"  {id} did not stop within {Grace.TotalSeconds:F0} s of SIGTERM; killed:\n{instance.Process?.RecentOutput}");
         }
 
@@ -172,12 +178,36 @@ public sealed class RoleFleet : IAsyncDisposable
         foreach (var instance in Snapshot().Where(i => !i.Down && i.Process is { HasExited: true }))
         {
             crashed.Add($"{instance.Id} exited by itself:\n{instance.Process!.RecentOutput}");
+            Interlocked.Increment(ref _hardStops);
             instance.Process.Dispose();
             instance.Process = null;
             Start(instance.Role, instance.Id);
         }
 
         return crashed;
+    }
+
+    /// <summary>What every running instance says of itself (/health/ready) and its last output: why a drain stalled.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var instance in Snapshot().Where(i => i.Process is not null))
+        {
+            string health;
+            try
+            {
+                using var response = await _http.GetAsync(new Uri($"http://127.0.0.1:{instance.Port}/health/ready"));
+                health = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                health = e.Message;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{instance.Id}: /health/ready {health.Trim()}\n{instance.Process?.RecentOutput}\n");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>SIGTERM to every process, one after another, downstream last so that it drains what upstream flushed.</summary>
@@ -230,10 +260,10 @@ public sealed class RoleFleet : IAsyncDisposable
         try
         {
             var text = await _http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/metrics"));
-            var lost = RetentionMetric.Sum(text, RetentionMetric.NameFor(instance.Role));
+            var counters = RoleCounters.Read(text, instance.Role);
             lock (_gate)
             {
-                _lostByIncarnation[incarnation] = Math.Max(_lostByIncarnation.GetValueOrDefault(incarnation), lost);
+                _countersByIncarnation[incarnation] = _countersByIncarnation.GetValueOrDefault(incarnation, RoleCounters.Zero).Max(counters);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

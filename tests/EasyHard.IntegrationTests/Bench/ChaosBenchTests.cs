@@ -43,7 +43,9 @@ public sealed class ChaosBenchTests(ITestOutputHelper output)
 
         Assert.True(result.Passed, ChaosReport.Markdown(result));
         Assert.True(result.Account.Produced > 1000, $"{result.Account.Produced} produced");
-        Assert.Equal(result.Account.Produced, result.Account.OnceOnTrainerStream + result.Account.DeadLettered + result.Account.Missing);
+        var account = result.Account;
+        Assert.Equal(account.Produced, account.OnceOnTrainerStream + account.Duplicates + account.DeadLettered + account.Missing);
+        Assert.InRange(account.RepeatedRecords, account.Duplicates, account.VisibleRepeatAllowance);
         Assert.Equal(FaultKinds.Parse(faults).Select(FaultKinds.NameOf).Order(), result.Faults.Select(f => f.Kind).Distinct().Order());
         Assert.DoesNotContain(result.Faults, f => f.Outcome.StartsWith("error", StringComparison.Ordinal));
         AssertWritesJsonAndMarkdown(result);

@@ -222,7 +222,8 @@ public sealed class RoleFleet : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills whatever still runs (a run that failed half-way); <see cref="StopAllAsync"/> is the graceful end.</summary>
+    public ValueTask DisposeAsync()
     {
         foreach (var instance in Snapshot())
         {
@@ -230,7 +231,7 @@ public sealed class RoleFleet : IAsyncDisposable
         }
 
         _http.Dispose();
-        await Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private Instance Of(string id)

@@ -19,6 +19,17 @@ public static class ChaosBenchCommand
             Description = "Fault kinds, comma-separated, or all: " + string.Join(",", FaultKinds.All.Select(FaultKinds.NameOf)),
             DefaultValueFactory = _ => "all",
         };
+        faults.Validators.Add(result =>
+        {
+            try
+            {
+                FaultKinds.Parse(result.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
         var rate = new Option<double>("--rate") { Description = "Samples per second", DefaultValueFactory = _ => 200 };
         var dim = new Option<int>("--dim") { Description = "Feature dimension", DefaultValueFactory = _ => 16 };
         var gap = new Option<double>("--mean-gap") { Description = "Mean seconds between faults", DefaultValueFactory = _ => 4 };

@@ -21,7 +21,7 @@ public static class FaultKinds
 
     public static string NameOf(FaultKind kind) => Names.Single(n => n.Kind == kind).Name;
 
-    /// <summary>Parses <c>kill,term,...</c> or <c>all</c>; an unknown name fails with the list of known ones.</summary>
+    /// <summary>Parses <c>kill,term,...</c> or <c>all</c>; an unknown name is a <see cref="FormatException"/> that lists the known ones.</summary>
     public static IReadOnlyList<FaultKind> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -35,13 +35,13 @@ public static class FaultKinds
         foreach (var part in parts)
         {
             var match = Names.Where(n => string.Equals(n.Name, part, StringComparison.OrdinalIgnoreCase)).Select(n => (FaultKind?)n.Kind).SingleOrDefault()
-                ?? throw new ArgumentException($"unknown fault kind '{part}'; known: all, {string.Join(", ", Names.Select(n => n.Name))}", nameof(text));
+                ?? throw new FormatException($"unknown fault kind '{part}'; known: all, {string.Join(", ", Names.Select(n => n.Name))}");
             if (!kinds.Contains(match))
             {
                 kinds.Add(match);
             }
         }
 
-        return kinds.Count > 0 ? kinds : throw new ArgumentException("--faults names no fault kind", nameof(text));
+        return kinds.Count > 0 ? kinds : throw new FormatException("--faults names no fault kind");
     }
 }

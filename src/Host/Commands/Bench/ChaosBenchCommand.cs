@@ -25,7 +25,7 @@ public static class ChaosBenchCommand
             {
                 FaultKinds.Parse(result.GetValueOrDefault<string>() ?? "");
             }
-            catch (ArgumentException e)
+            catch (FormatException e)
             {
                 result.AddError(e.Message);
             }

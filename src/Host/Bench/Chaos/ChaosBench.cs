@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using EasyHard.Core.Contracts;
 using EasyHard.Core.Kafka;
 using EasyHard.Host.Bench.Common;
 using EasyHard.Host.Datasets;
@@ -66,6 +64,7 @@ public static class ChaosBench
 
         var tracker = new ArrivalTracker(1 << 20);
         using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker);
+        using var recorder = new OutputRecorder(cluster.BootstrapServers, topics.TrainerTopics, topics.Options.DeadLetter, topics.Partitions);
         using var nemesis = new Nemesis(cluster, topics, fleet, postgres, settings, log);
         using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
         var largest = BenchProducer.LargestRecordBytes(pool.Sample(0).Payload.Length + 16, settings.Dimension);
@@ -99,7 +98,7 @@ public static class ChaosBench
         await striking;
         log.WriteLine($"  {sent.Sent:N0} samples sent, {nemesis.LargeInputs.Count} large records; faults over at {clock.Elapsed.TotalSeconds:F0} s, draining.");
         var drainStarted = clock.Elapsed;
-        if (!await DrainAsync(cluster.BootstrapServers, topics, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken))
+        if (!await DrainAsync(recorder, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken))
         {
             log.WriteLine($"  nothing moved for {settings.Settle.TotalSeconds:F0} s with {sent.Sent - sent.Failed - tracker.Arrived:N0} samples still to arrive; the roles say:");
             log.WriteLine(await fleet.DescribeAsync());
@@ -122,11 +121,15 @@ public static class ChaosBench
         }
 
         inputs.AddRange(nemesis.LargeInputs);
-        var trainer = topics.TrainerTopics.SelectMany(t => TopicReader.ReadAll(cluster.BootstrapServers, t, TimeSpan.FromMinutes(2)))
-            .Where(r => r.Message.Key is not null).Select(r => Encoding.UTF8.GetString(r.Message.Key)).ToList();
+        if (!await recorder.CatchUpAsync(TimeSpan.FromMinutes(2), cancellationToken))
+        {
+            log.WriteLine("  the output recorder did not reach the end of every partition within 2 min; accounting what it read.");
+        }
+
+        var (trainer, deadLetters) = recorder.Snapshot();
         var counters = fleet.Counters;
         var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)new Core.Configuration.BatchingOptions().MaxBatchSize;
-        var account = ChaosAccounting.Account(inputs, trainer, ReadDeadLetters(cluster.BootstrapServers, topics), counters.LostToRetention, allowance);
+        var account = ChaosAccounting.Account(inputs, trainer, deadLetters, counters.LostToRetention, allowance);
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
@@ -134,29 +137,20 @@ public static class ChaosBench
             fleet.HardStops, Math.Round(drainSeconds, 1), account);
     }
 
-    /// <summary>Every dead letter with the id its key names and its reason code (else its message).</summary>
-    private static List<DeadLetter> ReadDeadLetters(string bootstrapServers, BenchTopics topics) =>
-        [.. TopicReader.ReadAll(bootstrapServers, topics.Options.DeadLetter, TimeSpan.FromMinutes(2)).Select(r =>
-        {
-            string? Header(string name) => r.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
-            var id = r.Message.Key is null ? null : Encoding.UTF8.GetString(r.Message.Key);
-            return new DeadLetter(id, Header(HeaderNames.ErrorReason) ?? Header(HeaderNames.Error) ?? "(no reason header)");
-        })];
-
     /// <summary>
     /// Waits until every acknowledged sample has arrived and every large record is on the trainer stream or dead-lettered
     /// (true), or until nothing has moved for <paramref name="settle"/> (false): then the accounting says what is missing.
     /// </summary>
-    private static async Task<bool> DrainAsync(string bootstrapServers, BenchTopics topics, ArrivalTracker tracker, long acknowledged,
+    private static async Task<bool> DrainAsync(OutputRecorder recorder, ArrivalTracker tracker, long acknowledged,
         IReadOnlyList<ChaosInput> large, TimeSpan settle, CancellationToken cancellationToken)
     {
         var progress = -1L;
         var since = Stopwatch.StartNew();
         while (since.Elapsed < settle)
         {
-            var deadLettered = TopicReader.ReadAll(bootstrapServers, topics.Options.DeadLetter, TimeSpan.FromSeconds(30)).Count;
-            var now = tracker.Arrived + tracker.Unknown + deadLettered;
-            if (tracker.Arrived >= acknowledged && tracker.Unknown + deadLettered >= large.Count)
+            var largeSeen = large.Count(l => recorder.Seen(l.Id));
+            var now = tracker.Arrived + largeSeen;
+            if (tracker.Arrived >= acknowledged && largeSeen == large.Count)
             {
                 return true;
             }

@@ -30,6 +30,9 @@ public sealed class RoleFleet : IAsyncDisposable
         _config = config;
         _directory = directory;
         _log = log;
+        // A run stopped with Ctrl-C or SIGTERM ends this process before its disposals finish; children it leaves behind
+        // would keep running against a cluster that is gone.
+        AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
     }
 
     private sealed class Instance(string role, string id, int port)
@@ -225,6 +228,7 @@ public sealed class RoleFleet : IAsyncDisposable
     /// <summary>Kills whatever still runs (a run that failed half-way); <see cref="StopAllAsync"/> is the graceful end.</summary>
     public ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
         foreach (var instance in Snapshot())
         {
             instance.Process?.Dispose();
@@ -232,6 +236,14 @@ public sealed class RoleFleet : IAsyncDisposable
 
         _http.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void KillAllOnExit(object? sender, EventArgs e)
+    {
+        foreach (var instance in Snapshot())
+        {
+            instance.Process?.Dispose();
+        }
     }
 
     private Instance Of(string id)

@@ -29,6 +29,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
     {
         var server = new PrivatePostgres(FindScript(), FreePort(), Path.Combine(Path.GetTempPath(), $"easyhard-pg-private-{Guid.NewGuid():N}"));
         await server.RunScriptAsync("start");
+        // A run stopped with Ctrl-C or SIGTERM ends before its disposals finish: the server must not outlive it.
+        AppDomain.CurrentDomain.ProcessExit += server.StopOnExit;
         return server;
     }
 
@@ -37,7 +39,11 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public Task StartAgainAsync() => RunScriptAsync("start");
 
-    public async ValueTask DisposeAsync() => await RunScriptAsync("stop");
+    public async ValueTask DisposeAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= StopOnExit;
+        await RunScriptAsync("stop");
+    }
 
     /// <summary>A TCP port nobody listens on now (the OS's choice for port 0).</summary>
     public static int FreePort()
@@ -64,6 +70,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
         throw new FileNotFoundException("scripts/postgres.sh was not found above the build output or the working directory; run from a checkout.");
     }
+
+    private void StopOnExit(object? sender, EventArgs e) => RunScriptAsync("stop").GetAwaiter().GetResult();
 
     private async Task RunScriptAsync(string command)
     {

@@ -128,13 +128,23 @@ public static class ChaosBench
 
         var (trainer, deadLetters) = recorder.Snapshot();
         var counters = fleet.Counters;
-        var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)new Core.Configuration.BatchingOptions().MaxBatchSize;
+        var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)MaxBatchSize(settings.ExtraConfig);
         var account = ChaosAccounting.Account(inputs, trainer, deadLetters, counters.LostToRetention, allowance);
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
         return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, counters.AbortedTransactions,
             fleet.HardStops, Math.Round(drainSeconds, 1), account);
+    }
+
+    /// <summary>The largest batch of any role: the default (512), or a larger <c>--&lt;Role&gt;:Batching:MaxBatchSize=</c> override.</summary>
+    private static int MaxBatchSize(IReadOnlyList<string> extraConfig)
+    {
+        const string key = "Batching:MaxBatchSize=";
+        return extraConfig.Select(a => a.IndexOf(key, StringComparison.OrdinalIgnoreCase) is var at and >= 0
+                && int.TryParse(a[(at + key.Length)..], System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : 0)
+            .Append(new Core.Configuration.BatchingOptions().MaxBatchSize)
+            .Max();
     }
 
     /// <summary>

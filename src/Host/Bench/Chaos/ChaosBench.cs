@@ -96,6 +96,7 @@ public static class ChaosBench
         }
 
         await striking;
+        reader.ThrowIfFailed();
         log.WriteLine($"  {sent.Sent:N0} samples sent, {nemesis.LargeInputs.Count} large records; faults over at {clock.Elapsed.TotalSeconds:F0} s, draining.");
         var drainStarted = clock.Elapsed;
         if (!await DrainAsync(recorder, tracker, sent.Sent - sent.Failed, nemesis.LargeInputs, settings.Settle, cancellationToken))
@@ -104,6 +105,7 @@ public static class ChaosBench
             log.WriteLine(await fleet.DescribeAsync());
         }
 
+        reader.ThrowIfFailed();
         var drainSeconds = (clock.Elapsed - drainStarted).TotalSeconds;
         await stopWatching.CancelAsync();
         await watching;

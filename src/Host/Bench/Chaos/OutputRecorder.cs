@@ -111,7 +111,17 @@ public sealed class OutputRecorder : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                ConsumeResult<byte[], byte[]>? record;
+                try
+                {
+                    record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    // A failed fetch under the nemesis's faults; the consumer retries it. Only a fatal error ends the recorder.
+                    continue;
+                }
+
                 if (record?.Message is null)
                 {
                     continue;

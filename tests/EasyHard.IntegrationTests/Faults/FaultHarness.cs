@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using EasyHard.Core.Kafka;
+using EasyHard.Host.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 using EasyHard.IntegrationTests.Pipeline;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Core.Kafka;
+using EasyHard.Host.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 
 namespace EasyHard.IntegrationTests.Faults;

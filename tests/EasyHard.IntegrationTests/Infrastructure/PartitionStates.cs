@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Host.Bench.Common;
 
 namespace EasyHard.IntegrationTests.Infrastructure;
 

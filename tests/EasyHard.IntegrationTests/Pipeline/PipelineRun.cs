@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Kafka;
+using EasyHard.Host.Bench.Common;
 using EasyHard.Host.Composition;
 using EasyHard.Host.Datasets;
 using EasyHard.Host.Producing;

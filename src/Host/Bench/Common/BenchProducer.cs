@@ -36,7 +36,8 @@ public sealed class BenchProducer : IDisposable
         producer = new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
-    public sealed record Result(long Sent, long Failed, TimeSpan Elapsed);
+    /// <param name="FailedIndexes">Indexes of the samples whose delivery failed: never on the input topic.</param>
+    public sealed record Result(long Sent, long Failed, TimeSpan Elapsed, IReadOnlyList<long> FailedIndexes);
 
     /// <summary>Samples that may be in flight so that no partition of any pipeline topic exceeds its retention.</summary>
     /// <param name="largestRecordBytes">The largest record a sample becomes on any topic it crosses.</param>
@@ -56,11 +57,13 @@ public sealed class BenchProducer : IDisposable
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(tracker);
         long failed = 0;
+        var failedIndexes = new System.Collections.Concurrent.ConcurrentBag<long>();
         void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
             if (report.Error.IsError)
             {
                 Interlocked.Increment(ref failed);
+                failedIndexes.Add(SampleKeys.IndexOf(report.Message.Key));
             }
         }
 
@@ -102,7 +105,7 @@ public sealed class BenchProducer : IDisposable
         {
         }
 
-        return new Result(sent, Interlocked.Read(ref failed), Stopwatch.GetElapsedTime(started));
+        return new Result(sent, Interlocked.Read(ref failed), Stopwatch.GetElapsedTime(started), [.. failedIndexes]);
     }
 
     public void Dispose() => producer.Dispose();

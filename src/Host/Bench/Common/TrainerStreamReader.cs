@@ -65,7 +65,18 @@ public sealed class TrainerStreamReader : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var result = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                ConsumeResult<byte[], byte[]>? result;
+                try
+                {
+                    result = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    // A fetch that failed (a broker down, an injected error): the consumer retries it by itself, as a
+                    // trainer's would; only a fatal error ends the reader.
+                    continue;
+                }
+
                 if (result is null || result.IsPartitionEOF)
                 {
                     continue;

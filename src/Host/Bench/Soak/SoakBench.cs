@@ -21,15 +21,12 @@ public static class SoakBench
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.Rate, 0);
         var machine = MachineDescription.DescribeTo(log);
         var noise = ThroughputSettings.Noise;
-        var data = SyntheticDataset.Generate(SoakSettings.PoolSize, settings.Dimension, SoakSettings.Classes, settings.Seed);
-        var pool = data.WithLabels(new NoiseInjector(noise, SoakSettings.Classes, settings.Seed).Apply(data.Labels), "pool");
-        var encoder = new SampleEncoder(settings.Format);
-        EncodedSample Sample(long index) => encoder.Encode(pool[(int)(index % pool.Count)] with { Id = DenseDataset.Id("soak", checked((int)index)) });
+        var pool = new LoadPool(SoakSettings.PoolSize, settings.Dimension, SoakSettings.Classes, settings.Seed, settings.Format, "soak");
 
         using var cluster = new EmbeddedKafkaCluster();
         var topics = new BenchTopics("soak");
         topics.CreateOn(cluster);
-        var largest = BenchProducer.LargestRecordBytes(Sample(0).Payload.Length + 16, settings.Dimension);
+        var largest = BenchProducer.LargestRecordBytes(pool.Sample(0).Payload.Length + 16, settings.Dimension);
         var maxBacklog = BenchProducer.MaxBacklogFor(largest, topics.Partitions);
         var tracker = new ArrivalTracker(1 << 18);
         using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker);
@@ -41,7 +38,7 @@ public static class SoakBench
             log.WriteLine($"Soak: {settings.Rate:N0} samples/s for {settings.Duration.TotalMinutes:F1} min on {cluster.BootstrapServers}, sampled every {settings.Interval.TotalSeconds:F0} s.");
             using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
-            var producing = Task.Factory.StartNew(() => producer.Run(long.MaxValue, Sample, tracker, settings.Rate, maxBacklog, LoadRunner.Stall, stopProducing.Token),
+            var producing = Task.Factory.StartNew(() => producer.Run(long.MaxValue, pool.Sample, tracker, settings.Rate, maxBacklog, LoadRunner.Stall, stopProducing.Token),
                 cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             var clock = Stopwatch.StartNew();

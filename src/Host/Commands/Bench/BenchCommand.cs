@@ -12,6 +12,7 @@ public static class BenchCommand
         command.Subcommands.Add(ThroughputBenchCommand.Create());
         command.Subcommands.Add(SoakBenchCommand.Create());
         command.Subcommands.Add(CoreBenchCommand.Create());
+        command.Subcommands.Add(ChaosBenchCommand.Create());
         return command;
     }
 }

@@ -1,8 +1,11 @@
 using Confluent.Kafka;
 
-namespace EasyHard.IntegrationTests.Infrastructure;
+namespace EasyHard.Host.Bench.Common;
 
-/// <summary>Reads every committed record of a topic (read_committed), stopping at the high watermarks.</summary>
+/// <summary>
+/// Reads every committed record of a topic (read_committed), stopping at the high watermarks: how a verifier sees
+/// what a pipeline left on its topics once it is quiet.
+/// </summary>
 public static class TopicReader
 {
     public static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrapServers, string topic, TimeSpan deadline)

@@ -95,7 +95,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
         using IBatchDelivery delivery = _delivery.IsExactlyOnce
-            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), _journal)
+            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), _journal, stopping)
             : new AtLeastOnceDelivery(producer, consumer, _metrics, _time);
         if (!StartDelivery(delivery, stopping))
         {
@@ -253,7 +253,14 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
             if (result is null || result.IsPartitionEOF)
             {
-                _assignmentWait?.Check();
+                if (_assignmentWait?.Check() == true)
+                {
+                    // Nothing is assigned, so nothing is revoked: leaving and joining only restarts the rebalance.
+                    consumer.Unsubscribe();
+                    _assignmentWait.Subscribed();
+                    consumer.Subscribe(_definition.InputTopics);
+                }
+
                 if (stopping.IsCancellationRequested || (_batch.Count == 0 && _inFlight is not null))
                 {
                     return;

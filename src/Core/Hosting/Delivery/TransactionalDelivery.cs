@@ -16,13 +16,17 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// that lost its partitions in a rebalance cannot commit for them (the broker rejects the stale generation).</item>
 /// <item>A failure inside the transaction aborts it (<see cref="Reset"/>); the shell then processes the same
 /// batch again, with only the partitions it still owns.</item>
-/// <item>A retriable commit failure (timeout, coordinator moving) retries the commit itself, as librdkafka
-/// requires: the outcome of the first attempt is decided by the coordinator, never guessed.</item>
+/// <item>A retriable commit failure (timeout, coordinator moving, brokers down) resumes the commit itself for as long
+/// as it takes, as librdkafka requires: once <c>CommitTransaction</c> has started, any other transactional call fails
+/// with "Conflicting commit_transaction API call is already in progress" until the commit is resumed to an outcome, and
+/// that outcome is decided by the coordinator, never guessed. A commit that can no longer succeed ends in an abortable
+/// error, and the shell then aborts and redoes the batch. Only stopping gives up on it (the next instance with this
+/// transactional id aborts what is left open).</item>
 /// <item>Fatal errors (fenced by a newer instance) propagate and stop the process.</item>
 /// </list>
 /// </summary>
 internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, IConsumer<byte[], byte[]> consumer,
-    PipelineMetrics metrics, TimeProvider time, TimeSpan timeout, OffsetJournal? journal) : IBatchDelivery
+    PipelineMetrics metrics, TimeProvider time, TimeSpan timeout, OffsetJournal? journal, CancellationToken stopping) : IBatchDelivery
 {
     private bool _initialized;
     private bool _open;
@@ -148,7 +152,6 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
 
     private void CommitTransaction()
     {
-        var deadline = time.GetTimestamp();
         while (true)
         {
             try
@@ -156,9 +159,11 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
                 producer.CommitTransaction(timeout);
                 return;
             }
-            catch (KafkaRetriableException) when (time.GetElapsedTime(deadline) < timeout)
+            catch (KafkaRetriableException) when (!stopping.IsCancellationRequested)
             {
-                // The commit goes on in the background; calling it again waits for (or retries) that outcome.
+                // The commit goes on in the background; calling it again waits for (or retries) that outcome. Giving
+                // up here would leave librdkafka mid-commit, refusing the abort and every later transaction.
+                metrics.Errors("commit_resumed").Inc();
             }
         }
     }

@@ -15,7 +15,7 @@ public sealed class ChaosBenchTests(ITestOutputHelper output)
     {
         { 11, "kill,term,leader-move,request-errors,oversized" },
         { 12, "kill,member-churn,request-errors,leader-move,near-limit" },
-        { 13, "postgres-restart,member-churn,term,broker-down" },
+        { 13, "postgres-restart,member-churn,term" },
         { 15, "broker-down,oversized,near-limit" },
     };
 

@@ -16,9 +16,10 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     private const short Produce = 0, Fetch = 1, AddPartitionsToTxn = 24, AddOffsetsToTxn = 25, EndTxn = 26, TxnOffsetCommit = 28, OffsetCommit = 8;
 
     [Fact]
-    public async Task EveryBroker_DownAndBackUp_MidStream_ExactlyOnce()
+    public async Task EveryBroker_DownAndBackUp_MidStream_ExactlyOnce_ButTheAbortsTheMockShows()
     {
         await using var harness = FaultHarness.WithSqlite("broker-down");
+        var abortedBefore = AbortedTransactions();
         var producing = await harness.StartMidStreamAsync(seed: 31);
 
         for (var broker = 1; broker <= harness.Cluster.Brokers; broker++)
@@ -29,8 +30,26 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
             MockClusterNative.SetBrokerUp(harness.Cluster.NativeCluster, broker);
         }
 
-        await FinishAndVerifyAsync(harness, await producing);
+        var ids = await producing;
+        await harness.WaitForAllAsync(ids);
+        await harness.Run.StopAsync();
+        // A batch whose output could not be delivered during an outage is aborted and redone. Kafka hides the aborted
+        // copy from read_committed readers; librdkafka's mock cluster does not (MockClusterTransactionTests), so a
+        // repeat on the trainer stream is allowed up to one batch per aborted transaction, and none without one.
+        var aborted = AbortedTransactions() - abortedBefore;
+        var stream = ExactlyOnceVerifier.Count("trainer stream (read_committed)", ids, harness.TrainerStreamIds());
+        var sql = ExactlyOnceVerifier.Count("SQL sample_scores", ids, await harness.StoredIdsAsync());
+        output.WriteLine($"{stream}; aborted transactions {aborted}");
+        output.WriteLine(sql.ToString());
+        Assert.Equal(0, stream.Missing);
+        Assert.Equal(0, stream.Unexpected);
+        Assert.InRange(stream.Records - stream.Distinct, 0, aborted * new Core.Configuration.BatchingOptions().MaxBatchSize);
+        Assert.True(sql.ExactlyOnce, sql.ToString());
+        Assert.Equal(0, await harness.RowsWithExposuresAboveOneAsync());
     }
+
+    private static double AbortedTransactions() =>
+        new[] { "ingest", "scorer", "sink" }.Sum(role => Core.Observability.PipelineMetrics.For(role).Transactions("aborted").Value);
 
     /// <summary>
     /// With the journal on (as on the embedded cluster) offsets travel as journal records; with it off they go through

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
+using EasyHard.Host.Bench.Common;
 
 namespace EasyHard.Host.Bench.Chaos;
 
@@ -12,35 +13,20 @@ namespace EasyHard.Host.Bench.Chaos;
 /// </summary>
 public sealed class OutputRecorder : IDisposable
 {
-    private readonly IConsumer<byte[], byte[]> _consumer;
+    private readonly BackgroundTopicReader _reader;
     private readonly HashSet<string> _deadLetterTopic;
     private readonly List<TopicPartition> _partitions;
     private readonly List<string> _trainer = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _thread;
-    private Exception? _failure;
 
     public OutputRecorder(string bootstrapServers, IEnumerable<string> trainerTopics, string deadLetterTopic, int partitions)
     {
-        _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = $"easyhard-chaos-recorder-{Guid.NewGuid():N}",
-            ClientId = "easyhard-chaos-recorder",
-            EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            // The mock answers an empty fetch only after fetch.wait.max.ms (see TrainerStreamReader).
-            FetchWaitMaxMs = 50,
-        }).Build();
         _deadLetterTopic = [deadLetterTopic];
-        _partitions = [.. trainerTopics.Append(deadLetterTopic).SelectMany(t => Enumerable.Range(0, partitions).Select(p => new TopicPartition(t, p)))];
-        _consumer.Assign(_partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        _thread = new Thread(Read) { IsBackground = true, Name = "chaos-recorder" };
-        _thread.Start();
+        _partitions = BackgroundTopicReader.PartitionsOf(trainerTopics.Append(deadLetterTopic), partitions);
+        _reader = new BackgroundTopicReader("chaos-recorder", bootstrapServers, _partitions, fetchWaitMaxMs: 50,
+            consumeResultFields: "all", Record);
     }
 
     /// <summary>Whether the id has been seen on the trainer stream or dead-lettered.</summary>
@@ -61,11 +47,11 @@ public sealed class OutputRecorder : IDisposable
         var until = DateTime.UtcNow + deadline;
         while (DateTime.UtcNow < until)
         {
-            ThrowIfFailed();
+            _reader.ThrowIfFailed();
             var behind = _partitions.Count(p =>
             {
-                var high = _consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value;
-                return high > 0 && _consumer.Position(p).Value < high;
+                var (position, high) = _reader.Progress(p);
+                return high > 0 && position < high;
             });
             if (behind == 0)
             {
@@ -81,74 +67,33 @@ public sealed class OutputRecorder : IDisposable
     /// <summary>Every trainer-stream id and every dead letter seen so far.</summary>
     public (List<string> TrainerStreamIds, List<DeadLetter> DeadLetters) Snapshot()
     {
-        ThrowIfFailed();
+        _reader.ThrowIfFailed();
         lock (_gate)
         {
             return ([.. _trainer], [.. _deadLetters]);
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _thread.Join();
-        _consumer.Close();
-        _consumer.Dispose();
-        _stop.Dispose();
-    }
+    public void Dispose() => _reader.Dispose();
 
-    private void ThrowIfFailed()
+    private void Record(ConsumeResult<byte[], byte[]> record)
     {
-        if (Volatile.Read(ref _failure) is { } failure)
+        var id = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
+        lock (_gate)
         {
-            throw new InvalidOperationException("The output recorder failed: " + failure.Message, failure);
-        }
-    }
-
-    private void Read()
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
+            if (_deadLetterTopic.Contains(record.Topic))
             {
-                ConsumeResult<byte[], byte[]>? record;
-                try
-                {
-                    record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    // A failed fetch under the nemesis's faults; the consumer retries it. Only a fatal error ends the recorder.
-                    continue;
-                }
-
-                if (record?.Message is null)
-                {
-                    continue;
-                }
-
-                var id = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
-                lock (_gate)
-                {
-                    if (_deadLetterTopic.Contains(record.Topic))
-                    {
-                        _deadLetters.Add(new DeadLetter(id, Header(record, HeaderNames.ErrorReason) ?? Header(record, HeaderNames.Error) ?? "(no reason header)"));
-                    }
-                    else if (id is not null)
-                    {
-                        _trainer.Add(id);
-                    }
-
-                    if (id is not null)
-                    {
-                        _seen.Add(id);
-                    }
-                }
+                _deadLetters.Add(new DeadLetter(id, Header(record, HeaderNames.ErrorReason) ?? Header(record, HeaderNames.Error) ?? "(no reason header)"));
             }
-        }
-        catch (KafkaException e)
-        {
-            Volatile.Write(ref _failure, e);
+            else if (id is not null)
+            {
+                _trainer.Add(id);
+            }
+
+            if (id is not null)
+            {
+                _seen.Add(id);
+            }
         }
     }
 

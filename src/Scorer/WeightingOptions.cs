@@ -29,6 +29,14 @@ public sealed class WeightingOptions
     [Required, RegularExpression("^(?i)(proxy|reducible)$", ErrorMessage = "Scorer:Weighting:LossSource must be proxy or reducible.")]
     public string LossSource { get; set; } = "proxy";
 
+    /// <summary>
+    /// What decides first when the noise and loss policies are both on: <c>posterior</c> (the loss policy weighs each
+    /// sample's loss times its clean posterior 1 − noise, so a likely-mislabelled sample, the highest-loss sample of
+    /// its batch, can never be lifted by it; weight moves among the samples judged clean) or <c>none</c> (the raw loss).
+    /// </summary>
+    [Required, RegularExpression("^(?i)(posterior|none)$", ErrorMessage = "Scorer:Weighting:LossGate must be posterior or none.")]
+    public string LossGate { get; set; } = "posterior";
+
     /// <summary>Curriculum pace T (samples after warm-up): s(t) = min(t / T, 1).</summary>
     [Range(1, long.MaxValue)] public long CurriculumPaceSamples { get; set; } = 50_000;
 

@@ -101,9 +101,10 @@ public sealed class OptionsTests
     public void Binding_BadLossShapeAndOutOfRangeBeta_FailNamingKeys()
     {
         var configuration = new ConfigurationBuilder().AddCommandLine(
-            ["--Scorer:Weighting:LossShape=cubic", "--Scorer:Weighting:InfluenceBeta=-1"]).Build();
+            ["--Scorer:Weighting:LossShape=cubic", "--Scorer:Weighting:InfluenceBeta=-1", "--Scorer:Weighting:LossGate=soft"]).Build();
         var error = Assert.Throws<OptionsValidationException>(() => ScorerOptionsBinding.Bind(configuration, offline: false));
         Assert.Contains("Scorer:Weighting:LossShape must be linupper, quadratic, extremes or uniform.", error.Failures);
+        Assert.Contains("Scorer:Weighting:LossGate must be posterior or none.", error.Failures);
         Assert.Contains("The field Scorer:Weighting:InfluenceBeta must be between 0 and 10 (got -1).", error.Failures);
     }
 

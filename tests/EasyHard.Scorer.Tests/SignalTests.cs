@@ -33,6 +33,36 @@ public sealed class SignalTests
     }
 
     [Fact]
+    public void Compute_Alternative_IsTheTransitionWeightedOtherClass_WithItsShare()
+    {
+        // p̄ = [0.5, 0.3, 0.2], given label 0. Cell weights of row 0: w_01 = 1, w_02 = 4 (a flip 0 → 2 seen often).
+        // Weighted other classes: 0.3 · 1 = 0.3 and 0.2 · 4 = 0.8, so k* = 2 with share 0.8 / 1.1, although the proxy
+        // ranks class 1 above class 2.
+        double[] cells = [0, 1, 4, 1, 0, 1, 1, 1, 0];
+        var s = BatchSignals.Compute([0.5f, 0.3f, 0.2f], new float[1], [0], 1, 3, cells, [1f / 3, 1f / 3, 1f / 3]);
+        Assert.Equal(2, s.Alternative[0]);
+        Assert.Equal(0.8 / 1.1, s.AlternativeShare[0], 5);
+        Assert.Equal(Math.Log(1.1 / 0.5), s.RawLogOdds[0], 4);
+
+        // Flat cell weights: the proxy's runner-up.
+        var flat = Compute([0.5f, 0.3f, 0.2f], new float[1], [0], heads: 1, classes: 3);
+        Assert.Equal(1, flat.Alternative[0]);
+        Assert.Equal(0.3 / 0.5, flat.AlternativeShare[0], 5);
+    }
+
+    [Theory]
+    [InlineData(0.1f, 2, 1.0f, 0, 0.9f)] // label judged right: keep it, P = 1 − noise
+    [InlineData(0.8f, 2, 0.9f, 2, 0.72f)] // wrong, and one class takes most of it: suggest it, P = noise · share
+    [InlineData(0.8f, 2, 0.2f, 0, 0.2f)] // wrong, but spread over many classes: no other class beats the given one
+    [InlineData(0.6f, 1, 0.5f, 0, 0.4f)] // 0.6 · 0.5 = 0.3 < 0.4: the given label stays the most probable
+    public void SuggestedLabel_IsTheMostProbableOfGivenAndAlternative(float noise, int alternative, float share, int expected, float probability)
+    {
+        var (label, p) = SuggestedLabel.Suggest(0, noise, alternative, share);
+        Assert.Equal(expected, label);
+        Assert.Equal(probability, p, 5);
+    }
+
+    [Fact]
     public void Compute_Ties_PicksTheFirstClass_AsArgmaxDoes()
     {
         var s = Compute([0.4f, 0.4f, 0.2f], new float[1], [2], heads: 1, classes: 3);

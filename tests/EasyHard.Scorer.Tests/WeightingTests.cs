@@ -108,6 +108,34 @@ public sealed class WeightingTests
     }
 
     [Fact]
+    public void PolicySet_LossGatedByPosterior_NeverLiftsALikelyMislabelledSample()
+    {
+        // Three samples: an easy clean one (loss 0.1), a hard clean one (loss 2, noise 0.1) and a likely-mislabelled
+        // one (loss 4, noise 0.9). Ungated, linupper lifts the mislabelled sample most; gated, the loss policy sees
+        // loss × (1 − noise) = [0.1, 1.8, 0.4] and lifts the hard clean sample instead.
+        var options = new ScorerOptions { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10 };
+        options.Weighting.Policies = "noise,loss";
+        var inputs = new PolicyInputs([0f, 0.1f, 0.9f], [0.1f, 2f, 4f], [0f, 0f, 0f], [0f, 0f, 0f], [1, 1, 1], 0, true);
+
+        var gated = new double[3];
+        new WeightPolicySet(options).Combine(inputs, gated);
+        var expectedLoss = new double[3];
+        LossPolicy.Compute([0.1f, 1.8f, 0.4f], LossShape.LinUpper, 1, 1, expectedLoss);
+        Assert.Equal(expectedLoss[0], gated[0], 5);
+        Assert.Equal(0.9 * expectedLoss[1], gated[1], 5);
+        Assert.Equal(0.1 * expectedLoss[2], gated[2], 5);
+        Assert.True(expectedLoss[2] < expectedLoss[1]);
+
+        options.Weighting.LossGate = "none";
+        var raw = new double[3];
+        new WeightPolicySet(options).Combine(inputs, raw);
+        var rawLoss = new double[3];
+        LossPolicy.Compute([0.1f, 2f, 4f], LossShape.LinUpper, 1, 1, rawLoss);
+        Assert.Equal(0.1 * rawLoss[2], raw[2], 6);
+        Assert.True(rawLoss[2] > rawLoss[1]);
+    }
+
+    [Fact]
     public void PolicySet_LossPolicyInBurnIn_IsUniform()
     {
         var options = new ScorerOptions();

@@ -8,6 +8,12 @@ public static class HeaderNames
     public const string Noise = "easyhard-noise";
     public const string Influence = "easyhard-influence";
     public const string Bucket = "easyhard-bucket";
+
+    /// <summary>The label the scorer suggests (a class index, ASCII decimal); absent when it has none.</summary>
+    public const string SuggestedLabel = "easyhard-suggested-label";
+
+    /// <summary>The suggested label's probability (ASCII decimal in [0, 1]); absent when there is no suggestion.</summary>
+    public const string SuggestedLabelP = "easyhard-suggested-label-p";
     public const string ModelVersion = "easyhard-model-version";
     public const string Error = "easyhard-error";
     public const string ErrorReason = "easyhard-error-reason";

@@ -24,6 +24,8 @@ public static class ScoredLineWriter
         WriteFloat(json, "disagreement", s.Disagreement);
         WriteFloat(json, "difficulty", s.Difficulty);
         WriteFloat(json, "noise", s.Noise);
+        json.WriteNumber("suggested_label", s.SuggestedLabel);
+        WriteFloat(json, "suggested_label_p", s.SuggestedLabelP);
         WriteFloat(json, "weight", scored.Weight);
         json.WriteString("bucket", scored.Bucket.ToName());
         json.WriteNumber("model_version", scored.ModelVersion);

@@ -22,6 +22,8 @@ internal sealed class BatchSignals
         RawLogOdds = new float[n];
         Predicted = new long[n];
         Assigned = new long[n];
+        Alternative = new int[n];
+        AlternativeShare = new float[n];
     }
 
     /// <summary>−log max(p̄_y, 10⁻⁷).</summary>
@@ -59,6 +61,15 @@ internal sealed class BatchSignals
 
     /// <summary>The confident-learning cell k* = argmax { p̄_k : p̄_k ≥ t_k }, or −1 when no class clears its threshold.</summary>
     public long[] Assigned { get; }
+
+    /// <summary>
+    /// The most likely true label other than the given one, k* = argmax_{k≠y} w_yk p̄_k: the class the noise
+    /// log-odds' numerator weighs most (the first on ties).
+    /// </summary>
+    public int[] Alternative { get; }
+
+    /// <summary>k*'s share of the numerator, w_yk* p̄_k* / Σ_{k≠y} w_yk p̄_k: how much of "the label is wrong" points to k*.</summary>
+    public float[] AlternativeShare { get; }
 
     /// <param name="probabilities">[E, B, C] row-major per-head softmax.</param>
     /// <param name="hiddenSquares">[E, B] Σ h² of each head's last hidden layer.</param>
@@ -106,9 +117,9 @@ internal sealed class BatchSignals
                 throw new ArgumentException($"Sample {i} has no scoring head.", nameof(scoringHeads));
             }
 
-            int predicted = 0, assigned = -1;
+            int predicted = 0, assigned = -1, alternative = y == 0 ? 1 : 0;
             float best = float.NegativeInfinity, other = float.NegativeInfinity, bestAbove = -1f;
-            double squares = 0, weighted = 0;
+            double squares = 0, weighted = 0, bestCell = -1;
             for (int k = 0; k < classes; k++)
             {
                 mean[k] /= used;
@@ -125,7 +136,9 @@ internal sealed class BatchSignals
                 if (k != y)
                 {
                     other = Math.Max(other, p);
-                    weighted += cellWeights[(y * classes) + k] * Math.Max(p, Signals.MinProbability);
+                    double cell = cellWeights[(y * classes) + k] * Math.Max(p, Signals.MinProbability);
+                    weighted += cell;
+                    (alternative, bestCell) = cell > bestCell ? (k, cell) : (alternative, bestCell);
                 }
             }
 
@@ -140,6 +153,8 @@ internal sealed class BatchSignals
             signals.RawLogOdds[i] = (float)(Math.Log(Math.Max(weighted, 1e-30)) - Math.Log(clampedPy));
             signals.Predicted[i] = predicted;
             signals.Assigned[i] = assigned;
+            signals.Alternative[i] = alternative;
+            signals.AlternativeShare[i] = weighted > 0 ? (float)(bestCell / weighted) : 0f;
 
             double headMean = 0, headSquares = 0, gradNorm = 0;
             for (int e = 0; e < heads; e++)

@@ -29,6 +29,7 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
             if (finite[i])
             {
                 bool quarantined = !warming[i] && noise[i] >= options.QuarantineThreshold;
+                var (suggested, suggestedP) = SuggestedLabel.Suggest((int)batch.Labels[i], noise[i], signals.Alternative[i], signals.AlternativeShare[i]);
                 warmingCount += warming[i] ? 1 : 0;
                 quarantinedCount += quarantined ? 1 : 0;
                 scored = new ScoredSample
@@ -46,6 +47,8 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
                         Noise = noise[i],
                         Disagreement = disagreement[i],
                         PredictedLabel = (int)predicted[i],
+                        SuggestedLabel = suggested,
+                        SuggestedLabelP = suggestedP,
                     },
                     Weight = (float)weights[i],
                     Bucket = warming[i] ? Bucket.Unspecified : (Bucket)bucket[i],
@@ -96,7 +99,7 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
     /// <summary>
     /// A sample whose outputs are not finite carries no evidence about its label, and the proxy must not train on it.
     /// It is emitted with finite sentinel scores (loss −log 1e−7, self-confidence 0, difficulty 1, noise 0,
-    /// predicted label −1), bucket hard, weight 0 and quarantined, so trainers never receive it on the weighted
+    /// predicted label −1, no suggested label), bucket hard, weight 0 and quarantined, so trainers never receive it on the weighted
     /// stream while it stays visible in SQL and on the quarantine topic.
     /// </summary>
     private ScoredSample NonFiniteScored(CanonicalSample canonical, long now) => new()
@@ -111,6 +114,8 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
             Difficulty = 1,
             Noise = 0,
             PredictedLabel = -1,
+            SuggestedLabel = canonical.Sample?.Label ?? 0,
+            SuggestedLabelP = 0,
         },
         Weight = 0,
         Bucket = Bucket.Hard,

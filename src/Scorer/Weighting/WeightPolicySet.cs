@@ -18,6 +18,7 @@ public sealed class WeightPolicySet
         Influence = enabled.Contains("influence");
         Shape = Enum.Parse<LossShape>(w.LossShape, ignoreCase: true);
         ReducibleLoss = string.Equals(w.LossSource, "reducible", StringComparison.OrdinalIgnoreCase);
+        GateLossByPosterior = string.Equals(w.LossGate, "posterior", StringComparison.OrdinalIgnoreCase);
         Options = options;
     }
 
@@ -36,6 +37,9 @@ public sealed class WeightPolicySet
     /// <summary>The loss policy scores reducible loss instead of the proxy loss.</summary>
     public bool ReducibleLoss { get; }
 
+    /// <summary>The loss policy weighs loss × (1 − noise) (<c>Scorer:Weighting:LossGate</c> posterior).</summary>
+    public bool GateLossByPosterior { get; }
+
     public ScorerOptions Options { get; }
 
     /// <summary>Raw (clipped, not yet renormalized) weights of the batch's active samples.</summary>
@@ -46,7 +50,7 @@ public sealed class WeightPolicySet
         var o = Options;
         if (Loss && inputs.LossPolicyActive)
         {
-            LossPolicy.Compute(inputs.Loss, Shape, o.LossPolicyDelta, o.LossPolicyTemperature, weights);
+            LossPolicy.Compute(GateLossByPosterior ? GatedLoss(inputs) : inputs.Loss, Shape, o.LossPolicyDelta, o.LossPolicyTemperature, weights);
         }
         else
         {
@@ -79,5 +83,21 @@ public sealed class WeightPolicySet
 
             weights[i] = Math.Clamp(w, o.WeightMin, o.WeightMax);
         }
+    }
+
+    /// <summary>
+    /// loss × (1 − noise): the loss the policy would give a sample if its label is right, times the probability that
+    /// it is. A mislabelled sample has the highest loss of its batch, and the loss policy of Sow et al. 2025, made for
+    /// clean pretraining data, would lift it most; gated, high weight goes to the hard samples judged clean.
+    /// </summary>
+    private static float[] GatedLoss(PolicyInputs inputs)
+    {
+        var gated = new float[inputs.Loss.Length];
+        for (int i = 0; i < gated.Length; i++)
+        {
+            gated[i] = inputs.Loss[i] * Math.Clamp(1f - inputs.Noise[i], 0f, 1f);
+        }
+
+        return gated;
     }
 }

@@ -21,11 +21,13 @@ public sealed class PostgresSampleStore : ISampleStore
         INSERT INTO sample_scores AS s (
             sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
             difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at)
+            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at,
+            suggested_label, suggested_label_p)
         SELECT
             u.sample_id, u.label, u.predicted_label, u.loss, u.self_confidence, u.margin, u.el2n, u.grad_norm, u.influence,
             u.difficulty, u.noise, u.disagreement, u.weight, u.bucket, u.model_version, u.warming, u.quarantined, u.source,
-            u.human_difficulty, u.source_topic, u.source_partition, u.source_offset, 1, u.scored_at, u.scored_at
+            u.human_difficulty, u.source_topic, u.source_partition, u.source_offset, 1, u.scored_at, u.scored_at,
+            u.suggested_label, u.suggested_label_p
         FROM unnest(
             @SampleId::text[], @Label::integer[], @PredictedLabel::integer[], @Loss::double precision[],
             @SelfConfidence::double precision[], @Margin::double precision[], @El2n::double precision[],
@@ -33,10 +35,12 @@ public sealed class PostgresSampleStore : ISampleStore
             @Noise::double precision[], @Disagreement::double precision[], @Weight::double precision[],
             @Bucket::text[], @ModelVersion::bigint[], @Warming::boolean[], @Quarantined::boolean[], @Source::text[],
             @HumanDifficulty::double precision[], @SourceTopic::text[], @SourcePartition::integer[],
-            @SourceOffset::bigint[], @ScoredAt::timestamptz[])
+            @SourceOffset::bigint[], @ScoredAt::timestamptz[], @SuggestedLabel::integer[],
+            @SuggestedLabelP::double precision[])
             AS u(sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
                  difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-                 human_difficulty, source_topic, source_partition, source_offset, scored_at)
+                 human_difficulty, source_topic, source_partition, source_offset, scored_at, suggested_label,
+                 suggested_label_p)
         ON CONFLICT (sample_id) DO UPDATE SET
             label = excluded.label,
             predicted_label = excluded.predicted_label,
@@ -60,7 +64,9 @@ public sealed class PostgresSampleStore : ISampleStore
             source_partition = excluded.source_partition,
             source_offset = excluded.source_offset,
             exposures = s.exposures + 1,
-            last_scored_at = excluded.last_scored_at
+            last_scored_at = excluded.last_scored_at,
+            suggested_label = excluded.suggested_label,
+            suggested_label_p = excluded.suggested_label_p
         WHERE (s.source_topic, s.source_partition) IS DISTINCT FROM (excluded.source_topic, excluded.source_partition)
            OR excluded.source_offset > s.source_offset
         """;
@@ -220,6 +226,8 @@ public sealed class PostgresSampleStore : ISampleStore
         var sourcePartition = new int[n];
         var sourceOffset = new long[n];
         var scoredAt = new DateTime[n];
+        var suggestedLabel = new int?[n];
+        var suggestedLabelP = new double?[n];
         for (var i = 0; i < n; i++)
         {
             var c = SampleColumns.From(rows[i], _timeProvider);
@@ -246,6 +254,8 @@ public sealed class PostgresSampleStore : ISampleStore
             sourcePartition[i] = c.SourcePartition;
             sourceOffset[i] = c.SourceOffset;
             scoredAt[i] = c.ScoredAtUtc;
+            suggestedLabel[i] = c.SuggestedLabel;
+            suggestedLabelP[i] = c.SuggestedLabelP;
         }
 
         var parameters = new DynamicParameters();
@@ -272,6 +282,8 @@ public sealed class PostgresSampleStore : ISampleStore
         parameters.Add("SourcePartition", sourcePartition);
         parameters.Add("SourceOffset", sourceOffset);
         parameters.Add("ScoredAt", scoredAt);
+        parameters.Add("SuggestedLabel", suggestedLabel);
+        parameters.Add("SuggestedLabelP", suggestedLabelP);
         return parameters;
     }
 }

@@ -27,7 +27,9 @@ internal readonly record struct SampleColumns(
     string SourceTopic,
     int SourcePartition,
     long SourceOffset,
-    DateTime ScoredAtUtc)
+    DateTime ScoredAtUtc,
+    int? SuggestedLabel,
+    double? SuggestedLabelP)
 {
     public static SampleColumns From(ScoredSample scored, TimeProvider timeProvider)
     {
@@ -62,6 +64,8 @@ internal readonly record struct SampleColumns(
             origin?.Topic ?? string.Empty,
             origin?.Partition ?? -1,
             origin?.Offset ?? -1,
-            scoredAt);
+            scoredAt,
+            scores.SuggestedLabelP > 0 ? scores.SuggestedLabel : null,
+            scores.SuggestedLabelP > 0 ? scores.SuggestedLabelP : null);
     }
 }

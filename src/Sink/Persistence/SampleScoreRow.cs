@@ -26,4 +26,6 @@ public sealed record SampleScoreRow(
     long SourceOffset,
     int Exposures,
     DateTime FirstScoredAt,
-    DateTime LastScoredAt);
+    DateTime LastScoredAt,
+    int? SuggestedLabel,
+    double? SuggestedLabelP);

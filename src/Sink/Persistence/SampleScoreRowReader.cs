@@ -13,7 +13,8 @@ internal static class SampleScoreRowReader
     public const string Columns = """
         sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence, difficulty,
         noise, disagreement, weight, bucket, model_version, warming, quarantined, source, human_difficulty,
-        source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at
+        source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at, suggested_label,
+        suggested_label_p
         """;
 
     public static SampleScoreRow Read(DbDataReader r) => new(
@@ -41,7 +42,9 @@ internal static class SampleScoreRowReader
         Convert.ToInt64(r.GetValue(21), CultureInfo.InvariantCulture),
         ToInt(r.GetValue(22)),
         ToUtc(r.GetValue(23)),
-        ToUtc(r.GetValue(24)));
+        ToUtc(r.GetValue(24)),
+        r.IsDBNull(25) ? null : ToInt(r.GetValue(25)),
+        r.IsDBNull(26) ? null : r.GetDouble(26));
 
     /// <summary>SQLite's text form of a UTC timestamp; ISO-8601 with a Z, so it sorts chronologically.</summary>
     public static string ToSqliteText(DateTime utc) =>

@@ -16,11 +16,13 @@ public sealed class SqliteSampleStore : ISampleStore
         INSERT INTO sample_scores (
             sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
             difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at)
+            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at,
+            suggested_label, suggested_label_p)
         VALUES (
             $sample_id, $label, $predicted_label, $loss, $self_confidence, $margin, $el2n, $grad_norm, $influence,
             $difficulty, $noise, $disagreement, $weight, $bucket, $model_version, $warming, $quarantined, $source,
-            $human_difficulty, $source_topic, $source_partition, $source_offset, 1, $scored_at, $scored_at)
+            $human_difficulty, $source_topic, $source_partition, $source_offset, 1, $scored_at, $scored_at,
+            $suggested_label, $suggested_label_p)
         ON CONFLICT (sample_id) DO UPDATE SET
             label = excluded.label,
             predicted_label = excluded.predicted_label,
@@ -44,7 +46,9 @@ public sealed class SqliteSampleStore : ISampleStore
             source_partition = excluded.source_partition,
             source_offset = excluded.source_offset,
             exposures = sample_scores.exposures + 1,
-            last_scored_at = excluded.last_scored_at
+            last_scored_at = excluded.last_scored_at,
+            suggested_label = excluded.suggested_label,
+            suggested_label_p = excluded.suggested_label_p
         WHERE sample_scores.source_topic IS NOT excluded.source_topic
            OR sample_scores.source_partition IS NOT excluded.source_partition
            OR excluded.source_offset > sample_scores.source_offset
@@ -55,7 +59,7 @@ public sealed class SqliteSampleStore : ISampleStore
         "$sample_id", "$label", "$predicted_label", "$loss", "$self_confidence", "$margin", "$el2n", "$grad_norm",
         "$influence", "$difficulty", "$noise", "$disagreement", "$weight", "$bucket", "$model_version", "$warming",
         "$quarantined", "$source", "$human_difficulty", "$source_topic", "$source_partition", "$source_offset",
-        "$scored_at",
+        "$scored_at", "$suggested_label", "$suggested_label_p",
     ];
 
     private readonly string _connectionString;
@@ -165,6 +169,8 @@ public sealed class SqliteSampleStore : ISampleStore
             parameters[20].Value = c.SourcePartition;
             parameters[21].Value = c.SourceOffset;
             parameters[22].Value = SampleScoreRowReader.ToSqliteText(c.ScoredAtUtc);
+            parameters[23].Value = c.SuggestedLabel is { } suggested ? suggested : DBNull.Value;
+            parameters[24].Value = c.SuggestedLabelP is { } suggestedP ? suggestedP : DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

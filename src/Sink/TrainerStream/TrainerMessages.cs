@@ -69,7 +69,7 @@ public static class TrainerMessages
     private static Headers BuildHeaders(ScoredSample scored)
     {
         var scores = scored.Scores ?? new Scores();
-        return new Headers
+        var headers = new Headers
         {
             { HeaderNames.Weight, Ascii(Format(scored.Weight)) },
             { HeaderNames.Difficulty, Ascii(Format(scores.Difficulty)) },
@@ -78,7 +78,17 @@ public static class TrainerMessages
             { HeaderNames.Bucket, Ascii(scored.Bucket.ToName()) },
             { HeaderNames.ModelVersion, Ascii(scored.ModelVersion.ToString(CultureInfo.InvariantCulture)) },
         };
+        if (HasSuggestion(scores))
+        {
+            headers.Add(HeaderNames.SuggestedLabel, Ascii(scores.SuggestedLabel.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(HeaderNames.SuggestedLabelP, Ascii(Format(scores.SuggestedLabelP)));
+        }
+
+        return headers;
     }
+
+    /// <summary>A probability of 0 marks "no suggestion" (an older scorer's record, or a sample that is not finite).</summary>
+    private static bool HasSuggestion(Scores scores) => scores.SuggestedLabelP > 0;
 
     private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
@@ -120,6 +130,12 @@ public static class TrainerMessages
             json.WriteNumber("noise", scores.Noise);
             json.WriteNumber("disagreement", scores.Disagreement);
             json.WriteNumber("predicted_label", scores.PredictedLabel);
+            if (HasSuggestion(scores))
+            {
+                json.WriteNumber("suggested_label", scores.SuggestedLabel);
+                json.WriteNumber("suggested_label_p", scores.SuggestedLabelP);
+            }
+
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -78,7 +78,7 @@ public sealed class QualityMatrixSmokeTests
     public void Targets_CleanCase_ChecksMeanNoiseAndQuarantine_NoisyCaseChecksCalibration()
     {
         var ranking = new RankingFigures(0.99, 0.98);
-        var offline = new OfflineFigures(0.5, 0.8, new RankingFigures(0.9, 0.9), new RankingFigures(0.94, 0.9), new ConfidentJointFigures(new SetFigures(1, 1, 1, 1), 0.96, 0.4, []));
+        var offline = new OfflineFigures(0.5, 0.8, new RankingFigures(0.9, 0.9), new RankingFigures(0.94, 0.9), new ConfidentJointFigures(new SetFigures(1, 1, 1, 1), 0.96, 0.4, [], []));
         var clean = MatrixTargets.Check(new MatrixCase(MatrixData.FashionMnist, 60_000, NoiseSpec.None, 1), ranking, double.NaN, offline, 0.09, 0, 0.005, 0.8);
         Assert.Equal([false, true], clean.Select(t => t.Passed));
 

@@ -11,10 +11,19 @@ namespace EasyHard.Host.Bench.Quality;
 /// <param name="Oracle">Loss × 0 on noisy samples, 1 on clean ones.</param>
 /// <param name="EasyHardNoisyShare">Share of the total EasyHard weight that lies on noisy samples (unweighted: the noise rate).</param>
 /// <param name="NoiseFactorNoisyShare">The same for the (1 − noise) weights.</param>
+/// <param name="EasyHardRelabel">Unweighted, each sample under EasyHard's <c>suggested_label</c> instead of its given label.</param>
+/// <param name="CleanlabPipeline">
+/// The offline pipeline a user would run instead: K-fold cross-validated probabilities, cleanlab's
+/// <c>prune_by_noise_rate</c>, the flagged samples dropped, the same MLP retrained on the rest.
+/// </param>
+/// <param name="RelabelCorrect">Share of samples whose suggested label is the true one (given labels: 1 − noise rate).</param>
 public sealed record DownstreamFigures(
     double Unweighted,
     [property: JsonPropertyName("easyhard_weights")] double EasyHardWeights,
     double NoiseFactorOnly,
     double Oracle,
     [property: JsonPropertyName("easyhard_noisy_share")] double EasyHardNoisyShare,
-    double NoiseFactorNoisyShare);
+    double NoiseFactorNoisyShare,
+    [property: JsonPropertyName("easyhard_relabel")] double EasyHardRelabel,
+    double CleanlabPipeline,
+    double RelabelCorrect);

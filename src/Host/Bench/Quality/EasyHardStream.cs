@@ -51,6 +51,8 @@ public static class EasyHardStream
                 scores.Weight[row] = s.Weight;
                 scores.Warming[row] = s.Warming;
                 scores.Quarantined[row] = s.Quarantined;
+                scores.SuggestedLabel[row] = s.Scores.SuggestedLabel;
+                scores.SuggestedLabelP[row] = s.Scores.SuggestedLabelP;
             }
         }
 

@@ -12,6 +12,8 @@ public sealed class ExposureScores
         Weight = new double[count];
         Warming = new bool[count];
         Quarantined = new bool[count];
+        SuggestedLabel = new int[count];
+        SuggestedLabelP = new double[count];
     }
 
     public double[] Noise { get; }
@@ -28,6 +30,12 @@ public sealed class ExposureScores
     /// <summary>Routed to the quarantine topic (noise at or above the threshold).</summary>
     public bool[] Quarantined { get; }
 
+    /// <summary>The label the scorer suggests (<c>suggested_label</c>).</summary>
+    public int[] SuggestedLabel { get; }
+
+    /// <summary>Its probability (<c>suggested_label_p</c>; 0: no suggestion).</summary>
+    public double[] SuggestedLabelP { get; }
+
     public ExposureScores Copy()
     {
         var copy = new ExposureScores(Noise.Length);
@@ -37,6 +45,8 @@ public sealed class ExposureScores
         Weight.CopyTo(copy.Weight, 0);
         Warming.CopyTo(copy.Warming, 0);
         Quarantined.CopyTo(copy.Quarantined, 0);
+        SuggestedLabel.CopyTo(copy.SuggestedLabel, 0);
+        SuggestedLabelP.CopyTo(copy.SuggestedLabelP, 0);
         return copy;
     }
 }

@@ -87,10 +87,10 @@ public static class QualityBenchmark
         EndStage("offline_cross_validation");
 
         // Downstream: the same fresh model, same initialisation and batch order, under each weighting.
-        double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what)
+        double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what, Tensor? labels = null)
         {
             using var model = NewModel(settings, train.Dimension, classes, ModelSeed(settings.Seed, 100));
-            model.Train(trainFeatures, givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 100));
+            model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 100));
             var accuracy = model.Accuracy(testFeatures, test.Labels);
             progress.WriteLine($"  downstream {what}: test accuracy {accuracy:P2}, {stage.Elapsed.TotalSeconds:F0} s");
             return accuracy;
@@ -101,13 +101,19 @@ public static class QualityBenchmark
         using var easyHardWeights = tensor(stream.Last.Weight.Select(w => (float)w).ToArray());
         using var noiseFactorWeights = tensor(noiseFactor.Select(w => (float)w).ToArray());
         using var oracleWeights = tensor(isNoisy.Select(n => n ? 0f : 1f).ToArray());
+        using var cleanlabKept = tensor(offline.ConfidentJoint.Flagged.Select(flagged => flagged ? 0f : 1f).ToArray());
+        var suggested = allRows.Select(i => stream.Last.SuggestedLabelP[i] > 0 ? stream.Last.SuggestedLabel[i] : noisy.Given[i]).ToArray();
+        using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
         var downstream = new DownstreamFigures(
             Accuracy(null, allRows, "unweighted"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights"),
             Accuracy(noiseFactorWeights, allRows, "EasyHard noise factor only"),
             Accuracy(oracleWeights, allRows, "oracle weights"),
             NoisyShare(stream.Last.Weight, isNoisy),
-            NoisyShare(noiseFactor, isNoisy));
+            NoisyShare(noiseFactor, isNoisy),
+            Accuracy(null, allRows, "EasyHard suggested labels", suggestedLabels),
+            Accuracy(cleanlabKept, allRows, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
+            allRows.Count(i => suggested[i] == noisy.True[i]) / (double)train.Count);
         EndStage("downstream");
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
@@ -220,7 +226,7 @@ public static class QualityBenchmark
             correctTrue / (double)noisy.Count,
             Ranking(selfConfidence, noisy.IsNoisy),
             Ranking(margin, noisy.IsNoisy),
-            new ConfidentJointFigures(Set(issues.Issues, noisy.IsNoisy), Auroc.Compute(setRanking, noisy.IsNoisy), issues.EstimatedNoiseRate, joint));
+            new ConfidentJointFigures(Set(issues.Issues, noisy.IsNoisy), Auroc.Compute(setRanking, noisy.IsNoisy), issues.EstimatedNoiseRate, joint, issues.Issues));
     }
 
     internal static ExposureFigures Exposure(ExposureScores scores, bool[] isNoisy, double[] offlineDifficulty)

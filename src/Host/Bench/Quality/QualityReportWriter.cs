@@ -93,6 +93,8 @@ public static class QualityReportWriter
         Line($"| unweighted, all samples | {Pct(d.Unweighted)} | {Pct(s.RealizedNoiseRate)} | |");
         Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(d.EasyHardNoisyShare)} | |");
         Line($"| diagnostic: (1 − `noise`) only, no loss policy | {Pct(d.NoiseFactorOnly)} | {Pct(d.NoiseFactorNoisyShare)} | |");
+        Line($"| EasyHard suggested labels, unweighted ({Pct(d.RelabelCorrect)} of them true) | {Pct(d.EasyHardRelabel)} | | |");
+        Line($"| offline cleanlab pipeline: {s.Folds}-fold CV, prune_by_noise_rate, retrain | {Pct(d.CleanlabPipeline)} | | |");
         Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");
         Line($"| {keep} kept by EasyHard influence (highest) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
         Line($"| {keep} kept at random | {Pct(i.KeptAtRandom)} | {Pct(i.NoisyShareAtRandom)} | {Pct(i.SmallestClassShareAtRandom)} |");

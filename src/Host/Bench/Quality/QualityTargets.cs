@@ -16,6 +16,9 @@ public static class QualityTargets
     public const double DifficultySpearmanFloor = 0.85;
     public const double InfluenceMarginPoints = 0.5;
     public const double CalibrationTolerance = 0.05;
+    public const double CleanlabSlackPoints = 0.3;
+    public const double NoisyWeightRatioCeiling = 0.5;
+    public const double CleanHarmPoints = 0.2;
 
     public static IReadOnlyList<TargetCheck> Check(
         NoiseSpec noise, EasyHardFigures easyHard, OfflineFigures offline, DownstreamFigures downstream, InfluenceFigures influence, double trueNoiseRate)
@@ -42,6 +45,14 @@ public static class QualityTargets
                 anyNoise ? downstream.EasyHardWeights * 100 >= (downstream.Oracle * 100) - OracleSlackPoints : null),
             new("downstream accuracy, EasyHard weights vs unweighted", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", "> unweighted",
                 anyNoise ? downstream.EasyHardWeights > downstream.Unweighted : null),
+            new("downstream accuracy, EasyHard weights vs unweighted on clean data", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", $"≥ unweighted − {F(CleanHarmPoints, 1)} point (no noise)",
+                anyNoise ? null : downstream.EasyHardWeights * 100 >= (downstream.Unweighted * 100) - CleanHarmPoints),
+            new("downstream accuracy, EasyHard weights vs offline cleanlab pipeline", $"{P(downstream.EasyHardWeights)} vs {P(downstream.CleanlabPipeline)}",
+                $"≥ cleanlab − {F(CleanlabSlackPoints, 1)} point (symmetric), ≥ cleanlab (pair flips)",
+                symmetric ? downstream.EasyHardWeights * 100 >= (downstream.CleanlabPipeline * 100) - CleanlabSlackPoints
+                    : pairFlip ? Math.Max(downstream.EasyHardWeights, downstream.EasyHardRelabel) >= downstream.CleanlabPipeline : null),
+            new("mean weight, noisy / clean", $"{F(last.MeanWeightNoisy, 3)} / {F(last.MeanWeightClean, 3)}", $"noisy ≤ {F(NoisyWeightRatioCeiling, 1)} × clean",
+                anyNoise ? last.MeanWeightNoisy <= NoisyWeightRatioCeiling * last.MeanWeightClean : null),
             new("difficulty Spearman with offline 1 − p(given)", F(last.DifficultySpearman, 4), $"≥ {F(DifficultySpearmanFloor, 2)}", last.DifficultySpearman >= DifficultySpearmanFloor),
             new($"accuracy, {F(influence.KeepFraction * 100, 0)} % kept by influence vs at random", $"{P(influence.KeptByInfluence)} vs {P(influence.KeptAtRandom)}", $"≥ random + {F(InfluenceMarginPoints, 1)} point",
                 influence.KeptByInfluence * 100 >= (influence.KeptAtRandom * 100) + InfluenceMarginPoints),

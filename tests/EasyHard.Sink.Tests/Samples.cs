@@ -45,6 +45,8 @@ internal static class Samples
                 Noise = 0.0625f,
                 Disagreement = 0.03125f,
                 PredictedLabel = 1,
+                SuggestedLabel = 2,
+                SuggestedLabelP = 0.5f,
             },
             Weight = weight,
             Bucket = Bucket.Hard,

@@ -1,4 +1,4 @@
-using System.Text;
+using EasyHard.Core.Contracts;
 
 namespace EasyHard.Scorer.Scoring;
 
@@ -11,9 +11,6 @@ namespace EasyHard.Scorer.Scoring;
 /// </summary>
 internal sealed class FoldAssignment
 {
-    private const ulong FnvOffset = 14695981039346656037UL;
-    private const ulong FnvPrime = 1099511628211UL;
-
     /// <param name="folds">K; 1 means no cross-fitting (every head trains on every sample).</param>
     /// <param name="heads">E ≥ K, so every fold keeps at least one head that never trains on it.</param>
     public FoldAssignment(int folds, int heads)
@@ -38,15 +35,7 @@ internal sealed class FoldAssignment
             return 0;
         }
 
-        ulong hash = FnvOffset;
-        Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetMaxByteCount(id.Length) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(id, buffer)] : Encoding.UTF8.GetBytes(id);
-        foreach (byte b in bytes)
-        {
-            hash = (hash ^ b) * FnvPrime;
-        }
-
-        return (int)(hash % (ulong)Folds);
+        return (int)(StableHash.Fnv1a(id) % (ulong)Folds);
     }
 
     /// <summary>Whether head <paramref name="head"/> may train on samples of <paramref name="fold"/>.</summary>

@@ -19,7 +19,9 @@ public static class TrainerMessages
 {
     /// <summary>
     /// The record for <paramref name="scored"/>: to the weighted topic, or to the quarantine topic when the sample
-    /// is quarantined. Null when it is quarantined and quarantine emission is off: it must not reach trainers.
+    /// is quarantined. Null when it is quarantined and quarantine emission is off (it must not reach trainers), or
+    /// when the resampled stream (<c>Sink:TrainerStream:Sampling=resample</c>) leaves it out; a resampled record
+    /// carries its corrected weight.
     /// </summary>
     public static OutgoingMessage? Build(ScoredSample scored, TrainerStreamOptions options, TopicOptions topics)
     {
@@ -43,6 +45,18 @@ public static class TrainerMessages
 
         var canonical = scored.Canonical ?? new CanonicalSample();
         var id = canonical.Sample?.Id ?? string.Empty;
+        if (options.IsResampled && !scored.Quarantined)
+        {
+            var (emit, corrected) = ImportanceResampling.Decide(id, scored.Weight, options.ResampleCeiling);
+            if (!emit)
+            {
+                return null;
+            }
+
+            scored = scored.Clone();
+            scored.Weight = corrected;
+        }
+
         var original = canonical.OriginalPayload.Memory;
         var headers = BuildHeaders(scored);
         byte[] value;

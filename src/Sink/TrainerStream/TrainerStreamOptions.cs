@@ -15,5 +15,17 @@ public sealed class TrainerStreamOptions
     /// </summary>
     public bool EmitQuarantine { get; set; } = true;
 
+    /// <summary>
+    /// <c>all</c> (default: every sample that is not quarantined, with its weight) or <c>resample</c> (importance
+    /// resampling for trainers that cannot use per-sample weights: see <see cref="ImportanceResampling"/>).
+    /// </summary>
+    [Required, RegularExpression("^(?i)(all|resample)$", ErrorMessage = "Sink:TrainerStream:Sampling must be all or resample.")]
+    public string Sampling { get; set; } = "all";
+
+    /// <summary>c of the resampled stream: a sample of weight w is emitted with probability min(1, w / c).</summary>
+    [Range(0.01, 100.0)] public double ResampleCeiling { get; set; } = 1.0;
+
+    public bool IsResampled => string.Equals(Sampling, "resample", StringComparison.OrdinalIgnoreCase);
+
     public bool IsEnvelope => string.Equals(Mode, TrainerStreamModes.Envelope, StringComparison.OrdinalIgnoreCase);
 }

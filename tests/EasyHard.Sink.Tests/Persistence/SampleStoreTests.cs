@@ -73,6 +73,8 @@ public abstract partial class SampleStoreTests : IAsyncLifetime
         Assert.Equal(scoredAt, row.FirstScoredAt);
         Assert.Equal(scoredAt, row.LastScoredAt);
         Assert.Equal(DateTimeKind.Utc, row.LastScoredAt.Kind);
+        Assert.Equal(2, row.SuggestedLabel);
+        Assert.Equal(0.5, row.SuggestedLabelP);
     }
 
     [Fact]
@@ -175,11 +177,14 @@ public abstract partial class SampleStoreTests : IAsyncLifetime
         var scored = Samples.Scored("s-minimal");
         scored.Canonical.Sample.ClearHumanDifficulty();
         scored.ScoredAtUnixMs = 0;
+        scored.Scores.SuggestedLabelP = 0; // no suggestion: a record from an older scorer
 
         await Store.UpsertAsync([scored], CancellationToken.None);
 
         var row = await Store.FindAsync("s-minimal", CancellationToken.None);
         Assert.Null(row!.HumanDifficulty);
+        Assert.Null(row.SuggestedLabel);
+        Assert.Null(row.SuggestedLabelP);
         Assert.Equal(Clock.GetUtcNow().UtcDateTime, row.FirstScoredAt);
     }
 

@@ -38,9 +38,22 @@ public sealed class TrainerMessagesTests
                 (HeaderNames.Influence, "-2.75"),
                 (HeaderNames.Bucket, "hard"),
                 (HeaderNames.ModelVersion, "7"),
+                (HeaderNames.SuggestedLabel, "2"),
+                (HeaderNames.SuggestedLabelP, "0.5"),
                 (ContentTypes.HeaderName, ContentTypes.Json),
             ],
             headers);
+    }
+
+    [Fact]
+    public void Build_NoSuggestion_CarriesNoSuggestedLabelHeaders()
+    {
+        var scored = Samples.Scored("s-1");
+        scored.Scores.SuggestedLabelP = 0;
+
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+
+        Assert.DoesNotContain(message.Headers!, h => h.Key.StartsWith(HeaderNames.SuggestedLabel, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -115,6 +128,8 @@ public sealed class TrainerMessagesTests
         Assert.Equal("train", root.GetProperty("sample").GetProperty("attributes").GetProperty("split").GetString());
         Assert.Equal(0.5, root.GetProperty("weight").GetDouble());
         Assert.Equal("hard", root.GetProperty("bucket").GetString());
+        Assert.Equal(2, root.GetProperty("scores").GetProperty("suggested_label").GetInt32());
+        Assert.Equal(0.5, root.GetProperty("scores").GetProperty("suggested_label_p").GetDouble());
         Assert.Equal(7, root.GetProperty("model_version").GetInt64());
         var scores = root.GetProperty("scores");
         Assert.Equal(1.25, scores.GetProperty("loss").GetDouble());

@@ -16,6 +16,11 @@ namespace EasyHard.Host.Bench.Quality;
 /// The offline pipeline a user would run instead: K-fold cross-validated probabilities, cleanlab's
 /// <c>prune_by_noise_rate</c>, the flagged samples dropped, the same MLP retrained on the rest.
 /// </param>
+/// <param name="Resampled">
+/// Unweighted, on the samples the resampled trainer stream carries (<c>Sink:TrainerStream:Sampling=resample</c>,
+/// ceiling 1): each emitted with probability min(1, weight), quarantined ones left out.
+/// </param>
+/// <param name="ResampledShare">Share of the samples that stream carries.</param>
 /// <param name="RelabelCorrect">Share of samples whose suggested label is the true one (given labels: 1 − noise rate).</param>
 public sealed record DownstreamFigures(
     double Unweighted,
@@ -26,4 +31,6 @@ public sealed record DownstreamFigures(
     double NoiseFactorNoisyShare,
     [property: JsonPropertyName("easyhard_relabel")] double EasyHardRelabel,
     double CleanlabPipeline,
-    double RelabelCorrect);
+    double RelabelCorrect,
+    double Resampled,
+    double ResampledShare);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using EasyHard.Host.Datasets;
 using EasyHard.Host.Evaluation;
 using EasyHard.Scorer;
+using EasyHard.Sink.TrainerStream;
 using static TorchSharp.torch;
 
 namespace EasyHard.Host.Bench.Quality;
@@ -19,6 +20,9 @@ namespace EasyHard.Host.Bench.Quality;
 public static class QualityBenchmark
 {
     private const string IdPrefix = "fm";
+
+    /// <summary>The resampled arm's <c>Sink:TrainerStream:ResampleCeiling</c> (its default).</summary>
+    private const double ResampleCeiling = 1.0;
 
     public static QualityReport Run(QualitySettings settings, ScorerOptions scorerOptions, TextWriter progress)
     {
@@ -104,6 +108,9 @@ public static class QualityBenchmark
         using var cleanlabKept = tensor(offline.ConfidentJoint.Flagged.Select(flagged => flagged ? 0f : 1f).ToArray());
         var suggested = allRows.Select(i => stream.Last.SuggestedLabelP[i] > 0 ? stream.Last.SuggestedLabel[i] : noisy.Given[i]).ToArray();
         using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
+        var resampledRows = allRows
+            .Where(i => !stream.Last.Quarantined[i] && ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Emit)
+            .ToArray();
         var downstream = new DownstreamFigures(
             Accuracy(null, allRows, "unweighted"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights"),
@@ -113,20 +120,22 @@ public static class QualityBenchmark
             NoisyShare(noiseFactor, isNoisy),
             Accuracy(null, allRows, "EasyHard suggested labels", suggestedLabels),
             Accuracy(cleanlabKept, allRows, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
-            allRows.Count(i => suggested[i] == noisy.True[i]) / (double)train.Count);
+            allRows.Count(i => suggested[i] == noisy.True[i]) / (double)train.Count,
+            Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
+            resampledRows.Length / (double)train.Count);
         EndStage("downstream");
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
-        var byInfluence = allRows.OrderByDescending(i => stream.Last.Influence[i]).ThenBy(i => i).Take(keep).ToArray();
+        var byInfluence = StratifiedKeep.Select(noisy.Given, stream.Last.Influence, stream.Last.Noise, settings.KeepFraction);
         var atRandom = allRows.ToArray();
         new Random(ModelSeed(settings.Seed, 200)).Shuffle(atRandom);
         atRandom = atRandom[..keep];
         var influence = new InfluenceFigures(
             settings.KeepFraction,
             downstream.Unweighted,
-            Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by influence"),
+            Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by influence (per-class quotas, judged clean first)"),
             Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
-            byInfluence.Count(i => isNoisy[i]) / (double)keep,
+            byInfluence.Count(i => isNoisy[i]) / (double)byInfluence.Length,
             atRandom.Count(i => isNoisy[i]) / (double)keep,
             SmallestClassShare(byInfluence, noisy.True, classes),
             SmallestClassShare(atRandom, noisy.True, classes));

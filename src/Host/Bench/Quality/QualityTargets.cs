@@ -19,6 +19,7 @@ public static class QualityTargets
     public const double CleanlabSlackPoints = 0.3;
     public const double NoisyWeightRatioCeiling = 0.5;
     public const double CleanHarmPoints = 0.2;
+    public const double ResampledMarginPoints = 0.5;
 
     public static IReadOnlyList<TargetCheck> Check(
         NoiseSpec noise, EasyHardFigures easyHard, OfflineFigures offline, DownstreamFigures downstream, InfluenceFigures influence, double trueNoiseRate)
@@ -51,6 +52,8 @@ public static class QualityTargets
                 $"≥ cleanlab − {F(CleanlabSlackPoints, 1)} point (symmetric), ≥ cleanlab (pair flips)",
                 symmetric ? downstream.EasyHardWeights * 100 >= (downstream.CleanlabPipeline * 100) - CleanlabSlackPoints
                     : pairFlip ? Math.Max(downstream.EasyHardWeights, downstream.EasyHardRelabel) >= downstream.CleanlabPipeline : null),
+            new("downstream accuracy, resampled stream unweighted vs unweighted on all data", $"{P(downstream.Resampled)} vs {P(downstream.Unweighted)}", $"≥ unweighted + {F(ResampledMarginPoints, 1)} point (symmetric noise)",
+                symmetric ? downstream.Resampled * 100 >= (downstream.Unweighted * 100) + ResampledMarginPoints : null),
             new("mean weight, noisy / clean", $"{F(last.MeanWeightNoisy, 3)} / {F(last.MeanWeightClean, 3)}", $"noisy ≤ {F(NoisyWeightRatioCeiling, 1)} × clean",
                 anyNoise ? last.MeanWeightNoisy <= NoisyWeightRatioCeiling * last.MeanWeightClean : null),
             new("difficulty Spearman with offline 1 − p(given)", F(last.DifficultySpearman, 4), $"≥ {F(DifficultySpearmanFloor, 2)}", last.DifficultySpearman >= DifficultySpearmanFloor),

@@ -79,10 +79,16 @@ public static class TrainerBench
 
                 log.WriteLine($"{phase}: trainers {string.Join(", ", arms.Select(a => a.Name))} read {topics.Options.Weighted}.");
                 using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
+                var feedbackBefore = ScorerMetrics.FeedbackApplied.Value;
                 for (var epoch = 0; epoch < settings.StreamEpochs; epoch++)
                 {
                     if (epoch > 0)
                     {
+                        if (arms.Any(a => a.Feedback))
+                        {
+                            await WaitForFeedbackAsync(reader.RecordsOn(topics.Options.Weighted), feedbackBefore, phase, epoch, cancellationToken);
+                        }
+
                         tracker = new ArrivalTracker(capacity);
                         reader.Track(tracker);
                     }
@@ -145,6 +151,27 @@ public static class TrainerBench
                     await trainer.DisposeAsync();
                 }
             }
+        }
+
+        /// <summary>
+        /// Holds the next pass until the scorer has applied the trainer's losses of every record read so far, as it
+        /// would between epochs of a long stream; without the wait a short stream's next pass outruns the feedback.
+        /// </summary>
+        private async Task WaitForFeedbackAsync(long expected, double before, string phase, int epoch, CancellationToken cancellationToken)
+        {
+            var waited = Stopwatch.StartNew();
+            while (ScorerMetrics.FeedbackApplied.Value - before < expected)
+            {
+                if (waited.Elapsed > LoadRunner.Stall)
+                {
+                    problems.Add($"{phase} pass {epoch + 1} started with {ScorerMetrics.FeedbackApplied.Value - before:N0} of {expected:N0} feedback records applied");
+                    return;
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  feedback of {expected:N0} records applied {waited.Elapsed.TotalSeconds:F1} s after pass {epoch} arrived"));
         }
 
         private List<string> Arguments(Arm arm, BenchTopics topics, long total)

@@ -29,7 +29,7 @@ class SampleFormatError(ValueError):
 @dataclass
 class TrainingSample:
     id: str
-    features: bytes  # little-endian float32
+    features: bytes  # little-endian float32 (from a protobuf value: a memoryview of it, which compares equal)
     label: int
     source: str = ""
     human_difficulty: Optional[float] = None
@@ -142,56 +142,82 @@ def _utf8(raw: bytes, name: str) -> str:
 
 
 def decode_protobuf(value: bytes) -> TrainingSample:
-    data = bytes(value)
+    # One pass over the wire format with the common one-byte tags and lengths read inline: this runs once per record
+    # a trainer reads. Features stay a view of the value until a batch copies them into its array.
+    data = value if isinstance(value, bytes) else bytes(value)
+    n = len(data)
+    view = None
     sample_id, source, label, difficulty = "", "", 0, None
     chunks = []
     attributes: Dict[str, str] = {}
     pos = 0
-    while pos < len(data):
-        tag, pos = _varint(data, pos)
+    while pos < n:
+        tag = data[pos]
+        if tag < 0x80:
+            pos += 1
+        else:
+            tag, pos = _varint(data, pos)
         number, wire = tag >> 3, tag & 7
-        if number == 1 and wire == 2:
-            raw, pos = _length_delimited(data, pos)
-            sample_id = _utf8(raw, "id")
-        elif number == 2 and wire == 2:  # packed (proto3's default)
-            raw, pos = _length_delimited(data, pos)
-            if len(raw) % 4:
-                raise SampleFormatError(f"packed features hold {len(raw)} bytes, not whole float32 values")
-            chunks.append(raw)
-        elif number == 2 and wire == 5:  # unpacked, which parsers must also accept
-            chunks.append(data[pos:pos + 4])
-            pos += 4
+        if wire == 2:
+            if pos >= n:
+                raise SampleFormatError("truncated length")
+            length = data[pos]
+            if length < 0x80:
+                pos += 1
+            else:
+                length, pos = _varint(data, pos)
+            end = pos + length
+            if end > n:
+                raise SampleFormatError(f"a field of {length} bytes runs past the end of the message")
+            if number == 2:  # packed features (proto3's default)
+                if length % 4:
+                    raise SampleFormatError(f"packed features hold {length} bytes, not whole float32 values")
+                if view is None:
+                    view = memoryview(data)
+                chunks.append(view[pos:end])
+            elif number == 1:
+                sample_id = _utf8(data[pos:end], "id")
+            elif number == 4:
+                source = _utf8(data[pos:end], "source")
+            elif number == 6:
+                key, val = _map_entry(data[pos:end])
+                attributes[key] = val
+            pos = end
         elif number == 3 and wire == 0:
             raw_label, pos = _varint(data, pos)
             raw_label &= 0xFFFFFFFF  # int32: negative values are sign-extended to 10 bytes
             label = raw_label - (1 << 32) if raw_label >= 1 << 31 else raw_label
-        elif number == 4 and wire == 2:
-            raw, pos = _length_delimited(data, pos)
-            source = _utf8(raw, "source")
+        elif number == 2 and wire == 5:  # unpacked features, which parsers must also accept
+            if pos + 4 > n:
+                raise SampleFormatError("truncated feature")
+            chunks.append(data[pos:pos + 4])
+            pos += 4
         elif number == 5 and wire == 1:
-            if pos + 8 > len(data):
+            if pos + 8 > n:
                 raise SampleFormatError("truncated human_difficulty")
             difficulty = struct.unpack_from("<d", data, pos)[0]
             pos += 8
-        elif number == 6 and wire == 2:
-            entry, pos = _length_delimited(data, pos)
-            key, val, p = "", "", 0
-            while p < len(entry):
-                t, p = _varint(entry, p)
-                if t == (1 << 3 | 2):
-                    raw, p = _length_delimited(entry, p)
-                    key = _utf8(raw, "attributes")
-                elif t == (2 << 3 | 2):
-                    raw, p = _length_delimited(entry, p)
-                    val = _utf8(raw, "attributes")
-                else:
-                    p = _skip(entry, p, t & 7)
-            attributes[key] = val
         else:
             pos = _skip(data, pos, wire)
-        if pos > len(data):
-            raise SampleFormatError("truncated field")
-    return TrainingSample(sample_id, b"".join(chunks), label, source, difficulty, attributes)
+            if pos > n:
+                raise SampleFormatError("truncated field")
+    features = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return TrainingSample(sample_id, features, label, source, difficulty, attributes)
+
+
+def _map_entry(entry: bytes) -> tuple:
+    key, val, p = "", "", 0
+    while p < len(entry):
+        t, p = _varint(entry, p)
+        if t == (1 << 3 | 2):
+            raw, p = _length_delimited(entry, p)
+            key = _utf8(raw, "attributes")
+        elif t == (2 << 3 | 2):
+            raw, p = _length_delimited(entry, p)
+            val = _utf8(raw, "attributes")
+        else:
+            p = _skip(entry, p, t & 7)
+    return key, val
 
 
 def encode_json(sample: TrainingSample, features_as_base64: bool = False) -> bytes:

@@ -79,9 +79,9 @@ class _Row:
 
 
 def _number(headers: Mapping[str, bytes], name: str, kind, msg) -> Any:
-    raw = headers.get(name)
-    if raw is None:
+    if name not in headers:
         raise RecordError(msg.topic(), msg.partition(), msg.offset(), f"header '{name}' is missing")
+    raw = headers[name] or b""
     try:
         value = kind(raw)
     except (ValueError, TypeError):
@@ -93,9 +93,7 @@ def _number(headers: Mapping[str, bytes], name: str, kind, msg) -> Any:
 
 def parse_record(msg, quarantine_topic: Optional[str] = None) -> _Row:
     """One Kafka message of the trainer stream: its sample and EasyHard's headers. Raises RecordError."""
-    headers: Dict[str, bytes] = {}
-    for name, value in msg.headers() or ():
-        headers[name] = value if value is not None else b""
+    headers: Dict[str, bytes] = dict(msg.headers() or ())
     weight = _number(headers, WEIGHT, float, msg)
     noise = _number(headers, NOISE, float, msg)
     difficulty = _number(headers, DIFFICULTY, float, msg)

@@ -67,6 +67,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1: leaves the cores to EasyHard)")
     parser.add_argument("--test-dir", default="/usr/share/datasets/fashion-mnist", help="clean test set (Fashion-MNIST IDX files)")
     parser.add_argument("--name", default="trainer", help="name of this run in the JSON line")
+    parser.add_argument("--progress-every", type=int, default=0, help="print 'PROGRESS <records>' every N records (0: never)")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
@@ -97,6 +98,8 @@ def main():
         ids.update(batch.ids)
         quarantined += int(batch.quarantined.sum())
         last = time.monotonic()
+        if args.progress_every and records // args.progress_every != (records - len(batch.ids)) // args.progress_every:
+            print(f"PROGRESS {records}", flush=True)
     seconds = last - first if first else 0.0  # first batch to last step: not the idle wait at the end
     if feedback is not None:
         feedback.close()

@@ -126,7 +126,8 @@ def to_batch(rows: Sequence[_Row]) -> Batch:
         raise ValueError(f"samples of one batch have different dimensions: {sorted(dimensions)}")
     if np is not None:
         dimension = dimensions.pop() if dimensions else 0
-        features = np.frombuffer(b"".join(r.sample.features for r in rows), dtype="<f4").reshape(len(rows), dimension)
+        # bytearray: one copy of the features, and a writable array (torch.from_numpy takes it as it is).
+        features = np.frombuffer(bytearray().join(r.sample.features for r in rows), dtype="<f4").reshape(len(rows), dimension)
     else:
         from array import array
         features = [array("f", r.sample.feature_list()) for r in rows]

@@ -25,7 +25,7 @@ class _WeightedDataset(IterableDataset):
 
     def __iter__(self) -> Iterator[TorchBatch]:
         for batch in self.stream:
-            yield TorchBatch(batch.ids, torch.from_numpy(batch.features.copy()), torch.from_numpy(batch.labels),
+            yield TorchBatch(batch.ids, torch.from_numpy(batch.features), torch.from_numpy(batch.labels),
                              torch.from_numpy(batch.weights), batch.scores, torch.from_numpy(batch.quarantined))
 
 

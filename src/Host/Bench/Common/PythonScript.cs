@@ -7,7 +7,8 @@ namespace EasyHard.Host.Bench.Common;
 /// <summary>
 /// A benchmark's Python program (confluent-kafka, PyTorch) run as a child process against the benchmark's cluster:
 /// started with <c>python3 -u</c>, ready once it prints <c>READY</c>, and done when it exits after printing one JSON
-/// line with what it measured itself. Its standard error is kept for the message of a failure.
+/// line with what it measured itself; lines <c>PROGRESS n</c> on the way report a count (<see cref="Progress"/>).
+/// Its standard error is kept for the message of a failure.
 /// </summary>
 public sealed class PythonScript : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class PythonScript : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _stderr = [];
     private string? _report;
+    private long _progress;
 
     private PythonScript(Process process, string name)
     {
@@ -32,6 +34,11 @@ public sealed class PythonScript : IAsyncDisposable
             {
                 _ready.TrySetResult();
             }
+            else if (e.Data.StartsWith("PROGRESS ", StringComparison.Ordinal)
+                && long.TryParse(e.Data.AsSpan("PROGRESS ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var progress))
+            {
+                Interlocked.Exchange(ref _progress, progress);
+            }
             else if (e.Data.TrimStart().StartsWith('{'))
             {
                 _report = e.Data;
@@ -47,6 +54,20 @@ public sealed class PythonScript : IAsyncDisposable
                 }
             }
         };
+    }
+
+    /// <summary>The count of the last <c>PROGRESS n</c> line (0 before the first).</summary>
+    public long Progress => Interlocked.Read(ref _progress);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The end of its standard error, for a message.</summary>
+    public string StderrTail()
+    {
+        lock (_stderr)
+        {
+            return _stderr.Count == 0 ? "" : "Its last output: " + string.Join('\n', _stderr.TakeLast(20));
+        }
     }
 
     /// <summary>The interpreter to use: Debian's /usr/bin/python3 when present (it sees the apt packages), else python3 on PATH.</summary>
@@ -168,13 +189,5 @@ public sealed class PythonScript : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private string StderrTail()
-    {
-        lock (_stderr)
-        {
-            return _stderr.Count == 0 ? "" : "Its last output: " + string.Join('\n', _stderr.TakeLast(20));
-        }
     }
 }

@@ -22,6 +22,12 @@ public static class TrainerBench
 
     private static readonly TimeSpan TrainerDeadline = TimeSpan.FromMinutes(10);
 
+    /// <summary>Samples produced between two checks of the trainers' progress.</summary>
+    private const int Slice = 1024;
+
+    /// <summary>Records between two PROGRESS lines of a trainer.</summary>
+    private const int ProgressEvery = 256;
+
     public static async Task<TrainerResult> RunAsync(TrainerSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -94,17 +100,28 @@ public static class TrainerBench
                     }
 
                     var started = Stopwatch.StartNew();
-                    var sent = await Task.Factory.StartNew(
-                        () => producer.Run(samples.Count, i => encoder.Encode(samples[(int)i]), tracker, 0, maxBacklog, LoadRunner.Stall, cancellationToken),
-                        cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                    if (sent.Failed > 0)
+                    long delivered = 0;
+                    for (var first = 0; first < samples.Count; first += Slice)
                     {
-                        problems.Add($"{phase} pass {epoch + 1}: {sent.Failed} samples were not delivered to the input topic");
+                        // The mock cluster deletes what a partition holds beyond 5 MiB, read or not: the next slice
+                        // waits until the slowest trainer is within the backlog, as the producer waits for the pipeline.
+                        await WaitForTrainersAsync(arms, trainers, reader, topics, tracker, maxBacklog - Slice, cancellationToken);
+                        var slice = first;
+                        var sent = await Task.Factory.StartNew(
+                            () => producer.Run(Math.Min(Slice, samples.Count - slice), i => encoder.Encode(samples[(int)i]), tracker, 0, maxBacklog,
+                                LoadRunner.Stall, cancellationToken, first: slice),
+                            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                        if (sent.Failed > 0)
+                        {
+                            problems.Add($"{phase} pass {epoch + 1}: {sent.Failed} samples were not delivered to the input topic");
+                        }
+
+                        delivered += sent.Sent - sent.Failed;
                     }
 
-                    if (!await tracker.WaitForAllAsync(sent.Sent - sent.Failed, LoadRunner.Stall, cancellationToken))
+                    if (!await tracker.WaitForAllAsync(delivered, LoadRunner.Stall, cancellationToken))
                     {
-                        problems.Add($"{phase} pass {epoch + 1}: {sent.Sent - sent.Failed - tracker.Arrived} samples never reached the trainer topics");
+                        problems.Add($"{phase} pass {epoch + 1}: {delivered - tracker.Arrived} samples never reached the trainer topics");
                     }
 
                     reader.ThrowIfFailed();
@@ -154,6 +171,45 @@ public static class TrainerBench
         }
 
         /// <summary>
+        /// Waits until every trainer is at most <paramref name="allowed"/> records, less what is still in the pipeline,
+        /// behind what the trainer topics hold for it (the weighted topic; the quarantine topic too for a trainer that
+        /// reads it). Trainers report their count every <see cref="ProgressEvery"/> records.
+        /// </summary>
+        private static async Task WaitForTrainersAsync(IReadOnlyList<Arm> arms, List<PythonScript> trainers, TrainerStreamReader reader, BenchTopics topics,
+            ArrivalTracker tracker, long allowed, CancellationToken cancellationToken)
+        {
+            var progress = trainers.Sum(t => t.Progress);
+            var since = Stopwatch.StartNew();
+            while (true)
+            {
+                var weighted = reader.RecordsOn(topics.Options.Weighted);
+                var all = weighted + reader.RecordsOn(topics.Options.Quarantine);
+                var behind = arms.Zip(trainers).Max(p => (p.First.IncludeQuarantine ? all : weighted) - p.Second.Progress);
+                if (behind + tracker.InFlight <= allowed)
+                {
+                    return;
+                }
+
+                if (trainers.FirstOrDefault(t => t.HasExited) is { } exited)
+                {
+                    throw new InvalidOperationException($"A trainer exited while the stream was being produced. {exited.StderrTail()}");
+                }
+
+                var now = trainers.Sum(t => t.Progress);
+                if (now != progress)
+                {
+                    (progress, since) = (now, Stopwatch.StartNew());
+                }
+                else if (since.Elapsed > LoadRunner.Stall)
+                {
+                    throw new TimeoutException($"The trainers read nothing for {LoadRunner.Stall.TotalSeconds:F0} s while {behind:N0} records were waiting for them.");
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+
+        /// <summary>
         /// Holds the next pass until the scorer has applied the trainer's losses of every record read so far, as it
         /// would between epochs of a long stream; without the wait a short stream's next pass outruns the feedback.
         /// </summary>
@@ -184,6 +240,7 @@ public static class TrainerBench
                 "--batch-size", $"{settings.BatchSize}", "--hidden", $"{settings.Hidden}",
                 "--learning-rate", settings.LearningRate.ToString(CultureInfo.InvariantCulture), "--seed", $"{settings.Seed}",
                 "--idle-seconds", settings.IdleSeconds.ToString(CultureInfo.InvariantCulture), "--test-dir", settings.DataDirectory,
+                "--progress-every", $"{ProgressEvery}",
             ];
             if (arm.IncludeQuarantine)
             {

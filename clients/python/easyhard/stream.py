@@ -119,31 +119,76 @@ def _column(values: Sequence, dtype: str):
     return np.asarray(values, dtype=dtype) if np is not None else list(values)
 
 
-def to_batch(rows: Sequence[_Row]) -> Batch:
-    """Columns of a list of parsed records; every sample of a batch must have the same dimension."""
-    dimensions = {r.sample.dimension for r in rows}
+_PROTOBUF = codec.PROTOBUF.encode()
+
+
+def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batch:
+    """The columns of a list of trainer-stream messages; every sample of a batch must have the same dimension.
+
+    One pass with the well-formed case inline (this runs once per record a trainer reads); a record that fails it
+    goes through :func:`parse_record`, which raises the RecordError that names the record and what is wrong.
+    """
+    ids: List[str] = []
+    features: List[Any] = []
+    labels: List[int] = []
+    weights: List[float] = []
+    noise: List[float] = []
+    difficulty: List[float] = []
+    influence: List[float] = []
+    bucket: List[str] = []
+    version: List[int] = []
+    suggested: List[int] = []
+    suggested_p: List[float] = []
+    quarantined: List[bool] = []
+    with_suggestion = False
+    for msg in messages:
+        headers = dict(msg.headers() or ())
+        try:
+            w, n, d, i = float(headers[WEIGHT]), float(headers[NOISE]), float(headers[DIFFICULTY]), float(headers[INFLUENCE])
+            v, b = int(headers[MODEL_VERSION]), headers[BUCKET].decode("ascii")
+            if not b or w != w or n != n or d != d or i != i:
+                raise ValueError("NaN or empty")
+            s_label, s_p = headers.get(SUGGESTED_LABEL), headers.get(SUGGESTED_LABEL_P)
+            if s_label is not None or s_p is not None:
+                s_label = -1 if s_label is None else int(s_label)
+                s_p = float("nan") if s_p is None else float(s_p)
+                with_suggestion = True
+            else:
+                s_label, s_p = -1, float("nan")
+            content_type = headers.get(CONTENT_TYPE)
+            value = msg.value()
+            sample = codec.decode_protobuf(value) if content_type == _PROTOBUF else \
+                codec.decode(value, content_type.decode("ascii", "replace") if content_type else None)
+        except (KeyError, ValueError, TypeError, AttributeError, UnicodeDecodeError, codec.SampleFormatError):
+            parse_record(msg, quarantine_topic)  # raises the RecordError that names the record
+            raise
+        ids.append(sample.id or (msg.key() or b"").decode("utf-8", "replace"))
+        features.append(sample.features)
+        labels.append(sample.label)
+        weights.append(w)
+        noise.append(n)
+        difficulty.append(d)
+        influence.append(i)
+        bucket.append(b)
+        version.append(v)
+        suggested.append(s_label)
+        suggested_p.append(s_p)
+        quarantined.append(quarantine_topic is not None and msg.topic() == quarantine_topic)
+    dimensions = {len(f) // 4 for f in features}
     if len(dimensions) > 1:
         raise ValueError(f"samples of one batch have different dimensions: {sorted(dimensions)}")
     if np is not None:
-        dimension = dimensions.pop() if dimensions else 0
         # bytearray: one copy of the features, and a writable array (torch.from_numpy takes it as it is).
-        features = np.frombuffer(bytearray().join(r.sample.features for r in rows), dtype="<f4").reshape(len(rows), dimension)
+        matrix = np.frombuffer(bytearray().join(features), dtype="<f4").reshape(len(ids), dimensions.pop() if dimensions else 0)
     else:
         from array import array
-        features = [array("f", r.sample.feature_list()) for r in rows]
-    with_suggestion = any(r.suggested_label is not None for r in rows)
-    scores = Scores(
-        noise=_column([r.noise for r in rows], "float32"),
-        difficulty=_column([r.difficulty for r in rows], "float32"),
-        influence=_column([r.influence for r in rows], "float32"),
-        bucket=[r.bucket for r in rows],
-        model_version=_column([r.model_version for r in rows], "int64"),
-        suggested_label=_column([-1 if r.suggested_label is None else r.suggested_label for r in rows], "int64") if with_suggestion else None,
-        suggested_label_p=_column([float("nan") if r.suggested_label_p is None else r.suggested_label_p for r in rows], "float32")
-        if with_suggestion else None)
-    return Batch(ids=[r.sample.id for r in rows], features=features, labels=_column([r.sample.label for r in rows], "int64"),
-                 weights=_column([r.weight for r in rows], "float32"), scores=scores,
-                 quarantined=_column([r.quarantined for r in rows], "bool"))
+        matrix = [array("f", codec.TrainingSample("", f, 0).feature_list()) for f in features]
+    scores = Scores(noise=_column(noise, "float32"), difficulty=_column(difficulty, "float32"), influence=_column(influence, "float32"),
+                    bucket=bucket, model_version=_column(version, "int64"),
+                    suggested_label=_column(suggested, "int64") if with_suggestion else None,
+                    suggested_label_p=_column(suggested_p, "float32") if with_suggestion else None)
+    return Batch(ids=ids, features=matrix, labels=_column(labels, "int64"), weights=_column(weights, "float32"), scores=scores,
+                 quarantined=_column(quarantined, "bool"))
 
 
 ASSIGN_TIMEOUT = 60.0
@@ -205,7 +250,7 @@ class WeightedStream:
             if limit <= 0:
                 return None
         messages = self._consumer.consume(num_messages=limit, timeout=self.poll_timeout if timeout is None else timeout)
-        rows = []
+        records = []
         for msg in messages:
             error = msg.error()
             if error is not None:
@@ -214,12 +259,14 @@ class WeightedStream:
                 if error.fatal():
                     raise KafkaException(error)
                 continue  # transient: librdkafka retries by itself
-            rows.append(parse_record(msg, self._quarantine_topic))
-            self._pending[(msg.topic(), msg.partition())] = msg.offset() + 1
-        if not rows:
+            records.append(msg)
+        if not records:
             return None
-        self.records += len(rows)
-        return to_batch(rows)
+        batch = to_batch(records, self._quarantine_topic)
+        for msg in records:  # only once the whole batch decoded: a bad record is never marked done
+            self._pending[(msg.topic(), msg.partition())] = msg.offset() + 1
+        self.records += len(records)
+        return batch
 
     def __iter__(self) -> Iterator[Batch]:
         started = idle_since = time.monotonic()

@@ -141,7 +141,8 @@ def _utf8(raw: bytes, name: str) -> str:
         raise SampleFormatError(f"protobuf field '{name}' is not valid UTF-8") from None
 
 
-def decode_protobuf(value: bytes) -> TrainingSample:
+def decode_protobuf(value: bytes, full: bool = True) -> TrainingSample:
+    """With ``full=False`` only id, features and label are read (what a trainer's batch needs); the rest is skipped."""
     # One pass over the wire format with the common one-byte tags and lengths read inline: this runs once per record
     # a trainer reads. Features stay a view of the value until a batch copies them into its array.
     data = value if isinstance(value, bytes) else bytes(value)
@@ -177,6 +178,8 @@ def decode_protobuf(value: bytes) -> TrainingSample:
                 chunks.append(view[pos:end])
             elif number == 1:
                 sample_id = _utf8(data[pos:end], "id")
+            elif not full:
+                pass
             elif number == 4:
                 source = _utf8(data[pos:end], "source")
             elif number == 6:
@@ -192,7 +195,7 @@ def decode_protobuf(value: bytes) -> TrainingSample:
                 raise SampleFormatError("truncated feature")
             chunks.append(data[pos:pos + 4])
             pos += 4
-        elif number == 5 and wire == 1:
+        elif number == 5 and wire == 1 and full:
             if pos + 8 > n:
                 raise SampleFormatError("truncated human_difficulty")
             difficulty = struct.unpack_from("<d", data, pos)[0]

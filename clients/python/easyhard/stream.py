@@ -157,7 +157,7 @@ def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batc
                 s_label, s_p = -1, float("nan")
             content_type = headers.get(CONTENT_TYPE)
             value = msg.value()
-            sample = codec.decode_protobuf(value) if content_type == _PROTOBUF else \
+            sample = codec.decode_protobuf(value, full=False) if content_type == _PROTOBUF else \
                 codec.decode(value, content_type.decode("ascii", "replace") if content_type else None)
         except (KeyError, ValueError, TypeError, AttributeError, UnicodeDecodeError, codec.SampleFormatError):
             parse_record(msg, quarantine_topic)  # raises the RecordError that names the record

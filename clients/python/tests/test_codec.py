@@ -107,3 +107,11 @@ def test_json_round_trip_keeps_float32_values():
     sample = codec.sample("s-1", [0.1, 1e-45, -2.5, 3.4028234663852886e38], 3, source="web", attributes={"a": "b"})
     for b64 in (False, True):
         assert codec.decode_json(codec.encode_json(sample, b64)) == sample
+
+
+@pytest.mark.parametrize("vector", [v for v in VECTORS if v["content_type"] == codec.PROTOBUF], ids=lambda v: v["name"])
+def test_decode_protobuf_for_a_batch_reads_id_features_and_label(vector):
+    sample = codec.decode_protobuf(base64.b64decode(vector["value_b64"]), full=False)
+    expected = vector["sample"]
+    assert (sample.id, sample.label, sample.features) == (expected["id"], expected["label"], base64.b64decode(expected["features_b64"]))
+    assert (sample.source, sample.human_difficulty, sample.attributes) == ("", None, {})

@@ -73,6 +73,30 @@ def decode_json(value: bytes) -> TrainingSample:
         raise SampleFormatError(f"not JSON: {e}") from None
     if not isinstance(doc, dict):
         raise SampleFormatError("JSON sample is not an object")
+    if "sample" in doc and "weight" in doc:
+        return _unwrap_envelope(doc)
+    return _sample_of(doc)
+
+
+def _unwrap_envelope(doc: dict) -> TrainingSample:
+    """Sink:TrainerStream:Mode=envelope wraps the producer's sample: a JSON one as itself, a protobuf one as base64."""
+    inner = doc["sample"]
+    if isinstance(inner, dict):
+        sample = _sample_of(inner)
+    elif isinstance(inner, str):
+        try:
+            raw = base64.b64decode(inner, validate=True)
+        except ValueError as e:
+            raise SampleFormatError(f"envelope 'sample' is not base64: {e}") from None
+        sample = decode(raw, doc.get("content_type"))
+    else:
+        raise SampleFormatError("envelope 'sample' is neither an object nor base64")
+    if not sample.id and isinstance(doc.get("id"), str):
+        sample.id = doc["id"]
+    return sample
+
+
+def _sample_of(doc: dict) -> TrainingSample:
     label = doc.get("label")
     if isinstance(label, float) and label == 0:
         label = 0  # "-0"

@@ -20,6 +20,7 @@ with open(os.path.join(HERE, "vectors", "training_samples.json"), encoding="utf-
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
 def test_decode_csharp_vector_gives_its_sample(vector):
+    # Includes two trainer-stream values of the sink's envelope mode (Sink:TrainerStream:Mode=envelope).
     value = base64.b64decode(vector["value_b64"])
     expected = vector["sample"]
 
@@ -115,3 +116,20 @@ def test_decode_protobuf_for_a_batch_reads_id_features_and_label(vector):
     expected = vector["sample"]
     assert (sample.id, sample.label, sample.features) == (expected["id"], expected["label"], base64.b64decode(expected["features_b64"]))
     assert (sample.source, sample.human_difficulty, sample.attributes) == ("", None, {})
+
+
+PRODUCED = [v for v in VECTORS if not v["name"].startswith("envelope")]
+
+
+@pytest.mark.parametrize("vector", PRODUCED, ids=[v["name"] for v in PRODUCED])
+def test_decode_envelope_gives_the_wrapped_sample(vector):
+    # Sink:TrainerStream:Mode=envelope: a JSON original embedded as itself, a protobuf one as base64.
+    value = base64.b64decode(vector["value_b64"])
+    inner = json.loads(value, parse_int=lambda t: -0.0 if t == "-0" else int(t)) if vector["content_type"] == codec.JSON else vector["value_b64"]
+    envelope = json.dumps({"id": vector["sample"]["id"], "sample": inner, "content_type": vector["content_type"], "weight": 0.5,
+                           "bucket": "easy", "model_version": 3, "scores": {"noise": 0.1}}).encode()
+
+    sample = codec.decode(envelope, codec.JSON)
+
+    assert (sample.id, sample.label) == (vector["sample"]["id"], vector["sample"]["label"])
+    assert sample.features == base64.b64decode(vector["sample"]["features_b64"])

@@ -3,14 +3,17 @@ using System.Text.Json.Nodes;
 using EasyHard.Core.Codecs;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Core.Configuration;
 using EasyHard.IntegrationTests.Operations;
+using EasyHard.Sink.TrainerStream;
 
 namespace EasyHard.IntegrationTests.TrainerClient;
 
 /// <summary>
 /// The Python client decodes producers' samples with its own small decoder; its tests read
 /// <c>clients/python/tests/vectors/training_samples.json</c>. This test proves that file holds exactly the bytes
-/// EasyHard's C# encoders write for those samples, and that EasyHard parses them back to the same samples.
+/// EasyHard's C# encoders write for those samples (and the sink's envelope mode for two of them), and that EasyHard
+/// parses the producer's forms back to the same samples.
 /// Set EASYHARD_WRITE_VECTORS=1 to rewrite the file after a deliberate change of the encoders.
 /// </summary>
 public sealed class SharedSampleVectorsTests
@@ -34,7 +37,7 @@ public sealed class SharedSampleVectorsTests
     [Fact]
     public void VectorFile_ParsesBackToItsSamples()
     {
-        foreach (var vector in JsonNode.Parse(RepositoryFiles.ReadText(VectorsFile))!.AsArray())
+        foreach (var vector in JsonNode.Parse(RepositoryFiles.ReadText(VectorsFile))!.AsArray().Where(v => !((string)v!["name"]!).StartsWith("envelope", StringComparison.Ordinal)))
         {
             var value = Convert.FromBase64String((string)vector!["value_b64"]!);
             var json = (string)vector["content_type"]! == ContentTypes.Json;
@@ -66,7 +69,17 @@ public sealed class SharedSampleVectorsTests
             Vector("json-features-array", ContentTypes.Json, SampleJsonCodec.Write(full, false), full),
             Vector("json-features-b64", ContentTypes.Json, SampleJsonCodec.Write(full, true), full),
             Vector("json-784-features", ContentTypes.Json, SampleJsonCodec.Write(image, false), image),
+            Vector("envelope-of-protobuf", ContentTypes.Json, Envelope(SampleProtobufCodec.Write(full), ContentTypes.Protobuf), full),
+            Vector("envelope-of-json", ContentTypes.Json, Envelope(SampleJsonCodec.Write(full, false), ContentTypes.Json), full),
         ];
+    }
+
+    /// <summary>The trainer-stream value in <c>Sink:TrainerStream:Mode=envelope</c> of a sample the producer wrote as <paramref name="original"/>.</summary>
+    private static byte[] Envelope(byte[] original, string contentType)
+    {
+        var canonical = new CanonicalSample { OriginalPayload = Google.Protobuf.ByteString.CopyFrom(original), ContentType = contentType };
+        var scored = new ScoredSample { Canonical = canonical, Weight = 0.75f, Bucket = Bucket.Hard, ModelVersion = 12, Scores = new Scores { Noise = 0.25f } };
+        return TrainerMessages.Build(scored, new TrainerStreamOptions { Mode = TrainerStreamModes.Envelope }, new TopicOptions())!.Value;
     }
 
     private static TrainingSample Sample(string id, float[] features, int label, string source, double? difficulty, params (string Key, string Value)[] attributes)

@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-packages=(postgresql dataset-fashion-mnist prometheus python3-torch python3-confluent-kafka python3-numpy)
+packages=(postgresql dataset-fashion-mnist prometheus python3-torch python3-confluent-kafka python3-numpy python3-pytest python3-protobuf protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if (( ${#missing[@]} )); then
@@ -28,11 +28,18 @@ status=0
 dotnet test EasyHard.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" --blame-hang-timeout 10m || status=$?
 
-# One closing line over all test projects, read from the TRX files.
-python3 - "$results" <<'PY' || true
+# The Python client's tests (clients/python), with Debian's interpreter, which sees the packages installed above.
+/usr/bin/python3 -m pytest clients/python/tests -p no:cacheprovider -q --junitxml="$results/python-client.xml" || status=$?
+
+# One closing line over all test projects, read from the TRX files and the pytest JUnit file.
+/usr/bin/python3 - "$results" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/python-*.xml"):
+    for suite in ET.parse(f).getroot().iter("testsuite"):
+        total, bad, skip = int(suite.get("tests", 0)), int(suite.get("failures", 0)) + int(suite.get("errors", 0)), int(suite.get("skipped", 0))
+        passed += total - bad - skip; failed += bad; skipped += skip
 for f in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
     if c is None: continue

@@ -52,11 +52,14 @@ internal sealed class EmbeddedKafkaProcess : IDisposable
             $"--Schema:Dimension={dimension}",
             "--Schema:Classes=10",
             "--Sink:Database:Provider=sqlite",
-            $"--Sink:Database:ConnectionString=Data Source={Path.Combine(_directory, "easyhard.db")}",
+            $"--Sink:Database:ConnectionString=Data Source={DatabasePath}",
             $"--Scorer:CheckpointPath={Path.Combine(_directory, "scorer.ckpt")}",
             "--Delivery:InstanceId=two-processes",
         ]);
     }
+
+    /// <summary>The SQLite database of <c>easyhard run</c>'s sink.</summary>
+    public string DatabasePath => Path.Combine(_directory, "easyhard.db");
 
     public string KafkaOutput => _kafka.Output;
 

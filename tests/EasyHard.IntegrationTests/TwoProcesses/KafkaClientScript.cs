@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
+using EasyHard.IntegrationTests.Operations;
 
 namespace EasyHard.IntegrationTests.TwoProcesses;
 
 /// <summary>
 /// Runs <c>kafka_client.py</c> (a producer and a read_committed trainer over confluent-kafka, Debian's
-/// python3-confluent-kafka) with the system's python3 and returns the JSON object it prints.
+/// python3-confluent-kafka; its stream and feedback commands use the repository's easyhard client, clients/python)
+/// with the system's python3 and returns the JSON object it prints.
 /// </summary>
 internal static class KafkaClientScript
 {
@@ -20,6 +22,7 @@ internal static class KafkaClientScript
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["PYTHONPATH"] = RepositoryFiles.PathOf("clients/python");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TwoProcesses", "kafka_client.py"));
         foreach (var argument in arguments)
         {

@@ -51,8 +51,9 @@ public sealed class BenchProducer : IDisposable
     /// <param name="sample">The encoded sample of an index; its id must end in the index (see <see cref="SampleKeys"/>).</param>
     /// <param name="ratePerSecond">0 = as fast as the backlog allows.</param>
     /// <param name="stall">Fails when nothing arrives for this long while the backlog is full (lost records).</param>
+    /// <param name="first">The index of the first sample: a run may send one slice of a dataset after another.</param>
     public Result Run(long count, Func<long, EncodedSample> sample, ArrivalTracker tracker, double ratePerSecond, int maxBacklog,
-        TimeSpan stall, CancellationToken cancellationToken)
+        TimeSpan stall, CancellationToken cancellationToken, long first = 0)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(tracker);
@@ -70,12 +71,12 @@ public sealed class BenchProducer : IDisposable
         var contentTypes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var started = Stopwatch.GetTimestamp();
         long sent = 0;
-        for (long index = 0; index < count && !cancellationToken.IsCancellationRequested; index++)
+        for (long index = first; index < first + count && !cancellationToken.IsCancellationRequested; index++)
         {
             WaitForBacklog(tracker, maxBacklog, stall, cancellationToken);
             if (ratePerSecond > 0)
             {
-                var ahead = TimeSpan.FromSeconds(index / ratePerSecond) - Stopwatch.GetElapsedTime(started);
+                var ahead = TimeSpan.FromSeconds((index - first) / ratePerSecond) - Stopwatch.GetElapsedTime(started);
                 if (ahead >= TimeSpan.FromMilliseconds(1))
                 {
                     cancellationToken.WaitHandle.WaitOne(ahead);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace EasyHard.Host.Bench.Common;
 
@@ -10,15 +11,32 @@ namespace EasyHard.Host.Bench.Common;
 public sealed class TrainerStreamReader : IDisposable
 {
     private readonly BackgroundTopicReader _reader;
+    private readonly Dictionary<string, StrongBox<long>> _records;
     private ArrivalTracker _tracker;
 
-    public TrainerStreamReader(string bootstrapServers, IEnumerable<string> topics, int partitions, ArrivalTracker tracker)
+    /// <param name="countPerTopic">
+    /// Count the records of each topic (<see cref="RecordsOn"/>); off by default, since it needs each record's topic
+    /// name, which librdkafka then marshals per record.
+    /// </param>
+    public TrainerStreamReader(string bootstrapServers, IEnumerable<string> topics, int partitions, ArrivalTracker tracker, bool countPerTopic = false)
     {
         _tracker = tracker;
-        _reader = new BackgroundTopicReader("bench-reader", bootstrapServers, BackgroundTopicReader.PartitionsOf(topics, partitions),
-            fetchWaitMaxMs: 5, consumeResultFields: "none",
-            record => Volatile.Read(ref _tracker).MarkArrived(SampleKeys.IndexOf(record.Message.Key), Stopwatch.GetTimestamp()));
+        var names = topics.ToList();
+        _records = names.Distinct().ToDictionary(t => t, _ => new StrongBox<long>(), StringComparer.Ordinal);
+        _reader = new BackgroundTopicReader("bench-reader", bootstrapServers, BackgroundTopicReader.PartitionsOf(names, partitions),
+            fetchWaitMaxMs: 5, consumeResultFields: countPerTopic ? "topic" : "none",
+            record =>
+            {
+                Volatile.Read(ref _tracker).MarkArrived(SampleKeys.IndexOf(record.Message.Key), Stopwatch.GetTimestamp());
+                if (countPerTopic)
+                {
+                    Interlocked.Increment(ref _records[record.Topic].Value);
+                }
+            });
     }
+
+    /// <summary>Records read so far from <paramref name="topic"/> (one of the topics it reads), when counted per topic.</summary>
+    public long RecordsOn(string topic) => Interlocked.Read(ref _records[topic].Value);
 
     /// <summary>Arrivals from now on go to <paramref name="tracker"/> (the next phase of a benchmark).</summary>
     public void Track(ArrivalTracker tracker) => Volatile.Write(ref _tracker, tracker);

@@ -100,7 +100,7 @@ public static class ThroughputBench
             // One round: the Python program stops after the count it was given, and has no JIT to wait for.
             await runner.MeasureAsync("python warm-up", pythonTopics.Options.Input, reader, warmup, Sample, 0, maxBacklog, cancellationToken);
             python = await runner.MeasureAsync("python", pythonTopics.Options.Input, reader, settings.Count, Sample, 0, maxBacklog, cancellationToken);
-            pythonReport = await process.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            pythonReport = await process.WaitAsync<PythonScorer.Report>(TimeSpan.FromMinutes(2), cancellationToken);
         }
 
         // Scorer:Threads, when set, limited libtorch's pool for the whole process; the peak is the machine's, on all threads.

@@ -13,6 +13,7 @@ public static class BenchCommand
         command.Subcommands.Add(SoakBenchCommand.Create());
         command.Subcommands.Add(CoreBenchCommand.Create());
         command.Subcommands.Add(ChaosBenchCommand.Create());
+        command.Subcommands.Add(TrainerBenchCommand.Create());
         return command;
     }
 }

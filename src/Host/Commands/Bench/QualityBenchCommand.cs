@@ -16,7 +16,7 @@ public static class QualityBenchCommand
     public static Command Create()
     {
         var defaults = new ScorerOptions();
-        var noise = new Option<string>("--noise") { Description = "symmetric:P | pairflip:P | none", DefaultValueFactory = _ => "symmetric:0.4" };
+        var noise = BenchCommandOptions.Noise();
         var seed = new Option<int>("--seed") { Description = "Seed of noise, folds, models and shuffles (also Scorer:Seed)", DefaultValueFactory = _ => 0 };
         var count = new Option<int>("--count") { Description = "Training samples (from the start of the train split)", DefaultValueFactory = _ => 60_000 };
         var testCount = new Option<int?>("--test-count") { Description = "Clean test samples for the downstream accuracies (default: the whole test split)" };
@@ -37,7 +37,7 @@ public static class QualityBenchCommand
             Description = "Torch intra-op threads (0 = torch's default). One thread avoids OpenMP spin-waits, which slow a run several-fold when other processes share the cores",
             DefaultValueFactory = _ => 1,
         };
-        var dataDirectory = new Option<DirectoryInfo>("--data-dir") { Description = "Fashion-MNIST IDX files", DefaultValueFactory = _ => new DirectoryInfo(FashionMnist.DefaultDirectory) };
+        var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json (quality-matrix.md and .json with --matrix)", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
         var matrix = new Option<string?>("--matrix")
         {
@@ -84,9 +84,9 @@ public static class QualityBenchCommand
                 return 2;
             }
 
-            if (!FashionMnist.IsAvailable(settings.DataDirectory) || !FashionMnist.IsAvailable(settings.DataDirectory, FashionMnistSplit.Test))
+            if (BenchCommandOptions.FashionMnistMissing(settings.DataDirectory) is { } missing)
             {
-                Console.Error.WriteLine($"--data-dir: Fashion-MNIST train and test files are not in {settings.DataDirectory} (Debian: apt-get install dataset-fashion-mnist).");
+                Console.Error.WriteLine(missing);
                 return 2;
             }
 

@@ -1,0 +1,19 @@
+"""EasyHard's Python client: read the weighted trainer stream, send per-sample losses back.
+
+``as_torch_dataset`` needs torch (``pip install 'easyhard[torch]'``); everything else needs only confluent-kafka.
+"""
+from typing import Any
+
+from .codec import SampleFormatError, TrainingSample
+from .feedback import FeedbackProducer
+from .stream import Batch, RecordError, Scores, WeightedStream
+
+__all__ = ["WeightedStream", "Batch", "Scores", "RecordError", "FeedbackProducer", "TrainingSample", "SampleFormatError",
+           "as_torch_dataset"]
+__version__ = "0.1.0"
+
+
+def as_torch_dataset(stream: WeightedStream) -> Any:
+    """See :func:`easyhard.torch_data.as_torch_dataset` (imported lazily so that torch stays optional)."""
+    from .torch_data import as_torch_dataset as build
+    return build(stream)

@@ -1,0 +1,118 @@
+"""Train a PyTorch MLP on EasyHard's weighted stream, send its per-sample losses back, evaluate on a clean test set.
+
+    python3 examples/pytorch_trainer.py --bootstrap HOST:PORT [--feedback] [--no-weights] [--expect N]
+
+Each batch from `easyhard.weighted` is one optimizer step on (weights * per_sample_loss).mean(); offsets are committed
+after the step (a crash re-reads at most one batch). With --feedback the per-sample losses go to `easyhard.feedback`,
+where the scorer uses them instead of its proxy's loss the next time it scores those ids. With --no-weights every
+weight is 1 (the baseline: the same stream, trained on as if EasyHard were not there; add --include-quarantine so the
+baseline also sees the samples EasyHard quarantined). At the end it prints one JSON line: clean-test accuracy,
+records read, throughput.
+
+Needs: confluent-kafka, numpy, torch (Debian: python3-confluent-kafka python3-numpy python3-torch) and the easyhard
+client (pip install ./clients/python, or run from the repository: it is found by path).
+"""
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+try:
+    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset
+except ImportError:  # running from a checkout without installing the client
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python"))
+    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset
+
+
+def load_fashion_mnist_test(directory):
+    """The clean Fashion-MNIST test split (t10k IDX files, gzipped or not) as float32 [0, 1] pixels and labels."""
+    def read(name, header):
+        for path in (os.path.join(directory, name + ".gz"), os.path.join(directory, name)):
+            if os.path.exists(path):
+                with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
+                    return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+        sys.exit(f"{name} is missing in {directory} (Debian: apt-get install dataset-fashion-mnist)")
+    images = read("t10k-images-idx3-ubyte", 16).reshape(-1, 784).astype(np.float32) / 255
+    labels = read("t10k-labels-idx1-ubyte", 8).astype(np.int64)
+    return torch.from_numpy(images), torch.from_numpy(labels)
+
+
+def mlp(dimension, hidden, classes):
+    return torch.nn.Sequential(torch.nn.Linear(dimension, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, classes))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
+    parser.add_argument("--group", default="pytorch-trainer", help="consumer group of this trainer")
+    parser.add_argument("--topic", default="easyhard.weighted")
+    parser.add_argument("--quarantine-topic", default="easyhard.quarantine")
+    parser.add_argument("--include-quarantine", action="store_true", help="also train on quarantined samples")
+    parser.add_argument("--feedback-topic", default="easyhard.feedback")
+    parser.add_argument("--feedback", action="store_true", help="send per-sample losses to the feedback topic")
+    parser.add_argument("--no-weights", action="store_true", help="ignore EasyHard's weights (every weight 1)")
+    parser.add_argument("--expect", type=int, help="stop after this many records")
+    parser.add_argument("--idle-seconds", type=float, default=30, help="stop when nothing arrived for this long")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--classes", type=int, default=10)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1: leaves the cores to EasyHard)")
+    parser.add_argument("--test-dir", default="/usr/share/datasets/fashion-mnist", help="clean test set (Fashion-MNIST IDX files)")
+    parser.add_argument("--name", default="trainer", help="name of this run in the JSON line")
+    parser.add_argument("--progress-every", type=int, default=0, help="print 'PROGRESS <records>' every N records (0: never)")
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    test_x, test_y = load_fashion_mnist_test(args.test_dir)
+    model = mlp(test_x.shape[1], args.hidden, args.classes)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+
+    stream = WeightedStream(args.bootstrap, args.group, topic=args.topic, include_quarantine=args.include_quarantine,
+                            quarantine_topic=args.quarantine_topic, batch_size=args.batch_size,
+                            idle_timeout=args.idle_seconds, max_records=args.expect)
+    feedback = FeedbackProducer(args.bootstrap, topic=args.feedback_topic) if args.feedback else None
+    print("READY", flush=True)
+    records, ids, first, last, quarantined = 0, set(), None, None, 0
+    for batch in as_torch_dataset(stream):
+        first = first or time.monotonic()
+        logits = model(batch.features)
+        per_sample = F.cross_entropy(logits, batch.labels, reduction="none")
+        weights = torch.ones_like(per_sample) if args.no_weights else batch.weights
+        loss = (weights * per_sample).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if feedback is not None:
+            feedback.send(batch.ids, per_sample.detach())
+        stream.commit()  # after the step: a crash re-reads this batch at most
+        records += len(batch.ids)
+        ids.update(batch.ids)
+        quarantined += int(batch.quarantined.sum())
+        last = time.monotonic()
+        if args.progress_every and records // args.progress_every != (records - len(batch.ids)) // args.progress_every:
+            print(f"PROGRESS {records}", flush=True)
+    seconds = last - first if first else 0.0  # first batch to last step: not the idle wait at the end
+    if feedback is not None:
+        feedback.close()
+    stream.close()
+
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(test_x).argmax(1) == test_y).float().mean().item()
+    print(json.dumps({"name": args.name, "weights": not args.no_weights, "feedback": args.feedback, "records": records,
+                      "distinct_ids": len(ids), "quarantined_records": quarantined, "seconds": round(seconds, 3),
+                      "records_per_second": round(records / seconds, 1) if seconds else 0.0,
+                      "feedback_sent": feedback.sent if feedback else 0, "test_accuracy": accuracy, "test_count": len(test_y)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Text.Json;
+using EasyHard.Host.Commands.Bench;
+
+namespace EasyHard.IntegrationTests.Bench;
+
+/// <summary>
+/// <c>easyhard bench trainer</c> on a reduced run (1,500 samples, 2 passes): the pipeline, the example trainer in its
+/// three arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
+/// run. Needs Fashion-MNIST and python3-torch, python3-numpy, python3-confluent-kafka, which CI installs.
+/// </summary>
+public sealed class TrainerBenchSmokeTests
+{
+    [Fact]
+    public async Task BenchTrainer_ReducedRun_EveryArmTrainsOnTheWholeStream_AndFeedbackReachesTheScorer()
+    {
+        var directory = Directory.CreateTempSubdirectory("easyhard-bench-trainer-").FullName;
+        var root = new RootCommand { BenchCommand.Create() };
+
+        var exitCode = await root.Parse([
+            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "6", "--out", directory,
+        ]).InvokeAsync();
+
+        Assert.Equal(0, exitCode); // 1 = a trainer read other than what the stream held, or samples went missing
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "trainer.json")));
+        var result = json.RootElement;
+        foreach (var arm in new[] { "weighted", "unweighted", "with_feedback" })
+        {
+            var report = result.GetProperty(arm);
+            Assert.InRange(report.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // far above chance (0.1) after 3,000 noisy steps' worth
+            Assert.Equal(10_000, report.GetProperty("test_count").GetInt32());
+        }
+
+        Assert.Equal(3000, result.GetProperty("unweighted").GetProperty("records").GetInt64());
+        Assert.False(result.GetProperty("unweighted").GetProperty("weights").GetBoolean());
+        var feedback = result.GetProperty("with_feedback");
+        Assert.True(feedback.GetProperty("feedback").GetBoolean());
+        Assert.Equal(feedback.GetProperty("records").GetInt64(), feedback.GetProperty("feedback_sent").GetInt64());
+        Assert.Equal(feedback.GetProperty("feedback_sent").GetInt64(), result.GetProperty("feedback_applied").GetInt64());
+        Assert.True(result.GetProperty("feedback_losses_used").GetInt64() > 0, "the scorer used trainer losses in the second pass");
+        Assert.True(result.GetProperty("read").GetProperty("bare_records_per_second").GetDouble() > 0);
+        Assert.True(result.GetProperty("read").GetProperty("client_records_per_second").GetDouble() > 0);
+        Assert.Empty(result.GetProperty("problems").EnumerateArray());
+        var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
+        Assert.Contains("| weighted | weighted topic |", markdown, StringComparison.Ordinal);
+        Assert.Contains("feedback records the scorer applied", markdown, StringComparison.Ordinal);
+    }
+}

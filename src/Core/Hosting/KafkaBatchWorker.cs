@@ -24,7 +24,6 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly KafkaRoleDefinition _definition;
     private readonly IBatchProcessor _processor;
@@ -37,7 +36,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
     private readonly OutputScreen _screen;
     private readonly RetentionLossRecovery _retention;
-    private OffsetJournal? _journal;
+    private JournalStarts? _starts;
     private AssignmentWait? _assignmentWait;
     private InFlightBatch? _inFlight;
 
@@ -76,18 +75,18 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             return;
         }
 
-        _journal = _delivery.UsesOffsetJournal(mockCluster)
+        var journal = _delivery.UsesOffsetJournal(mockCluster)
             ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId,
                 TimeSpan.FromMilliseconds(2 * _delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
             : null;
+        _starts = journal is null ? null : new JournalStarts(role, journal.Topic, journal.StartOffsets, _metrics, _readiness, _time, _logger);
         _assignmentWait = new AssignmentWait(role, _definition.GroupId, _connection.ConsumerSessionTimeoutMs, _readiness, _time, _logger);
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId, reportOutOfRange: true,
             onAssigned: (_, partitions) =>
             {
                 _assignmentWait.Assigned();
-                _readiness.Step(role, "reading the offset journal");
-                var starts = _journal?.StartOffsets(partitions).ToList() ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+                var starts = _starts?.Assigned(partitions) ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
                 LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
                 _readiness.Step(role, RoleReadiness.CollectingStep);
                 return starts;
@@ -95,7 +94,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
         using IBatchDelivery delivery = _delivery.IsExactlyOnce
-            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), _journal, stopping)
+            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), journal, stopping)
             : new AtLeastOnceDelivery(producer, consumer, _metrics, _time);
         if (!StartDelivery(delivery, stopping))
         {
@@ -170,7 +169,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 var kind = $"kafka_{e.Error.Code}";
                 _metrics.Errors(kind).Inc();
                 _readiness.NotReady(_definition.Role, $"starting: retrying after {kind}: {e.Message}");
-                var backoff = Backoff(attempt);
+                var backoff = RetryBackoff.After(attempt);
                 LogRetryingStart(e, _definition.Role, attempt, backoff.TotalMilliseconds);
                 stopping.WaitHandle.WaitOne(backoff);
             }
@@ -183,6 +182,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private void DropRevoked(IEnumerable<TopicPartition> partitions, string how)
     {
         var gone = partitions.ToHashSet();
+        _starts?.Revoked(gone);
         if (_inFlight is { } inFlight && inFlight.Records.Exists(r => gone.Contains(r.TopicPartition)))
         {
             // The new owner starts from the committed offsets: let the commit under way land first.
@@ -253,6 +253,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
             if (result is null || result.IsPartitionEOF)
             {
+                _starts?.Place(consumer);
                 if (_assignmentWait?.Check() == true)
                 {
                     // Nothing is assigned, so nothing is revoked: leaving and joining only restarts the rebalance.
@@ -266,6 +267,13 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                     return;
                 }
 
+                continue;
+            }
+
+            if (_starts?.Holds(result.TopicPartition) == true)
+            {
+                // Its partition waits for its offset from the journal; it is read again from there.
+                _starts.Place(consumer);
                 continue;
             }
 
@@ -339,7 +347,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _metrics.Errors(kind).Inc();
                 _metrics.Ready.Set(0);
                 _readiness.NotReady(role, $"retrying after {kind}: {e.Message}");
-                var backoff = Backoff(attempt);
+                var backoff = RetryBackoff.After(attempt);
                 LogRetrying(e, role, batch.Count, attempt, backoff.TotalMilliseconds);
                 if (attempt == 1)
                 {
@@ -503,19 +511,13 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         return stopping.IsCancellationRequested;
     }
 
-    private static TimeSpan Backoff(int attempt)
-    {
-        var millis = Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 20)));
-        return TimeSpan.FromMilliseconds(millis * (0.8 + (0.4 * Random.Shared.NextDouble())));
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} consuming {Topics} as group {GroupId} from {BootstrapServers}, {Guarantee}")]
     private partial void LogStarted(string role, string topics, string groupId, string bootstrapServers, string guarantee);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} consume error {Code}: {Reason}")]
     private partial void LogConsumeError(string role, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions} (@ where it resumes: Unset = the group's committed offset)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions} (@ where it resumes: Unset = the group's committed offset, End = held until the offset journal is read)")]
     private partial void LogAssigned(string role, string partitions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} partitions {How}: {Partitions}; {Dropped} records of the unfinished batch left to their new owner")]

@@ -36,6 +36,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
     private readonly OutputScreen _screen;
     private readonly RetentionLossRecovery _retention;
+    private readonly AssignmentPauses _pauses = new();
     private JournalStarts? _starts;
     private AssignmentWait? _assignmentWait;
     private InFlightBatch? _inFlight;
@@ -86,6 +87,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             onAssigned: (_, partitions) =>
             {
                 _assignmentWait.Assigned();
+                _pauses.Assigned(partitions);
                 var starts = _starts?.Assigned(partitions) ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
                 LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
                 _readiness.Step(role, RoleReadiness.CollectingStep);
@@ -251,6 +253,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 continue;
             }
 
+            _pauses.Settle(consumer);
+
             if (result is null || result.IsPartitionEOF)
             {
                 _starts?.Place(consumer);
@@ -351,7 +355,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 LogRetrying(e, role, batch.Count, attempt, backoff.TotalMilliseconds);
                 if (attempt == 1)
                 {
-                    consumer.Pause(consumer.Assignment);
+                    _pauses.PauseAll(consumer);
                 }
 
                 _readiness.Step(role, $"backing off {backoff.TotalSeconds:F1} s before attempt {attempt + 1}");
@@ -443,7 +447,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     {
         if (attempt > 1)
         {
-            consumer.Resume(consumer.Assignment);
+            _pauses.ResumeAll(consumer);
             LogRecovered(_definition.Role, attempt - 1);
         }
 
@@ -504,8 +508,14 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 return true;
             }
 
-            // Partitions are paused: this returns no records but serves rebalances and heartbeats.
-            consumer.Consume(IdlePoll);
+            // Partitions are paused: this serves rebalances and heartbeats, and returns no records but from a
+            // partition assigned during this very poll, which is put back to be read after the back-off.
+            var record = consumer.Consume(IdlePoll);
+            _pauses.Settle(consumer);
+            if (record is { IsPartitionEOF: false })
+            {
+                AssignmentPauses.PutBack(consumer, record);
+            }
         }
 
         return stopping.IsCancellationRequested;

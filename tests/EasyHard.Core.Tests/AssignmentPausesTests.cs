@@ -1,8 +1,6 @@
 using Confluent.Kafka;
-using EasyHard.Core.Configuration;
 using EasyHard.Core.Hosting;
 using EasyHard.Core.Kafka;
-using Microsoft.Extensions.Options;
 
 namespace EasyHard.Core.Tests;
 
@@ -20,8 +18,8 @@ public sealed class AssignmentPausesTests
     public void PartitionPausedForARetry_RevokedAndAssignedAgainAfterTheResume_IsFetchedAgain()
     {
         using var group = new OneMember();
-        var (connection, topic, pauses, consumer) = (group.Connection, group.Topic, group.Pauses, group.Consumer);
-        Produce(connection, topic, 0, 5);
+        var (topic, pauses, consumer) = (group.Topic, group.Pauses, group.Consumer);
+        group.Produce(0, 5);
         consumer.Subscribe(topic);
         Assert.Equal(5, Read(consumer, pauses, 5).Count);
 
@@ -31,7 +29,7 @@ public sealed class AssignmentPausesTests
         pauses.ResumeAll(consumer);
         consumer.Subscribe(topic);
         PollUntil(consumer, pauses, () => consumer.Assignment.Count == 1, "the partition assigned again");
-        Produce(connection, topic, 5, 5);
+        group.Produce(5, 5);
 
         var read = Read(consumer, pauses, 10);
         consumer.Close();
@@ -42,8 +40,8 @@ public sealed class AssignmentPausesTests
     public void PartitionAssignedDuringABackOff_IsNotReadUntilTheResume_AndLosesNothing()
     {
         using var group = new OneMember();
-        var (connection, topic, pauses, consumer) = (group.Connection, group.Topic, group.Pauses, group.Consumer);
-        Produce(connection, topic, 0, 5);
+        var (topic, pauses, consumer) = (group.Topic, group.Pauses, group.Consumer);
+        group.Produce(0, 5);
         pauses.PauseAll(consumer);
         consumer.Subscribe(topic);
 
@@ -78,16 +76,14 @@ public sealed class AssignmentPausesTests
     /// <summary>A one-partition topic on a one-broker cluster and one member of a group reading it, with the shell's pause keeping.</summary>
     private sealed class OneMember : IDisposable
     {
-        private readonly EmbeddedKafkaCluster _cluster = new(brokers: 1);
+        private readonly MockTopic _mock = new("pauses", configure: options =>
+        {
+            options.Consumer.SessionTimeoutMs = 6000;
+            options.Consumer.HeartbeatIntervalMs = 500;
+        });
 
         public OneMember()
         {
-            Topic = $"pauses-{Guid.NewGuid():N}";
-            _cluster.CreateTopics([Topic], partitions: 1);
-            var options = new KafkaOptions { BootstrapServers = _cluster.BootstrapServers };
-            options.Consumer.SessionTimeoutMs = 6000;
-            options.Consumer.HeartbeatIntervalMs = 500;
-            Connection = new KafkaConnection(Options.Create(options), Options.Create(new TopicOptions()));
             Consumer = Connection.CreateConsumer($"{Topic}-group", "pauses", onAssigned: (_, partitions) =>
             {
                 Pauses.Assigned(partitions);
@@ -95,19 +91,20 @@ public sealed class AssignmentPausesTests
             });
         }
 
-        public string Topic { get; }
+        public string Topic => _mock.Name;
 
-        public KafkaConnection Connection { get; }
+        public KafkaConnection Connection => _mock.Connection;
 
         public AssignmentPauses Pauses { get; } = new();
 
         public IConsumer<byte[], byte[]> Consumer { get; }
 
+        public void Produce(int first, int count) => _mock.Produce(first, count);
+
         public void Dispose()
         {
             Consumer.Dispose();
-            Connection.Dispose();
-            _cluster.Dispose();
+            _mock.Dispose();
         }
     }
 
@@ -138,16 +135,5 @@ public sealed class AssignmentPausesTests
             pauses.Settle(consumer);
             Assert.True(record is null or { IsPartitionEOF: true }, "no record while paused");
         }
-    }
-
-    private static void Produce(KafkaConnection connection, string topic, int first, int count)
-    {
-        using var producer = connection.CreateProducer("pauses-producer");
-        for (var i = first; i < first + count; i++)
-        {
-            producer.Produce(topic, new Message<byte[], byte[]> { Value = BitConverter.GetBytes(i) });
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(10));
     }
 }

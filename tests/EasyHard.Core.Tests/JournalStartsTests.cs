@@ -1,11 +1,8 @@
 using Confluent.Kafka;
-using EasyHard.Core.Configuration;
 using EasyHard.Core.Hosting;
 using EasyHard.Core.Hosting.Delivery;
-using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EasyHard.Core.Tests;
 
@@ -20,12 +17,9 @@ public sealed class JournalStartsTests
     [Fact]
     public void JournalReadTimingOutOnce_HoldsThePartitions_ThenStartsThemAtTheJournalOffsets()
     {
-        using var cluster = new EmbeddedKafkaCluster(brokers: 1);
-        var topic = $"journal-starts-{Guid.NewGuid():N}";
-        cluster.CreateTopics([topic], partitions: 2);
-        using var connection = new KafkaConnection(Options.Create(new KafkaOptions { BootstrapServers = cluster.BootstrapServers }),
-            Options.Create(new TopicOptions()));
-        Produce(connection, topic, perPartition: 10, first: 0);
+        using var mock = new MockTopic("journal-starts", partitions: 2);
+        var (topic, connection) = (mock.Name, mock.Connection);
+        mock.Produce(0, 10);
 
         var journal = new Dictionary<int, long> { [0] = 6, [1] = 3 };
         var reads = 0;
@@ -57,7 +51,7 @@ public sealed class JournalStartsTests
             if (starts.Waiting > 0 && !producedWhileHeld)
             {
                 // Records that arrive while the partitions wait must be read once they are placed, not dropped for good.
-                Produce(connection, topic, perPartition: 5, first: 10);
+                mock.Produce(10, 5);
                 producedWhileHeld = true;
                 stalledWhileHeld = readiness.StalledLongerThan(TimeSpan.Zero).Count > 0;
             }
@@ -86,19 +80,5 @@ public sealed class JournalStartsTests
         Assert.Equal(Enumerable.Range(3, 12).Select(o => (long)o), seen.Where(r => r.Partition == 1).Select(r => r.Offset));
         Assert.Empty(readiness.StalledLongerThan(TimeSpan.Zero));
         Assert.True(readiness.IsReady);
-    }
-
-    private static void Produce(KafkaConnection connection, string topic, int perPartition, int first)
-    {
-        using var producer = connection.CreateProducer("journal-starts-producer");
-        for (var partition = 0; partition < 2; partition++)
-        {
-            for (var i = first; i < first + perPartition; i++)
-            {
-                producer.Produce(new TopicPartition(topic, partition), new Message<byte[], byte[]> { Value = BitConverter.GetBytes(i) });
-            }
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(10));
     }
 }

@@ -37,6 +37,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly OutputScreen _screen;
     private readonly RetentionLossRecovery _retention;
     private readonly AssignmentPauses _pauses = new();
+    private readonly PartitionStallWatch _stallWatch;
     private JournalStarts? _starts;
     private AssignmentWait? _assignmentWait;
     private InFlightBatch? _inFlight;
@@ -57,6 +58,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             definition.DeadLetterTopic ?? throw new ArgumentException("the role's dead-letter topic is not set", nameof(definition)),
             definition.Role, logger);
         _retention = new RetentionLossRecovery(definition.Role, _metrics, readiness, logger);
+        _stallWatch = new PartitionStallWatch(definition.Role, _metrics, time, logger);
         _readiness.Starting(definition.Role);
     }
 
@@ -89,6 +91,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _assignmentWait.Assigned();
                 _pauses.Assigned(partitions);
                 var starts = _starts?.Assigned(partitions) ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
+                _stallWatch.Started(starts);
                 LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
                 _readiness.Step(role, RoleReadiness.CollectingStep);
                 return starts;
@@ -125,6 +128,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 }
 
                 _readiness.InputPending(role);
+                _stallWatch.Check(consumer, p => _starts?.Waits(p) == true);
 
                 // A batch in hand is finished even when stopping began while it was being collected.
                 _metrics.Consumed.Inc(_batch.Count);
@@ -185,6 +189,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     {
         var gone = partitions.ToHashSet();
         _starts?.Revoked(gone);
+        _stallWatch.Revoked(gone);
         if (_inFlight is { } inFlight && inFlight.Records.Exists(r => gone.Contains(r.TopicPartition)))
         {
             // The new owner starts from the committed offsets: let the commit under way land first.
@@ -243,6 +248,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             {
                 // A position the broker could not serve: count what retention deleted, go on from the earliest record.
                 _retention.Recover(consumer, e);
+                _stallWatch.Revoked([e.ConsumerRecord.TopicPartition]);
                 continue;
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
@@ -257,7 +263,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 
             if (result is null || result.IsPartitionEOF)
             {
-                _starts?.Place(consumer);
+                Place(consumer);
+                _stallWatch.Check(consumer, p => _starts?.Waits(p) == true);
                 if (_assignmentWait?.Check() == true)
                 {
                     // Nothing is assigned, so nothing is revoked: leaving and joining only restarts the rebalance.
@@ -277,7 +284,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             if (_starts?.Holds(result.TopicPartition) == true)
             {
                 // Its partition waits for its offset from the journal; it is read again from there.
-                _starts.Place(consumer);
+                Place(consumer);
                 continue;
             }
 
@@ -286,7 +293,17 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 firstArrival = _time.GetTimestamp();
             }
 
+            _stallWatch.Read(result);
             _batch.Add(result);
+        }
+    }
+
+    /// <summary>Starts the partitions that waited for the offset journal once it is read.</summary>
+    private void Place(IConsumer<byte[], byte[]> consumer)
+    {
+        if (_starts is not null)
+        {
+            _stallWatch.Started(_starts.Place(consumer));
         }
     }
 

@@ -54,7 +54,7 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
     /// </summary>
     public bool Holds(TopicPartition partition)
     {
-        if (!_waiting.Contains(partition))
+        if (!Waits(partition))
         {
             return false;
         }
@@ -62,6 +62,9 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
         _paused = false;
         return true;
     }
+
+    /// <summary>True for a partition that is assigned but not placed yet.</summary>
+    public bool Waits(TopicPartition partition) => _waiting.Contains(partition);
 
     /// <summary>Partitions that moved to another member need no place here any more.</summary>
     public void Revoked(IEnumerable<TopicPartition> partitions)
@@ -78,13 +81,13 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
 
     /// <summary>
     /// Called by the consume loop between polls: pauses the partitions that wait, and once the backoff has passed reads
-    /// the journal again and restarts them at their offsets.
+    /// the journal again and restarts them at their offsets, which it returns (none while they still wait).
     /// </summary>
-    public void Place(IConsumer<byte[], byte[]> consumer)
+    public IReadOnlyList<TopicPartitionOffset> Place(IConsumer<byte[], byte[]> consumer)
     {
         if (_waiting.Count == 0)
         {
-            return;
+            return [];
         }
 
         List<TopicPartition> waiting = [.. _waiting];
@@ -96,7 +99,7 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
 
         if (time.GetTimestamp() < _retryAt || !TryRead(waiting, out var starts))
         {
-            return;
+            return [];
         }
 
         // Assigned again rather than seeked: the assignment is the one place librdkafka takes a start offset from
@@ -106,6 +109,7 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
         consumer.Resume(waiting);
         _waiting.Clear();
         readiness.Step(role, RoleReadiness.CollectingStep);
+        return starts;
     }
 
     private bool TryRead(IReadOnlyCollection<TopicPartition> partitions, out IReadOnlyList<TopicPartitionOffset> starts)

@@ -68,6 +68,22 @@ public sealed class ChaosAccountingTests
     }
 
     [Fact]
+    public void Account_SampleTheBrokerNeverAcknowledged_MayBeAbsentOrOnTheStreamOnce_AndIsNotCountedAsProduced()
+    {
+        ChaosInput[] inputs = [.. Inputs, new("maybe", false, Unacknowledged: true)];
+
+        var absent = ChaosAccounting.Account(inputs, ["a", "b", "c"], [new DeadLetter("big", "oversized")], 0);
+        var present = ChaosAccounting.Account(inputs, ["a", "b", "c", "maybe"], [new DeadLetter("big", "oversized")], 0);
+        var twice = ChaosAccounting.Account(inputs, ["a", "b", "c", "maybe", "maybe"], [new DeadLetter("big", "oversized")], 0);
+
+        Assert.True(absent.Passed, string.Join("; ", absent.Failures));
+        Assert.Equal(4, absent.Produced);
+        Assert.Equal(0, absent.Missing);
+        Assert.True(present.Passed, string.Join("; ", present.Failures));
+        Assert.False(twice.Passed);
+    }
+
+    [Fact]
     public void Account_LossBetweenRoles_CountsOffsetsWithTheirMarkers_SoItBoundsTheMissingIdsFromAbove()
     {
         // b lost on the input topic (one offset, one record); c lost between roles, where its transaction's commit

@@ -41,8 +41,9 @@ public static class ChaosAccounting
         var both = deadLettered.Keys.Where(onStream.ContainsKey).ToList();
         var oversized = inputs.Values.Where(i => i.MustDeadLetter && onStream.ContainsKey(i.Id)).Select(i => i.Id).ToList();
         var unexpected = onStream.Keys.Where(id => !inputs.ContainsKey(id)).ToList();
-        var missing = inputs.Keys.Where(id => !onStream.ContainsKey(id) && !deadLettered.ContainsKey(id)).ToList();
-        var once = inputs.Keys.Count(id => onStream.GetValueOrDefault(id) == 1 && !deadLettered.ContainsKey(id));
+        var acknowledged = inputs.Values.Where(i => !i.Unacknowledged).Select(i => i.Id).ToList();
+        var missing = acknowledged.Where(id => !onStream.ContainsKey(id) && !deadLettered.ContainsKey(id)).ToList();
+        var once = acknowledged.Count(id => onStream.GetValueOrDefault(id) == 1 && !deadLettered.ContainsKey(id));
 
         var failures = new List<string>();
         var examples = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -75,7 +76,7 @@ public static class ChaosAccounting
 
         var byReason = deadLettered.Values.GroupBy(r => r, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-        return new ChaosAccount(inputs.Count, once, deadLettered.Count, byReason, duplicates.Count, repeats, visibleRepeatAllowance, both.Count, oversized.Count,
+        return new ChaosAccount(acknowledged.Count, once, deadLettered.Count, byReason, duplicates.Count, repeats, visibleRepeatAllowance, both.Count, oversized.Count,
             unexpected.Count, missing.Count, lostOnInput, lostBetweenRoles, letters.Count(d => d.Id is null || !inputs.ContainsKey(d.Id)),
             failures, examples);
     }

@@ -116,10 +116,7 @@ public static class ChaosBench
         var inputs = new List<ChaosInput>();
         for (long index = 0; index < sent.Sent; index++)
         {
-            if (!failed.Contains(index))
-            {
-                inputs.Add(new ChaosInput(pool.IdOf(index), MustDeadLetter: false));
-            }
+            inputs.Add(new ChaosInput(pool.IdOf(index), MustDeadLetter: false, Unacknowledged: failed.Contains(index)));
         }
 
         inputs.AddRange(nemesis.LargeInputs);

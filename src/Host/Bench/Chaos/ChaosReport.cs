@@ -27,6 +27,7 @@ public static class ChaosReport
         text.Append(faults).Append('\n');
         var table = new MarkdownTable("accounting", "ids");
         table.Add("produced (acknowledged by the broker)", N(a.Produced))
+            .Add("sent but not acknowledged (not counted; may be absent or on the stream once)", N(result.ProducerFailed))
             .Add("on the trainer stream exactly once", N(a.OnceOnTrainerStream))
             .Add("dead-lettered", N(a.DeadLettered) + Reasons(a.DeadLetteredByReason))
             .Add("on the trainer stream more than once", $"{N(a.Duplicates)} ({N(a.RepeatedRecords)} repeated records; the mock may leave {N(a.VisibleRepeatAllowance)} visible)")

@@ -465,6 +465,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
         if (attempt > 1)
         {
             _pauses.ResumeAll(consumer);
+            _stallWatch.Resumed();
             LogRecovered(_definition.Role, attempt - 1);
         }
 

@@ -7,8 +7,8 @@ namespace EasyHard.Core.Hosting;
 /// <summary>
 /// Notices an assigned partition that has records to read but has yielded none for a while, and assigns it again at
 /// the position the role reached. Checked per partition, so one stalled partition is found while others flow. A
-/// partition whose fetcher stopped (after broker outages and rebalances on the mock
-/// cluster) otherwise leaves its role idle, ready and live with input behind it, a stall nothing else reports. The
+/// partition whose fetcher stopped (after broker outages and rebalances on the mock cluster) otherwise leaves its role
+/// idle, ready and live with input behind it, a stall nothing else reports. The
 /// role's own position is what it has read (or was told to start from), not librdkafka's, so a restart never moves it.
 /// A transactional topic's last offset may be a commit or abort marker, which is never yielded: a partition counts as
 /// stalled only with more than one offset past its position. Counted as
@@ -49,6 +49,16 @@ internal sealed partial class PartitionStallWatch(string role, PipelineMetrics m
         foreach (var partition in partitions)
         {
             _next.Remove(partition);
+        }
+    }
+
+    /// <summary>The shell resumed its assignment after a back-off: time spent paused is not time a partition yielded nothing.</summary>
+    public void Resumed()
+    {
+        var now = time.GetTimestamp();
+        foreach (var partition in _next.Keys.ToList())
+        {
+            _next[partition] = (_next[partition].Next, now);
         }
     }
 

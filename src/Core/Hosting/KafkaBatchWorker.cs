@@ -24,7 +24,6 @@ public sealed partial class KafkaBatchWorker : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly KafkaRoleDefinition _definition;
     private readonly IBatchProcessor _processor;
@@ -37,7 +36,9 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private readonly List<ConsumeResult<byte[], byte[]>> _batch;
     private readonly OutputScreen _screen;
     private readonly RetentionLossRecovery _retention;
-    private OffsetJournal? _journal;
+    private readonly AssignmentPauses _pauses = new();
+    private readonly PartitionStallWatch _stallWatch;
+    private JournalStarts? _starts;
     private AssignmentWait? _assignmentWait;
     private InFlightBatch? _inFlight;
 
@@ -57,6 +58,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             definition.DeadLetterTopic ?? throw new ArgumentException("the role's dead-letter topic is not set", nameof(definition)),
             definition.Role, logger);
         _retention = new RetentionLossRecovery(definition.Role, _metrics, readiness, logger);
+        _stallWatch = new PartitionStallWatch(definition.Role, _metrics, time, logger);
         _readiness.Starting(definition.Role);
     }
 
@@ -76,18 +78,20 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             return;
         }
 
-        _journal = _delivery.UsesOffsetJournal(mockCluster)
+        var journal = _delivery.UsesOffsetJournal(mockCluster)
             ? new OffsetJournal(_connection, _definition.OffsetJournalTopic, _definition.GroupId,
                 TimeSpan.FromMilliseconds(2 * _delivery.TransactionTimeoutMs) + TimeSpan.FromSeconds(10))
             : null;
+        _starts = journal is null ? null : new JournalStarts(role, journal.Topic, journal.StartOffsets, _metrics, _readiness, _time, _logger);
         _assignmentWait = new AssignmentWait(role, _definition.GroupId, _connection.ConsumerSessionTimeoutMs, _readiness, _time, _logger);
         using var producer = _connection.CreateProducer(clientId, transactionalId, _delivery.TransactionTimeoutMs);
         using var consumer = _connection.CreateConsumer(_definition.GroupId, clientId, reportOutOfRange: true,
             onAssigned: (_, partitions) =>
             {
                 _assignmentWait.Assigned();
-                _readiness.Step(role, "reading the offset journal");
-                var starts = _journal?.StartOffsets(partitions).ToList() ?? partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+                _pauses.Assigned(partitions);
+                var starts = _starts?.Assigned(partitions) ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
+                _stallWatch.Started(starts);
                 LogAssigned(role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
                 _readiness.Step(role, RoleReadiness.CollectingStep);
                 return starts;
@@ -95,7 +99,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             onRevoked: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "revoked"),
             onLost: (_, partitions) => DropRevoked(partitions.Select(p => p.TopicPartition), "lost"));
         using IBatchDelivery delivery = _delivery.IsExactlyOnce
-            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), _journal, stopping)
+            ? new TransactionalDelivery(producer, consumer, _metrics, _time, TimeSpan.FromMilliseconds(_delivery.TransactionTimeoutMs), journal, stopping)
             : new AtLeastOnceDelivery(producer, consumer, _metrics, _time);
         if (!StartDelivery(delivery, stopping))
         {
@@ -124,6 +128,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 }
 
                 _readiness.InputPending(role);
+                _stallWatch.Check(consumer, p => _starts?.Waits(p) == true);
 
                 // A batch in hand is finished even when stopping began while it was being collected.
                 _metrics.Consumed.Inc(_batch.Count);
@@ -170,7 +175,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 var kind = $"kafka_{e.Error.Code}";
                 _metrics.Errors(kind).Inc();
                 _readiness.NotReady(_definition.Role, $"starting: retrying after {kind}: {e.Message}");
-                var backoff = Backoff(attempt);
+                var backoff = RetryBackoff.After(attempt);
                 LogRetryingStart(e, _definition.Role, attempt, backoff.TotalMilliseconds);
                 stopping.WaitHandle.WaitOne(backoff);
             }
@@ -183,6 +188,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     private void DropRevoked(IEnumerable<TopicPartition> partitions, string how)
     {
         var gone = partitions.ToHashSet();
+        _starts?.Revoked(gone);
+        _stallWatch.Revoked(gone);
         if (_inFlight is { } inFlight && inFlight.Records.Exists(r => gone.Contains(r.TopicPartition)))
         {
             // The new owner starts from the committed offsets: let the commit under way land first.
@@ -241,6 +248,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
             {
                 // A position the broker could not serve: count what retention deleted, go on from the earliest record.
                 _retention.Recover(consumer, e);
+                _stallWatch.Revoked([e.ConsumerRecord.TopicPartition]);
                 continue;
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
@@ -251,8 +259,12 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 continue;
             }
 
+            _pauses.Settle(consumer);
+
             if (result is null || result.IsPartitionEOF)
             {
+                Place(consumer);
+                _stallWatch.Check(consumer, p => _starts?.Waits(p) == true);
                 if (_assignmentWait?.Check() == true)
                 {
                     // Nothing is assigned, so nothing is revoked: leaving and joining only restarts the rebalance.
@@ -269,12 +281,29 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 continue;
             }
 
+            if (_starts?.Holds(result.TopicPartition) == true)
+            {
+                // Its partition waits for its offset from the journal; it is read again from there.
+                Place(consumer);
+                continue;
+            }
+
             if (_batch.Count == 0)
             {
                 firstArrival = _time.GetTimestamp();
             }
 
+            _stallWatch.Read(result);
             _batch.Add(result);
+        }
+    }
+
+    /// <summary>Starts the partitions that waited for the offset journal once it is read.</summary>
+    private void Place(IConsumer<byte[], byte[]> consumer)
+    {
+        if (_starts is not null)
+        {
+            _stallWatch.Started(_starts.Place(consumer));
         }
     }
 
@@ -339,11 +368,11 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 _metrics.Errors(kind).Inc();
                 _metrics.Ready.Set(0);
                 _readiness.NotReady(role, $"retrying after {kind}: {e.Message}");
-                var backoff = Backoff(attempt);
+                var backoff = RetryBackoff.After(attempt);
                 LogRetrying(e, role, batch.Count, attempt, backoff.TotalMilliseconds);
                 if (attempt == 1)
                 {
-                    consumer.Pause(consumer.Assignment);
+                    _pauses.PauseAll(consumer);
                 }
 
                 _readiness.Step(role, $"backing off {backoff.TotalSeconds:F1} s before attempt {attempt + 1}");
@@ -435,7 +464,8 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     {
         if (attempt > 1)
         {
-            consumer.Resume(consumer.Assignment);
+            _pauses.ResumeAll(consumer);
+            _stallWatch.Resumed();
             LogRecovered(_definition.Role, attempt - 1);
         }
 
@@ -496,17 +526,17 @@ public sealed partial class KafkaBatchWorker : BackgroundService
                 return true;
             }
 
-            // Partitions are paused: this returns no records but serves rebalances and heartbeats.
-            consumer.Consume(IdlePoll);
+            // Partitions are paused: this serves rebalances and heartbeats, and returns no records but from a
+            // partition assigned during this very poll, which is put back to be read after the back-off.
+            var record = consumer.Consume(IdlePoll);
+            _pauses.Settle(consumer);
+            if (record is { IsPartitionEOF: false })
+            {
+                AssignmentPauses.PutBack(consumer, record);
+            }
         }
 
         return stopping.IsCancellationRequested;
-    }
-
-    private static TimeSpan Backoff(int attempt)
-    {
-        var millis = Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 20)));
-        return TimeSpan.FromMilliseconds(millis * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} consuming {Topics} as group {GroupId} from {BootstrapServers}, {Guarantee}")]
@@ -515,7 +545,7 @@ public sealed partial class KafkaBatchWorker : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Role} consume error {Code}: {Reason}")]
     private partial void LogConsumeError(string role, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions} (@ where it resumes: Unset = the group's committed offset)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Role} assigned {Partitions} (@ where it resumes: Unset = the group's committed offset, End = held until the offset journal is read)")]
     private partial void LogAssigned(string role, string partitions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Role} partitions {How}: {Partitions}; {Dropped} records of the unfinished batch left to their new owner")]

@@ -23,6 +23,15 @@ public sealed class KafkaConnection : IDisposable
     /// <summary>The consumers' session timeout on the mock cluster unless <c>Kafka:Consumer:SessionTimeoutMs</c> sets one.</summary>
     public const int EmbeddedSessionTimeoutMs = 10_000;
 
+    /// <summary>
+    /// How long a consumer waits for an answer on the mock cluster before it drops the connection and asks again, unless
+    /// <c>Kafka:Consumer:SocketTimeoutMs</c> sets it. After one of its brokers has been down and up again, the mock
+    /// sometimes leaves requests on a connection to that broker unanswered (librdkafka logs <c>REQTMOUT ... Timed out N
+    /// in-flight</c>); with librdkafka's default of 60 s a fetch left so stops its partitions for a minute, long enough
+    /// for a producer ahead of it to outrun the mock's retention.
+    /// </summary>
+    public const int MockSocketTimeoutMs = 10_000;
+
     /// <param name="options">The bound <c>Kafka</c> section.</param>
     /// <param name="topics">Topic names (the embedded cluster creates them).</param>
     /// <param name="loggerFactory">Where librdkafka's logs go (deduplicated); without one they go to standard error.</param>
@@ -159,6 +168,7 @@ public sealed class KafkaConnection : IDisposable
             // after kill -9 a 45 s stall. Heartbeats every second keep a live member well inside 10 s.
             config.SessionTimeoutMs ??= EmbeddedSessionTimeoutMs;
             config.HeartbeatIntervalMs ??= 1_000;
+            config.SocketTimeoutMs ??= MockSocketTimeoutMs;
         }
 
         if (config.Get("dotnet.consumer.consume.result.fields") is null)
@@ -246,6 +256,11 @@ public sealed class KafkaConnection : IDisposable
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
+        if (IsMockCluster)
+        {
+            config.SocketTimeoutMs = MockSocketTimeoutMs;
+        }
+
         var builder = new ConsumerBuilder<byte[], byte[]>(config);
         if (_log is not null)
         {

@@ -47,7 +47,7 @@ public sealed class ChaosAccountingTests
     [Fact]
     public void Account_MissingId_WithNoRetentionLossReported_Fails()
     {
-        var account = ChaosAccounting.Account(Inputs, ["a", "c"], [new DeadLetter("big", "oversized")], lostToRetentionByMetric: 0);
+        var account = ChaosAccounting.Account(Inputs, ["a", "c"], [new DeadLetter("big", "oversized")], lostOnInput: 0);
 
         Assert.False(account.Passed);
         Assert.Equal(1, account.Missing);
@@ -57,12 +57,48 @@ public sealed class ChaosAccountingTests
     [Fact]
     public void Account_MissingIds_MatchedByTheRetentionMetric_Pass_ButNotWhenTheCountsDiffer()
     {
-        var matched = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostToRetentionByMetric: 2);
-        var overReported = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostToRetentionByMetric: 3);
+        var matched = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 2);
+        var overReported = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 3);
+        var underReported = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 1);
 
         Assert.True(matched.Passed, string.Join("; ", matched.Failures));
         Assert.Equal(2, matched.Missing);
         Assert.False(overReported.Passed);
+        Assert.False(underReported.Passed);
+    }
+
+    [Fact]
+    public void Account_SampleTheBrokerNeverAcknowledged_MayBeAbsentOrOnTheStreamOnce_AndIsNotCountedAsProduced()
+    {
+        ChaosInput[] inputs = [.. Inputs, new("maybe", false, Unacknowledged: true)];
+
+        var absent = ChaosAccounting.Account(inputs, ["a", "b", "c"], [new DeadLetter("big", "oversized")], 0);
+        var present = ChaosAccounting.Account(inputs, ["a", "b", "c", "maybe"], [new DeadLetter("big", "oversized")], 0);
+        var twice = ChaosAccounting.Account(inputs, ["a", "b", "c", "maybe", "maybe"], [new DeadLetter("big", "oversized")], 0);
+
+        Assert.True(absent.Passed, string.Join("; ", absent.Failures));
+        Assert.Equal(4, absent.Produced);
+        Assert.Equal(0, absent.Missing);
+        Assert.True(present.Passed, string.Join("; ", present.Failures));
+        Assert.False(twice.Passed);
+    }
+
+    [Fact]
+    public void Account_LossBetweenRoles_CountsOffsetsWithTheirMarkers_SoItBoundsTheMissingIdsFromAbove()
+    {
+        // b lost on the input topic (one offset, one record); c lost between roles, where its transaction's commit
+        // marker was deleted with it: 2 offsets for 1 id.
+        var within = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 1, lostBetweenRoles: 2);
+        var inputAlone = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 1);
+        var moreThanReported = ChaosAccounting.Account(Inputs, [], [new DeadLetter("big", "oversized")], lostOnInput: 1, lostBetweenRoles: 1);
+        var lessThanOnInput = ChaosAccounting.Account(Inputs, ["a", "b"], [new DeadLetter("big", "oversized")], lostOnInput: 2, lostBetweenRoles: 4);
+
+        Assert.True(within.Passed, string.Join("; ", within.Failures));
+        Assert.Equal(1, within.LostOnInputByMetric);
+        Assert.Equal(2, within.LostBetweenRolesByMetric);
+        Assert.False(inputAlone.Passed);
+        Assert.False(moreThanReported.Passed);
+        Assert.False(lessThanOnInput.Passed);
     }
 
     [Fact]
@@ -116,9 +152,11 @@ public sealed class ChaosAccountingTests
             easyhard_scorer_transactions_total{outcome="committed"} 40
             easyhard_scorer_transactions_total{outcome="aborted"} 2
             easyhard_scorer_batches_total 12
+            easyhard_scorer_errors_total{kind="partition_stalled"} 1
+            easyhard_scorer_errors_total{kind="kafka_Local_TimedOut"} 5
             """;
 
-        Assert.Equal(new RoleCounters(7, 2), RoleCounters.Read(exposition, "scorer"));
+        Assert.Equal(new RoleCounters(7, 2, 1), RoleCounters.Read(exposition, "scorer"));
         Assert.Equal(RoleCounters.Zero, RoleCounters.Read(exposition, "ingest"));
     }
 }

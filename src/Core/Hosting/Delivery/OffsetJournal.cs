@@ -12,45 +12,79 @@ namespace EasyHard.Core.Hosting.Delivery;
 /// See <see cref="Configuration.DeliveryOptions.OffsetJournal"/> for when it is used.
 /// </summary>
 /// <param name="readDeadline">
-/// How long reading to the journal's end may take: a transaction left open by a member that died holds back
-/// read_committed readers until the coordinator aborts it, so this must exceed the transaction timeout.
+/// How long reading the journal may go without getting anywhere: a transaction left open by a member that died holds
+/// back read_committed readers until the coordinator aborts it, so this must exceed the transaction timeout.
 /// </param>
 public sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId, TimeSpan readDeadline)
 {
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>The journal's topic.</summary>
+    public string Topic => journalTopic;
+
     public OutgoingMessage Entry(TopicPartitionOffset next) =>
         new(journalTopic, Key(groupId, next.Topic, next.Partition.Value),
             Encoding.ASCII.GetBytes(next.Offset.Value.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>Where to start each assigned partition: the journal's last committed offset, else the group's committed offset.</summary>
-    public IEnumerable<TopicPartitionOffset> StartOffsets(IReadOnlyCollection<TopicPartition> assigned)
+    /// <summary>
+    /// Where to start each assigned partition: the journal's last committed offset, else the group's committed offset.
+    /// Throws a <see cref="KafkaException"/> when the journal cannot be read to its end; the caller retries
+    /// (<see cref="JournalStarts"/>), since starting without it would start from a wrong position.
+    /// </summary>
+    /// <param name="assigned">The partitions to place.</param>
+    /// <param name="progress">Told what the read has got through, every few seconds of a long read.</param>
+    public IReadOnlyList<TopicPartitionOffset> StartOffsets(IReadOnlyCollection<TopicPartition> assigned, Action<string>? progress = null)
     {
         if (assigned.Count == 0)
         {
             return [];
         }
 
-        var journal = ReadLatest();
-        return assigned.Select(p => new TopicPartitionOffset(p, journal.TryGetValue(p, out var offset) ? new Offset(offset) : Offset.Unset));
+        var journal = ReadLatest(progress);
+        return [.. assigned.Select(p => new TopicPartitionOffset(p, journal.TryGetValue(p, out var offset) ? new Offset(offset) : Offset.Unset))];
     }
 
-    /// <summary>The latest committed journal entry of this group per input partition.</summary>
-    private Dictionary<TopicPartition, long> ReadLatest()
+    /// <summary>
+    /// The latest committed journal entry of this group per input partition. The journal holds every entry since the
+    /// broker's retention last deleted some, so a long-running cluster's journal takes a while to read (librdkafka's mock
+    /// cluster answers a fetch with one record batch per partition): the deadline is on making no progress, not on the
+    /// whole read.
+    /// </summary>
+    private Dictionary<TopicPartition, long> ReadLatest(Action<string>? progress)
     {
         using var reader = connection.CreateReader($"{groupId}-journal-reader");
         using var admin = new DependentAdminClientBuilder(reader.Handle).Build();
-        var partitions = admin.GetMetadata(journalTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartition(journalTopic, p.PartitionId)).ToList();
+        var topic = admin.GetMetadata(journalTopic, TimeSpan.FromSeconds(10)).Topics.Single();
+        if (topic.Error.IsError || topic.Partitions.Count == 0)
+        {
+            // No partitions known yet is not an empty journal: reading nothing would restart every partition at the
+            // group's committed offset.
+            throw new KafkaException(topic.Error.IsError ? topic.Error : new Error(ErrorCode.UnknownTopicOrPart, $"offset journal {journalTopic} has no partitions"));
+        }
+
+        var partitions = topic.Partitions.Select(p => new TopicPartition(journalTopic, p.PartitionId)).ToList();
         reader.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
 
         var latest = new Dictionary<TopicPartition, long>();
         var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow + readDeadline;
+        var started = DateTime.UtcNow;
+        var lastProgress = started;
+        var nextReport = started + ProgressEvery;
+        long entries = 0;
         while (atEnd.Count < partitions.Count)
         {
-            if (DateTime.UtcNow > deadline)
+            var now = DateTime.UtcNow;
+            if (now - lastProgress > readDeadline)
             {
                 throw new KafkaException(new Error(ErrorCode.Local_TimedOut,
-                    $"offset journal {journalTopic} not read to its end within {readDeadline.TotalSeconds:F0} s"));
+                    $"offset journal {journalTopic} not read to its end: nothing new for {readDeadline.TotalSeconds:F0} s "
+                    + $"({entries} entries read, {atEnd.Count} of {partitions.Count} partitions at their end)"));
+            }
+
+            if (progress is not null && now > nextReport)
+            {
+                nextReport = now + ProgressEvery;
+                progress($"reading the offset journal {journalTopic}: {entries} entries in {(now - started).TotalSeconds:F0} s, {atEnd.Count} of {partitions.Count} partitions at their end");
             }
 
             var record = reader.Consume(TimeSpan.FromMilliseconds(200));
@@ -59,12 +93,14 @@ public sealed class OffsetJournal(KafkaConnection connection, string journalTopi
                 continue;
             }
 
+            lastProgress = DateTime.UtcNow;
             if (record.IsPartitionEOF)
             {
                 atEnd.Add(record.Partition.Value);
                 continue;
             }
 
+            entries++;
             if (TryParse(groupId, record.Message.Key, record.Message.Value, out var partition, out var offset))
             {
                 latest[partition] = offset;

@@ -11,13 +11,14 @@ namespace EasyHard.Host.Bench.Chaos;
 /// <param name="OversizedOnStream">Records larger than Schema:MaxRecordBytes that reached the trainer stream.</param>
 /// <param name="Unexpected">Ids on the trainer stream that no acknowledged input carried.</param>
 /// <param name="Missing">Inputs neither on the trainer stream nor dead-lettered.</param>
-/// <param name="LostToRetentionByMetric">Sum of <c>easyhard_&lt;role&gt;_records_lost_to_retention_total</c> over every role process.</param>
+/// <param name="LostOnInputByMetric">Ingest's <c>easyhard_ingest_records_lost_to_retention_total</c>, summed over its processes: records of the input topic.</param>
+/// <param name="LostBetweenRolesByMetric">The Scorer's and the Sink's, summed over their processes: offsets, commit markers included.</param>
 /// <param name="DeadLettersWithoutId">Dead-letter records that name no input (reported, not an input's fate).</param>
 /// <param name="Examples">Up to ten ids per way of failing, to start an investigation from.</param>
 public sealed record ChaosAccount(
     long Produced, long OnceOnTrainerStream, long DeadLettered, IReadOnlyDictionary<string, long> DeadLetteredByReason,
     long Duplicates, long RepeatedRecords, long VisibleRepeatAllowance, long OnStreamAndDeadLettered, long OversizedOnStream, long Unexpected, long Missing,
-    long LostToRetentionByMetric, long DeadLettersWithoutId, IReadOnlyList<string> Failures,
+    long LostOnInputByMetric, long LostBetweenRolesByMetric, long DeadLettersWithoutId, IReadOnlyList<string> Failures,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Examples)
 {
     public bool Passed => Failures.Count == 0;

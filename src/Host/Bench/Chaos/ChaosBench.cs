@@ -102,6 +102,7 @@ public static class ChaosBench
         {
             log.WriteLine($"  nothing moved for {settings.Settle.TotalSeconds:F0} s with {sent.Sent - sent.Failed - tracker.Arrived:N0} samples still to arrive; the roles say:");
             log.WriteLine(await fleet.DescribeAsync());
+            log.WriteLine(PipelinePositions.Describe(cluster.BootstrapServers, topics));
         }
 
         reader.ThrowIfFailed();
@@ -115,10 +116,7 @@ public static class ChaosBench
         var inputs = new List<ChaosInput>();
         for (long index = 0; index < sent.Sent; index++)
         {
-            if (!failed.Contains(index))
-            {
-                inputs.Add(new ChaosInput(pool.IdOf(index), MustDeadLetter: false));
-            }
+            inputs.Add(new ChaosInput(pool.IdOf(index), MustDeadLetter: false, Unacknowledged: failed.Contains(index)));
         }
 
         inputs.AddRange(nemesis.LargeInputs);
@@ -130,12 +128,13 @@ public static class ChaosBench
         var (trainer, deadLetters) = recorder.Snapshot();
         var counters = fleet.Counters;
         var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)MaxBatchSize(settings.ExtraConfig);
-        var account = ChaosAccounting.Account(inputs, trainer, deadLetters, counters.LostToRetention, allowance);
+        var lostOnInput = fleet.CountersOf("ingest").LostToRetention;
+        var account = ChaosAccounting.Account(inputs, trainer, deadLetters, lostOnInput, counters.LostToRetention - lostOnInput, allowance);
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
         return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, counters.AbortedTransactions,
-            fleet.HardStops, Math.Round(drainSeconds, 1), account);
+            counters.StalledPartitions, fleet.HardStops, Math.Round(drainSeconds, 1), account);
     }
 
     /// <summary>The largest batch of any role: the default (512), or a larger <c>--&lt;Role&gt;:Batching:MaxBatchSize=</c> override.</summary>

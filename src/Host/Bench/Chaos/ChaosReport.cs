@@ -27,6 +27,7 @@ public static class ChaosReport
         text.Append(faults).Append('\n');
         var table = new MarkdownTable("accounting", "ids");
         table.Add("produced (acknowledged by the broker)", N(a.Produced))
+            .Add("sent but not acknowledged (not counted; may be absent or on the stream once)", N(result.ProducerFailed))
             .Add("on the trainer stream exactly once", N(a.OnceOnTrainerStream))
             .Add("dead-lettered", N(a.DeadLettered) + Reasons(a.DeadLetteredByReason))
             .Add("on the trainer stream more than once", $"{N(a.Duplicates)} ({N(a.RepeatedRecords)} repeated records; the mock may leave {N(a.VisibleRepeatAllowance)} visible)")
@@ -34,9 +35,11 @@ public static class ChaosReport
             .Add("oversized on the trainer stream", N(a.OversizedOnStream))
             .Add("on the trainer stream, never produced", N(a.Unexpected))
             .Add("missing (neither on the stream nor dead-lettered)", N(a.Missing))
-            .Add("lost to retention, by the roles' metric", N(a.LostToRetentionByMetric))
+            .Add("lost to retention on the input topic, by Ingest's metric (records)", N(a.LostOnInputByMetric))
+            .Add("lost to retention between roles, by the Scorer's and the Sink's metric (offsets, markers included)", N(a.LostBetweenRolesByMetric))
             .Add("dead letters naming no input", N(a.DeadLettersWithoutId))
             .Add("transactions aborted, by the roles' metric", N(result.AbortedTransactions))
+            .Add("stalled partitions the roles assigned again", N(result.StalledPartitions))
             .Add("role processes stopped without a graceful shutdown", N(result.HardStops))
             .Add("role processes that crashed (started again)", N(result.Crashes.Count));
         text.Append(table).Append('\n');

@@ -8,10 +8,11 @@ namespace EasyHard.Host.Bench.Chaos;
 /// <param name="ProducerNote">Why the load producer stopped before the end, if it did (a pipeline that stalled).</param>
 /// <param name="Crashes">Role processes that exited by themselves (each was started again), with their last output.</param>
 /// <param name="AbortedTransactions">Transactions the roles aborted, by their metric.</param>
+/// <param name="StalledPartitions">Partitions the roles found with records to read but yielding none, and assigned again.</param>
 /// <param name="HardStops">Role processes that ended without a graceful shutdown (SIGKILL, SIGTERM past its grace, crash).</param>
 public sealed record ChaosResult(
     MachineDescription Machine, ChaosResult.Setup Settings, IReadOnlyList<ChaosFaultRecord> Faults, long Sent, long ProducerFailed,
-    string? ProducerNote, IReadOnlyList<string> Crashes, long AbortedTransactions,
+    string? ProducerNote, IReadOnlyList<string> Crashes, long AbortedTransactions, long StalledPartitions,
     int HardStops, double DrainSeconds, ChaosAccount Account)
 {
     public sealed record Setup(double Minutes, int Seed, IReadOnlyList<string> Faults, double Rate, int Dimension, double MeanGapSeconds,

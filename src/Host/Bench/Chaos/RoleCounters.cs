@@ -3,12 +3,13 @@ using System.Globalization;
 namespace EasyHard.Host.Bench.Chaos;
 
 /// <summary>
-/// The two counters the chaos verifier reads from a role's Prometheus text exposition, by name: records the broker
+/// The counters the chaos verifier reads from a role's Prometheus text exposition, by name: offsets the broker
 /// deleted before the role read them (<c>easyhard_&lt;role&gt;_records_lost_to_retention_total</c>, summed over its
-/// topic/partition series) and aborted transactions (<c>easyhard_&lt;role&gt;_transactions_total{outcome="aborted"}</c>).
+/// topic/partition series), aborted transactions (<c>easyhard_&lt;role&gt;_transactions_total{outcome="aborted"}</c>) and
+/// partitions the role found stalled and assigned again (<c>easyhard_&lt;role&gt;_errors_total{kind="partition_stalled"}</c>).
 /// A role that does not export a counter reads 0.
 /// </summary>
-public sealed record RoleCounters(long LostToRetention, long AbortedTransactions)
+public sealed record RoleCounters(long LostToRetention, long AbortedTransactions, long StalledPartitions = 0)
 {
     public static RoleCounters Zero { get; } = new(0, 0);
 
@@ -17,13 +18,15 @@ public sealed record RoleCounters(long LostToRetention, long AbortedTransactions
     public static string TransactionsName(string role) => $"easyhard_{role}_transactions_total";
 
     public static RoleCounters Read(string exposition, string role) =>
-        new(Sum(exposition, LostToRetentionName(role)), Sum(exposition, TransactionsName(role), "outcome=\"aborted\""));
+        new(Sum(exposition, LostToRetentionName(role)), Sum(exposition, TransactionsName(role), "outcome=\"aborted\""),
+            Sum(exposition, $"easyhard_{role}_errors_total", "kind=\"partition_stalled\""));
 
     public RoleCounters Max(RoleCounters other) =>
-        new(Math.Max(LostToRetention, other.LostToRetention), Math.Max(AbortedTransactions, other.AbortedTransactions));
+        new(Math.Max(LostToRetention, other.LostToRetention), Math.Max(AbortedTransactions, other.AbortedTransactions),
+            Math.Max(StalledPartitions, other.StalledPartitions));
 
     public RoleCounters Add(RoleCounters other) =>
-        new(LostToRetention + other.LostToRetention, AbortedTransactions + other.AbortedTransactions);
+        new(LostToRetention + other.LostToRetention, AbortedTransactions + other.AbortedTransactions, StalledPartitions + other.StalledPartitions);
 
     /// <summary>
     /// Sum of every sample of <paramref name="name"/> whose labels contain <paramref name="label"/> (any, when null), in

@@ -17,7 +17,7 @@ public sealed class RoleFleet : IAsyncDisposable
     private readonly string _directory;
     private readonly TextWriter _log;
     private readonly Dictionary<string, Instance> _instances = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RoleCounters> _countersByIncarnation = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Role, RoleCounters Counters)> _countersByIncarnation = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private int _incarnations;
@@ -52,14 +52,15 @@ public sealed class RoleFleet : IAsyncDisposable
     }
 
     /// <summary>Sum of the last counters read from every process that ran.</summary>
-    public RoleCounters Counters
+    public RoleCounters Counters => CountersOf(null);
+
+    /// <summary>Sum of the last counters read from every process of <paramref name="role"/> that ran (of every role, when null).</summary>
+    public RoleCounters CountersOf(string? role)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _countersByIncarnation.Values.Aggregate(RoleCounters.Zero, (sum, c) => sum.Add(c));
-            }
+            return _countersByIncarnation.Values.Where(c => role is null || c.Role == role)
+                .Aggregate(RoleCounters.Zero, (sum, c) => sum.Add(c.Counters));
         }
     }
 
@@ -276,7 +277,8 @@ public sealed class RoleFleet : IAsyncDisposable
             var counters = RoleCounters.Read(text, instance.Role);
             lock (_gate)
             {
-                _countersByIncarnation[incarnation] = _countersByIncarnation.GetValueOrDefault(incarnation, RoleCounters.Zero).Max(counters);
+                var last = _countersByIncarnation.TryGetValue(incarnation, out var read) ? read.Counters : RoleCounters.Zero;
+                _countersByIncarnation[incarnation] = (instance.Role, last.Max(counters));
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -20,6 +20,13 @@ public sealed class BenchProducer : IDisposable
     /// <summary>Bytes of one partition the backlog may fill: the mock cluster's limit is 5 MB, keep margin for skew.</summary>
     private const long PartitionBudgetBytes = 3_500_000;
 
+    /// <summary>
+    /// How long a record may wait for the broker's acknowledgement before its delivery fails (librdkafka's default is
+    /// 5 min): after a mock broker's outage its connections sometimes stay unanswered, and a run must learn in bounded
+    /// time which of its samples the broker never took.
+    /// </summary>
+    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string topic;
     private readonly IProducer<byte[], byte[]> producer;
 
@@ -32,11 +39,16 @@ public sealed class BenchProducer : IDisposable
             ClientId = "easyhard-bench-produce",
             EnableIdempotence = true,
             LingerMs = 5,
+            MessageTimeoutMs = (int)MessageTimeout.TotalMilliseconds,
         };
         producer = new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
-    /// <param name="FailedIndexes">Indexes of the samples whose delivery failed: never on the input topic.</param>
+    /// <param name="FailedIndexes">
+    /// Indexes of the samples the broker did not acknowledge: their delivery failed, or no delivery report came within
+    /// the message timeout after the load stopped. A failed delivery may still have been written (librdkafka's
+    /// <c>PossiblyPersisted</c>), so such a sample may yet appear downstream, once.
+    /// </param>
     public sealed record Result(long Sent, long Failed, TimeSpan Elapsed, IReadOnlyList<long> FailedIndexes);
 
     /// <summary>Samples that may be in flight so that no partition of any pipeline topic exceeds its retention.</summary>
@@ -57,14 +69,16 @@ public sealed class BenchProducer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(tracker);
-        long failed = 0;
         var failedIndexes = new System.Collections.Concurrent.ConcurrentBag<long>();
+        // Every sample handed to the producer until its delivery report: the ones left here at the end were never acknowledged.
+        var unreported = new System.Collections.Concurrent.ConcurrentDictionary<long, byte>();
         void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
+            var index = SampleKeys.IndexOf(report.Message.Key);
+            unreported.TryRemove(index, out _);
             if (report.Error.IsError)
             {
-                Interlocked.Increment(ref failed);
-                failedIndexes.Add(SampleKeys.IndexOf(report.Message.Key));
+                failedIndexes.Add(index);
             }
         }
 
@@ -98,15 +112,20 @@ public sealed class BenchProducer : IDisposable
                 Timestamp = new Timestamp(DateTime.UtcNow, TimestampType.CreateTime),
             };
             tracker.MarkSent(index, Stopwatch.GetTimestamp());
+            unreported[index] = 0;
             ProduceWhenQueueAllows(message, OnDelivered);
             sent++;
         }
 
-        while (producer.Flush(TimeSpan.FromMilliseconds(500)) > 0 && !cancellationToken.IsCancellationRequested)
+        // Stopping the load is not giving up on what was sent: wait for every delivery report (the message timeout bounds it),
+        // so that a sample counts as produced only when the broker acknowledged it.
+        var flushing = Stopwatch.StartNew();
+        while (producer.Flush(TimeSpan.FromMilliseconds(500)) > 0 && flushing.Elapsed < MessageTimeout + TimeSpan.FromSeconds(10))
         {
         }
 
-        return new Result(sent, Interlocked.Read(ref failed), Stopwatch.GetElapsedTime(started), [.. failedIndexes]);
+        long[] notAcknowledged = [.. failedIndexes.Concat(unreported.Keys).Distinct()];
+        return new Result(sent, notAcknowledged.Length, Stopwatch.GetElapsedTime(started), notAcknowledged);
     }
 
     public void Dispose() => producer.Dispose();

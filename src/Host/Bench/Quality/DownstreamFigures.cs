@@ -11,7 +11,10 @@ namespace EasyHard.Host.Bench.Quality;
 /// <param name="Oracle">Loss × 0 on noisy samples, 1 on clean ones.</param>
 /// <param name="EasyHardNoisyShare">Share of the total EasyHard weight that lies on noisy samples (unweighted: the noise rate).</param>
 /// <param name="NoiseFactorNoisyShare">The same for the (1 − noise) weights.</param>
-/// <param name="EasyHardRelabel">Unweighted, each sample under EasyHard's <c>suggested_label</c> instead of its given label.</param>
+/// <param name="EasyHardRelabel">
+/// Each sample under EasyHard's <c>suggested_label</c> instead of its given label, weighted by
+/// <c>suggested_label_p</c> (1 while warming): what a trainer that prefers correction to down-weighting does.
+/// </param>
 /// <param name="CleanlabPipeline">
 /// The offline pipeline a user would run instead: K-fold cross-validated probabilities, cleanlab's
 /// <c>prune_by_noise_rate</c>, the flagged samples dropped, the same MLP retrained on the rest.

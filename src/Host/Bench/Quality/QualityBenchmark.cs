@@ -108,6 +108,7 @@ public static class QualityBenchmark
         using var cleanlabKept = tensor(offline.ConfidentJoint.Flagged.Select(flagged => flagged ? 0f : 1f).ToArray());
         var suggested = allRows.Select(i => stream.Last.SuggestedLabelP[i] > 0 ? stream.Last.SuggestedLabel[i] : noisy.Given[i]).ToArray();
         using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
+        using var suggestedConfidence = tensor(allRows.Select(i => stream.Last.Warming[i] || stream.Last.SuggestedLabelP[i] <= 0 ? 1f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
         var resampledRows = allRows
             .Where(i => !stream.Last.Quarantined[i] && ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Emit)
             .ToArray();
@@ -118,7 +119,7 @@ public static class QualityBenchmark
             Accuracy(oracleWeights, allRows, "oracle weights"),
             NoisyShare(stream.Last.Weight, isNoisy),
             NoisyShare(noiseFactor, isNoisy),
-            Accuracy(null, allRows, "EasyHard suggested labels", suggestedLabels),
+            Accuracy(suggestedConfidence, allRows, "EasyHard suggested labels, weighted by their probability", suggestedLabels),
             Accuracy(cleanlabKept, allRows, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
             allRows.Count(i => suggested[i] == noisy.True[i]) / (double)train.Count,
             Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
@@ -127,6 +128,7 @@ public static class QualityBenchmark
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
         var byInfluence = StratifiedKeep.Select(noisy.Given, stream.Last.Influence, stream.Last.Noise, settings.KeepFraction);
+        var byNoise = StratifiedKeep.Select(noisy.Given, [.. stream.Last.Noise.Select(n => -n)], stream.Last.Noise, settings.KeepFraction);
         var atRandom = allRows.ToArray();
         new Random(ModelSeed(settings.Seed, 200)).Shuffle(atRandom);
         atRandom = atRandom[..keep];
@@ -134,6 +136,7 @@ public static class QualityBenchmark
             settings.KeepFraction,
             downstream.Unweighted,
             Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by influence (per-class quotas, judged clean first)"),
+            Accuracy(null, byNoise, $"{settings.KeepFraction:P0} kept by lowest noise (per-class quotas)"),
             Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
             byInfluence.Count(i => isNoisy[i]) / (double)byInfluence.Length,
             atRandom.Count(i => isNoisy[i]) / (double)keep,

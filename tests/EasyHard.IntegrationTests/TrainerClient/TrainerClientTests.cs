@@ -17,7 +17,7 @@ namespace EasyHard.IntegrationTests.TrainerClient;
 public sealed class TrainerClientTests(ITestOutputHelper output)
 {
     private sealed record StreamRow(string Id, double Weight, double Noise, double Difficulty, double Influence, string Bucket, long ModelVersion,
-        bool Quarantined, double Feature0);
+        bool Quarantined, double Feature0, long? SuggestedLabel, double? SuggestedLabelP);
 
     [Fact]
     public async Task WeightedStream_EveryValidIdOnce_ScoresEqualSql_ResumesFromCommit_AndFeedbackReachesTheScorer()
@@ -42,8 +42,8 @@ public sealed class TrainerClientTests(ITestOutputHelper output)
             await using var connection = new SqliteConnection($"Data Source={setup.DatabasePath}");
             await Eventually.WaitUntilAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sample_scores") >= 360,
                 TimeSpan.FromSeconds(60), () => "the sink wrote every row");
-            var rows = (await connection.QueryAsync<(string Id, double Weight, double Noise, double Difficulty, double Influence, string Bucket, long ModelVersion, long Quarantined)>(
-                "SELECT sample_id, weight, noise, difficulty, influence, bucket, model_version, quarantined FROM sample_scores")).ToDictionary(r => r.Id);
+            var rows = (await connection.QueryAsync<(string Id, double Weight, double Noise, double Difficulty, double Influence, string Bucket, long ModelVersion, long Quarantined, long? SuggestedLabel, double? SuggestedLabelP)>(
+                "SELECT sample_id, weight, noise, difficulty, influence, bucket, model_version, quarantined, suggested_label, suggested_label_p FROM sample_scores")).ToDictionary(r => r.Id);
             Assert.Equal(360, rows.Count);
             foreach (var r in all)
             {
@@ -55,7 +55,11 @@ public sealed class TrainerClientTests(ITestOutputHelper output)
                 Assert.Equal(row.Bucket, r.Bucket);
                 Assert.Equal(row.ModelVersion, r.ModelVersion);
                 Assert.Equal(row.Quarantined == 1, r.Quarantined);
+                Assert.Equal(row.SuggestedLabel, r.SuggestedLabel);
+                Assert.Equal((float?)row.SuggestedLabelP, (float?)r.SuggestedLabelP);
             }
+
+            Assert.All(all, r => Assert.NotNull(r.SuggestedLabel));
 
             // A trainer that committed after 150 records and stopped at 250 resumes after its commit: nothing lost,
             // the uncommitted records read again (at-least-once), the committed ones never.
@@ -90,7 +94,8 @@ public sealed class TrainerClientTests(ITestOutputHelper output)
     {
         var result = await KafkaClientScript.RunAsync(["stream", "--bootstrap", setup.BootstrapServers, "--group", group, .. extra]);
         var rows = result.GetProperty("records").EnumerateArray().Select(r => new StreamRow(r[0].GetString()!, r[1].GetDouble(), r[2].GetDouble(),
-            r[3].GetDouble(), r[4].GetDouble(), r[5].GetString()!, r[6].GetInt64(), r[7].GetBoolean(), r[8].GetDouble())).ToList();
+            r[3].GetDouble(), r[4].GetDouble(), r[5].GetString()!, r[6].GetInt64(), r[7].GetBoolean(), r[8].GetDouble(),
+            r[9].ValueKind == JsonValueKind.Null ? null : r[9].GetInt32(), r[10].ValueKind == JsonValueKind.Null ? null : r[10].GetDouble())).ToList();
         return (rows, result.GetProperty("committed").GetInt32());
     }
 

@@ -78,7 +78,9 @@ def stream(args):
             s = batch.scores
             for i, sample_id in enumerate(batch.ids):
                 rows.append([sample_id, float(batch.weights[i]), float(s.noise[i]), float(s.difficulty[i]), float(s.influence[i]),
-                             s.bucket[i], int(s.model_version[i]), bool(batch.quarantined[i]), float(batch.features[i][0])])
+                             s.bucket[i], int(s.model_version[i]), bool(batch.quarantined[i]), float(batch.features[i][0]),
+                             None if s.suggested_label is None else int(s.suggested_label[i]),
+                             None if s.suggested_label_p is None else float(s.suggested_label_p[i])])
             if args.commit_at is None or (committed < args.commit_at <= len(rows)):
                 weighted.commit()
                 committed = len(rows)

@@ -14,9 +14,10 @@ public sealed class StratifiedKeepTests
 
         var kept = StratifiedKeep.Select(labels, score, noise, 0.5);
 
-        // Class 0 keeps 2: row 0 has the top score but is judged mislabelled, so rows 1 (5) and 3 (3).
-        // Class 1 keeps 1: row 5 has the top score but noise 0.6, so row 4.
-        Assert.Equal([1, 3, 4], kept);
+        // Class 0 keeps 2. Its noise sums to 1.5, so its two noisiest (rows 0 and 3) are judged mislabelled: rows 1 (5)
+        // and 2 (1) go first although rows 0 (9) and 3 (3) score higher.
+        // Class 1 keeps 1. Its noise sums to 0.7: row 5 (noise 0.6) is judged mislabelled, so row 4.
+        Assert.Equal([1, 2, 4], kept);
     }
 
     [Fact]

@@ -3,13 +3,14 @@ namespace EasyHard.Host.Bench.Quality;
 /// <summary>
 /// Keeps a fraction of the data by a score while respecting class balance: each given label keeps its own share
 /// (per-class quota, as stratified coresets do; ranking by influence alone kept a class at 4 % of the half it chose),
-/// and within a class the samples judged clean (noise below one half) come first, each part by descending score.
-/// Highest-influence samples are otherwise the mislabelled ones whose gradient agrees with a noisy target.
+/// and within a class the samples judged clean come first, each part by descending score. Judged mislabelled are a
+/// class's highest-noise samples, as many as its mean noise (the estimated noise rate) says it holds, as
+/// <c>prune_by_noise_rate</c> does (Northcutt et al. 2021): where noise is under-estimated (systematic flips) a fixed
+/// threshold of one half would miss most of them. Highest-influence samples are otherwise the mislabelled ones whose
+/// gradient agrees with a noisy target.
 /// </summary>
 public static class StratifiedKeep
 {
-    public const double CleanNoiseLimit = 0.5;
-
     /// <param name="labels">Given labels.</param>
     /// <param name="score">Higher = keep first (e.g. influence).</param>
     /// <param name="noise">noise ∈ [0, 1].</param>
@@ -32,8 +33,10 @@ public static class StratifiedKeep
         {
             var members = rows.ToArray();
             var quota = Math.Max(1, (int)Math.Round(members.Length * fraction));
+            var flagged = (int)Math.Round(members.Sum(i => Math.Clamp(noise[i], 0.0, 1.0)));
+            var mislabelled = members.OrderByDescending(i => noise[i]).ThenBy(i => i).Take(flagged).ToHashSet();
             kept.AddRange(members
-                .OrderBy(i => noise[i] >= CleanNoiseLimit ? 1 : 0)
+                .OrderBy(i => mislabelled.Contains(i) ? 1 : 0)
                 .ThenByDescending(i => score[i])
                 .ThenBy(i => i)
                 .Take(quota));

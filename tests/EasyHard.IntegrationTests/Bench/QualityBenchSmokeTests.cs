@@ -70,14 +70,20 @@ public sealed class QualityBenchSmokeTests
         AssertProbability(downstream.GetProperty("easyhard_weights"));
         AssertProbability(downstream.GetProperty("noise_factor_only"));
         AssertProbability(downstream.GetProperty("easyhard_noisy_share"));
+        AssertProbability(downstream.GetProperty("easyhard_relabel"));
+        AssertProbability(downstream.GetProperty("cleanlab_pipeline"));
+        AssertProbability(downstream.GetProperty("resampled"));
+        AssertProbability(downstream.GetProperty("resampled_share"));
+        AssertProbability(downstream.GetProperty("relabel_correct"));
         var influence = report.GetProperty("influence");
         Assert.Equal(downstream.GetProperty("unweighted").GetDouble(), influence.GetProperty("all").GetDouble());
         AssertProbability(influence.GetProperty("kept_by_influence"));
         AssertProbability(influence.GetProperty("kept_at_random"));
+        AssertProbability(influence.GetProperty("kept_by_lowest_noise"));
         AssertProbability(influence.GetProperty("noisy_share_by_influence"));
 
         var targets = report.GetProperty("targets").EnumerateArray().ToList();
-        Assert.Equal(8, targets.Count);
+        Assert.Equal(12, targets.Count);
         Assert.All(targets, t => Assert.Contains(t.GetProperty("passed").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False, JsonValueKind.Null }));
 
         var markdown = File.ReadAllText(Path.Combine(directory, QualityReportWriter.MarkdownFile));
@@ -86,6 +92,7 @@ public sealed class QualityBenchSmokeTests
             "| noise AUROC |", "| EasyHard `noise`, last exposure (epoch 2)", "| EasyHard `noise`, epoch 1 of 2", "| offline 2-fold, self-confidence",
             "| offline 2-fold, normalized margin", "| offline 2-fold, confident joint `prune_by_noise_rate`", "| difficulty: Spearman",
             "| calibration: mean `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
+            "| EasyHard suggested labels × their probability", "| offline cleanlab pipeline", "| resampled trainer stream", "| 50 % kept by lowest EasyHard noise",
         ];
         Assert.All(rows, row => Assert.Contains(row, markdown, StringComparison.Ordinal));
     }

@@ -1,5 +1,4 @@
 using Dapper;
-using EasyHard.Core.Contracts.V1;
 using EasyHard.Sink.Persistence;
 using Microsoft.Extensions.Time.Testing;
 
@@ -9,39 +8,38 @@ namespace EasyHard.Sink.Tests.Persistence;
 /// The analysts' views (migration 0003) against a handful of rows whose answers are worked out by hand, run against
 /// SQLite and PostgreSQL by the subclasses.
 /// </summary>
-public abstract class AnalystViewsTests : IAsyncLifetime
+public abstract class AnalystViewsTests(string provider) : IAsyncLifetime
 {
     private const double Tolerance = 1e-6;
 
     private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero));
 
-    protected abstract Task<DatabaseOptions> CreateDatabaseAsync();
-
-    protected abstract Task DisposeDatabaseAsync();
+    private TestDatabase _database = null!;
 
     private DatabaseOptions _options = null!;
 
     public async Task InitializeAsync()
     {
-        _options = await CreateDatabaseAsync();
+        _database = await TestDatabase.CreateAsync(provider);
+        _options = _database.Options;
         await using var store = SampleStoreFactory.Create(_options, Clock);
         await store.MigrateAsync(CancellationToken.None);
         // Label 0: three suspects (two suggest 1, one suggests 2) and one clean sample; label 1: one suspect, one
         // clean, one without a suggestion. The warming row would top every view if it were counted.
         await store.UpsertAsync(
         [
-            Row("a", label: 0, noise: 0.9f, suggested: 1, p: 0.8f),
-            Row("b", label: 0, noise: 0.7f, suggested: 1, p: 0.6f),
-            Row("c", label: 0, noise: 0.6f, suggested: 2, p: 0.55f),
-            Row("d", label: 0, noise: 0.1f, suggested: 0, p: 0.9f),
-            Row("e", label: 1, noise: 0.2f, suggested: 1, p: 0.85f),
-            Row("f", label: 1, noise: 0.8f, suggested: 0, p: 0.7f),
-            Row("g", label: 1, noise: 0.05f, suggested: 0, p: 0f),
-            Row("h", label: 0, noise: 0.99f, suggested: 2, p: 0.95f, warming: true),
+            Samples.Labelled("a", label: 0, noise: 0.9f, suggested: 1, p: 0.8f),
+            Samples.Labelled("b", label: 0, noise: 0.7f, suggested: 1, p: 0.6f),
+            Samples.Labelled("c", label: 0, noise: 0.6f, suggested: 2, p: 0.55f),
+            Samples.Labelled("d", label: 0, noise: 0.1f, suggested: 0, p: 0.9f),
+            Samples.Labelled("e", label: 1, noise: 0.2f, suggested: 1, p: 0.85f),
+            Samples.Labelled("f", label: 1, noise: 0.8f, suggested: 0, p: 0.7f),
+            Samples.Labelled("g", label: 1, noise: 0.05f, suggested: 0, p: 0f),
+            Samples.Labelled("h", label: 0, noise: 0.99f, suggested: 2, p: 0.95f, warming: true),
         ], CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await DisposeDatabaseAsync();
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Fact]
     public async Task SuspectedMislabels_AfterWarmUp_ListsEverySampleByNoiseDescending()
@@ -97,17 +95,6 @@ public abstract class AnalystViewsTests : IAsyncLifetime
         return [.. await connection.QueryAsync<T>(sql)];
     }
 
-    private static ScoredSample Row(string id, int label, float noise, int suggested, float p, bool warming = false)
-    {
-        var scored = Samples.Scored(id);
-        scored.Canonical.Sample.Label = label;
-        scored.Scores.Noise = noise;
-        scored.Scores.SuggestedLabel = suggested;
-        scored.Scores.SuggestedLabelP = p;
-        scored.Warming = warming;
-        return scored;
-    }
-
 #pragma warning disable IDE1006, SA1300, CA1812 // Dapper maps the views' snake_case columns by name, converting types.
     private sealed class Suspect
     {
@@ -137,3 +124,8 @@ public abstract class AnalystViewsTests : IAsyncLifetime
     }
 #pragma warning restore IDE1006, SA1300
 }
+
+public sealed class SqliteAnalystViewsTests() : AnalystViewsTests(DatabaseProviders.Sqlite);
+
+/// <summary>Needs a PostgreSQL server: <c>eval "$(scripts/postgres.sh start)"</c>.</summary>
+public sealed class PostgresAnalystViewsTests() : AnalystViewsTests(DatabaseProviders.Postgres);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs EasyHard's whole test suite on a fresh Debian 12 machine: installs what the tests need (PostgreSQL,
-# Fashion-MNIST, Prometheus, Python baselines), starts a throwaway PostgreSQL, restores, builds and tests.
+# Fashion-MNIST, Prometheus, Chromium for the report's browser test, Python baselines), starts a throwaway
+# PostgreSQL, restores, builds and tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 
-packages=(postgresql dataset-fashion-mnist prometheus python3-torch python3-confluent-kafka python3-numpy python3-pytest python3-protobuf protobuf-compiler)
+packages=(postgresql dataset-fashion-mnist prometheus chromium python3-torch python3-confluent-kafka python3-numpy python3-pytest python3-protobuf protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if (( ${#missing[@]} )); then

@@ -14,6 +14,7 @@ var root = new RootCommand("EasyHard: scores streaming training samples for diff
     ReplayCommand.Create(),
     KafkaCommand.Create(),
     DemoCommand.Create(),
+    ReportCommand.Create(),
     BenchCommand.Create(),
     TrainReferenceCommand.Create(),
 };

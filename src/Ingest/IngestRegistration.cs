@@ -14,7 +14,7 @@ public static class IngestRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateKeys(IngestOptions.SectionName).ValidateOnStart();
-        builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateKeys(SampleSchemaOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSampleSchemaOptions();
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddSingleton(sp => new SampleParser(sp.GetRequiredService<IOptions<SampleSchemaOptions>>().Value));
         builder.Services.TryAddSingleton<IngestBatchProcessor>();

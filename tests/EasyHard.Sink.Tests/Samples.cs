@@ -57,6 +57,18 @@ internal static class Samples
         };
     }
 
+    /// <summary>A scored sample with the given label, noise and suggestion (no suggestion when <paramref name="p"/> is 0).</summary>
+    public static ScoredSample Labelled(string id, int label, float noise, int suggested, float p, bool warming = false, long originOffset = 10)
+    {
+        var scored = Scored(id, originOffset);
+        scored.Canonical.Sample.Label = label;
+        scored.Scores.Noise = noise;
+        scored.Scores.SuggestedLabel = suggested;
+        scored.Scores.SuggestedLabelP = p;
+        scored.Warming = warming;
+        return scored;
+    }
+
     public static ConsumeResult<byte[], byte[]> Record(byte[] value, long offset = 100, int partition = 1, byte[]? key = null) => new()
     {
         Topic = ScoredTopic,

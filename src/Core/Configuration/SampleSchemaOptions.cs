@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EasyHard.Core.Configuration;
 
 /// <summary>Shape and limits of accepted samples (section <c>Schema</c>).</summary>
-public sealed class SampleSchemaOptions
+public sealed class SampleSchemaOptions : IValidatableObject
 {
     public const string SectionName = "Schema";
 
@@ -12,6 +12,15 @@ public sealed class SampleSchemaOptions
 
     /// <summary>Number of classes; labels lie in [0, Classes).</summary>
     [Range(2, 100_000)] public int Classes { get; set; } = 10;
+
+    /// <summary>Display names of the classes, the name of label i at index i (reports); empty: labels show as numbers.</summary>
+    public string[] ClassNames { get; set; } = [];
+
+    /// <summary>
+    /// The features as an image, <c>HxW</c> or <c>CxHxW</c> (<c>28x28</c>, <c>[1,28,28]</c>), for reports; empty when
+    /// the samples are not images. Its size must equal <see cref="Dimension"/>.
+    /// </summary>
+    public string ImageShape { get; set; } = "";
 
     /// <summary>Largest accepted record value, in bytes.</summary>
     [Range(64, 64 * 1024 * 1024)] public int MaxRecordBytes { get; set; } = 1024 * 1024;
@@ -30,4 +39,28 @@ public sealed class SampleSchemaOptions
     /// then dead-lettered as <c>output_too_large</c>.
     /// </summary>
     public long OutputOverheadBytes => (4L * Dimension) + (2L * MaxIdLength) + Codecs.SampleLimits.MaxSourceBytes + 4096;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ClassNames.Length != 0 && ClassNames.Length != Classes)
+        {
+            yield return new ValidationResult(
+                $"Schema:ClassNames has {ClassNames.Length} names but Schema:Classes is {Classes}; give one name per class or none.",
+                [nameof(ClassNames)]);
+        }
+
+        if (ImageShape.Length != 0)
+        {
+            if (!Configuration.ImageShape.TryParse(ImageShape, out var shape))
+            {
+                yield return new ValidationResult(
+                    $"Schema:ImageShape '{ImageShape}' is not HxW or CxHxW (e.g. 28x28 or [1,28,28]).", [nameof(ImageShape)]);
+            }
+            else if (shape.Size != Dimension)
+            {
+                yield return new ValidationResult(
+                    $"Schema:ImageShape '{ImageShape}' holds {shape.Size} values but Schema:Dimension is {Dimension}.", [nameof(ImageShape)]);
+            }
+        }
+    }
 }

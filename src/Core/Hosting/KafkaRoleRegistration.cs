@@ -17,7 +17,7 @@ public static class KafkaRoleRegistration
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.SectionName).ValidateKeys(KafkaOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateKeys(DeliveryOptions.SectionName).ValidateOnStart();
-        builder.Services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName);
+        builder.Services.AddSampleSchemaOptions();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaOptions>, RecordLimitsValidator>());
         builder.Services.TryAddSingleton<KafkaConnection>();
         builder.Services.TryAddSingleton<RoleReadiness>();

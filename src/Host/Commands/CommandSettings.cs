@@ -24,6 +24,7 @@ internal static class CommandSettings
             "easyhard run --role sink --Kafka:BootstrapServers=kafka:9092 --Sink:Database:Provider=postgres --Sink:Database:ConnectionString=\"Host=db;Username=easyhard\""),
         ["demo"] = ([.. ScorerKeys, "Scorer:QuarantineThreshold", "Sink:TrainerStream:Mode", "Http:Port"], "easyhard demo --count 20000 --Scorer:LearningRate=0.002 --Http:Port=9401"),
         ["replay"] = ([.. ScorerKeys, "Scorer:ScoreDelaySamples"], "easyhard replay --input samples.jsonl --output scored.jsonl --Scorer:EnsembleSize=5 --Scorer:Folds=5"),
+        ["report"] = (["Schema:ClassNames:0", "Schema:ClassNames:1"], "easyhard report --database sqlite:data/demo/easyhard.db --out report --Schema:ClassNames:0=T-shirt/top --Schema:ClassNames:1=Trouser"),
         ["train-reference"] = ([.. ScorerKeys], "easyhard train-reference --input clean.jsonl --output reference.pt --Scorer:HiddenSizes:0=256"),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using EasyHard.Core.Codecs;
+using EasyHard.Core.Configuration;
 using EasyHard.Core.Hosting;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
@@ -10,6 +11,9 @@ using EasyHard.Host.Demo;
 using EasyHard.Host.Producing;
 using EasyHard.Ingest;
 using EasyHard.Sink;
+using EasyHard.Sink.Persistence;
+using EasyHard.Sink.Reporting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EasyHard.Host.Commands;
@@ -63,6 +67,7 @@ public static class DemoCommand
                 $"--Sink:Database:ConnectionString=Data Source={databasePath}",
                 $"--Scorer:CheckpointPath={checkpointPath}",
                 "--Logging:LogLevel:Default=Warning",
+                .. stream.ClassNames.Select((name, i) => $"--Schema:ClassNames:{i}={name}"),
                 .. overrides,
             ];
             await using var app = EasyHardApp.Build(Roles.All, config);
@@ -133,6 +138,11 @@ public static class DemoCommand
                 evaluation.Auroc, evaluation.Rows, evaluation.NoisyWeight, evaluation.CleanWeight, evaluation.MeanNoise,
                 stream.Samples.Count(s => s.IsNoisy) / (double)stream.Samples.Count, databasePath, clock.Elapsed);
             summary.Print(Console.Out);
+            var reportPath = await SampleReport.WriteAsync(
+                new DatabaseOptions { Provider = DatabaseProviders.Sqlite, ConnectionString = $"Data Source={databasePath}" },
+                new LabelNames(app.Services.GetRequiredService<IOptions<SampleSchemaOptions>>().Value.ClassNames),
+                SampleReport.DefaultTop, Path.Combine(directory.FullName, "report"), TimeProvider.System, ct);
+            Console.WriteLine($"  report               {reportPath}");
             return 0;
         });
         return command;

@@ -1,5 +1,6 @@
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Hosting;
+using EasyHard.Sink.Reporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -12,7 +13,7 @@ namespace EasyHard.Host.Composition;
 
 /// <summary>
 /// The composition root: one web host per process with the chosen roles as hosted services and
-/// <c>/metrics</c>, <c>/health/live</c>, <c>/health/ready</c> on one port.
+/// <c>/metrics</c>, <c>/health/live</c>, <c>/health/ready</c> on one port, and the Sink's <c>/report</c> where it runs.
 /// </summary>
 public static class EasyHardApp
 {
@@ -77,6 +78,11 @@ public static class EasyHardApp
         app.MapMetrics("/metrics");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live"), ResponseWriter = HealthText.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthText.WriteAsync });
+        if (roles.HasFlag(Roles.Sink))
+        {
+            app.MapSampleReport();
+        }
+
         return app;
     }
 

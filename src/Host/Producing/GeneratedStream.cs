@@ -24,6 +24,9 @@ public sealed class GeneratedStream
 
     public IReadOnlyList<LabelledSample> Samples { get; }
 
+    /// <summary>Names of the classes by label when the dataset has them (Fashion-MNIST's), else empty.</summary>
+    public IReadOnlyList<string> ClassNames => DatasetName.StartsWith("fashion-mnist", StringComparison.OrdinalIgnoreCase) ? FashionMnist.ClassNames : [];
+
     /// <param name="dataset"><c>fashion-mnist</c> or <c>synthetic</c>.</param>
     /// <param name="fallBackToSynthetic">Use synthetic data when Fashion-MNIST is not installed (the demo does).</param>
     public static GeneratedStream Create(string dataset, int count, NoiseSpec noise, int seed, bool fallBackToSynthetic, int syntheticDimension = 64)

@@ -23,7 +23,7 @@ public static class ScorerHostingExtensions
         var services = builder.Services;
         services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.SectionName).ValidateKeys(ScorerOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScorerOptions>, ScorerOptionsValidator>());
-        services.AddOptions<SampleSchemaOptions>().BindConfiguration(SampleSchemaOptions.SectionName).ValidateKeys(SampleSchemaOptions.SectionName).ValidateOnStart();
+        services.AddSampleSchemaOptions();
         services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new FeedbackStore(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeedbackCapacity));

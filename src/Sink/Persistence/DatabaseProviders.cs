@@ -13,4 +13,8 @@ public static class DatabaseProviders
 
     public static bool IsKnown(string? provider) =>
         All.Contains(provider, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The error for a provider that is not one of <see cref="All"/>, naming the key and the choices.</summary>
+    public static InvalidOperationException Unsupported(string? provider) =>
+        new($"Sink:Database:Provider: '{provider}' is not supported; use one of: {string.Join(", ", All)}.");
 }

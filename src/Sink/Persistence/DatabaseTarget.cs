@@ -13,15 +13,24 @@ public static class DatabaseTarget
     public static string Describe(DatabaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var where = Where(options);
+        return where.Length == 0
+            ? $"Sink:Database:ConnectionString ({options.Provider})"
+            : $"Sink:Database:ConnectionString ({options.Provider}: {where})";
+    }
+
+    /// <summary>Host, port, database or file of the connection string ("" when it cannot be read); never credentials.</summary>
+    public static string Where(DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             var builder = new DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
-            var parts = Shown.Where(builder.ContainsKey).Select(k => $"{k}={builder[k]}");
-            return $"Sink:Database:ConnectionString ({options.Provider}: {string.Join("; ", parts)})";
+            return string.Join("; ", Shown.Where(builder.ContainsKey).Select(k => $"{k}={builder[k]}"));
         }
         catch (ArgumentException)
         {
-            return $"Sink:Database:ConnectionString ({options.Provider})";
+            return "";
         }
     }
 }

@@ -4,19 +4,25 @@ using System.Reflection;
 namespace EasyHard.Sink.Persistence;
 
 /// <summary>
-/// Loads the embedded scripts <c>Persistence/Migrations/{provider}/NNNN_name.sql</c> in version order. Versions
-/// are the numeric prefix; a duplicate version is a build mistake and fails loudly.
+/// Loads the embedded scripts <c>Persistence/Migrations/{provider}/NNNN_name.sql</c> and
+/// <c>Persistence/Migrations/shared/NNNN_name.sql</c> (SQL that means the same on every provider) in version order.
+/// Versions are the numeric prefix; a duplicate version is a build mistake and fails loudly.
 /// </summary>
 internal static class MigrationCatalog
 {
     public static IReadOnlyList<Migration> Load(string provider)
     {
         var assembly = typeof(MigrationCatalog).Assembly;
-        var prefix = $"{typeof(MigrationCatalog).Namespace}.Migrations.{provider.ToLowerInvariant()}.";
+        string[] prefixes =
+        [
+            $"{typeof(MigrationCatalog).Namespace}.Migrations.{provider.ToLowerInvariant()}.",
+            $"{typeof(MigrationCatalog).Namespace}.Migrations.shared.",
+        ];
         var migrations = new List<Migration>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(prefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            var prefix = prefixes.FirstOrDefault(p => resource.StartsWith(p, StringComparison.Ordinal));
+            if (prefix is null || !resource.EndsWith(".sql", StringComparison.Ordinal))
             {
                 continue;
             }

@@ -52,7 +52,8 @@ internal static class SampleScoreRowReader
 
     private static int ToInt(object value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);
 
-    private static DateTime ToUtc(object value) => value switch
+    /// <summary>A timestamp as either provider returns it, as UTC.</summary>
+    public static DateTime ToUtc(object value) => value switch
     {
         DateTime dt => dt.Kind == DateTimeKind.Utc ? dt : DateTime.SpecifyKind(dt, DateTimeKind.Utc),
         DateTimeOffset dto => dto.UtcDateTime,

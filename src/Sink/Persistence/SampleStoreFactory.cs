@@ -10,8 +10,7 @@ public static class SampleStoreFactory
         {
             DatabaseProviders.Sqlite => new SqliteSampleStore(options, timeProvider),
             DatabaseProviders.Postgres => new PostgresSampleStore(options, timeProvider),
-            _ => throw new InvalidOperationException(
-                $"Sink:Database:Provider: '{options.Provider}' is not supported; use one of: {string.Join(", ", DatabaseProviders.All)}."),
+            _ => throw DatabaseProviders.Unsupported(options.Provider),
         };
     }
 }

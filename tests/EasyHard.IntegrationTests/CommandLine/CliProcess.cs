@@ -7,6 +7,17 @@ internal sealed record CliProcess(int ExitCode, string Stdout, string Stderr, bo
 {
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The command stopped at once with exit code 2, one line naming the problem (containing <paramref name="expected"/>) and one hint.</summary>
+    public void AssertShortError(string expected)
+    {
+        Assert.False(TimedOut, $"the command ran instead of stopping; stderr: {Stderr}");
+        Assert.Equal(2, ExitCode);
+        Assert.Contains(expected, Stderr, StringComparison.Ordinal);
+        Assert.True(StderrLines.Length <= 2, $"expected one problem and one hint, got:\n{Stderr}");
+        Assert.DoesNotContain("   at ", Stderr, StringComparison.Ordinal);
+        Assert.Empty(Stdout);
+    }
+
     /// <param name="args">The command line after <c>easyhard</c>.</param>
     /// <param name="timeout">A command that should stop at once but does not (it runs the pipeline instead) is killed after this.</param>
     /// <param name="environment">Extra environment variables.</param>

@@ -13,22 +13,12 @@ public sealed class StrictConfigurationTests
 
     private static string[] Run(params string[] args) => ["run", "--Http:Port=0", "--Sink:Database:ConnectionString=Data Source=cli.db", .. args];
 
-    private static void AssertShortError(CliProcess result, string expected)
-    {
-        Assert.False(result.TimedOut, $"the command ran instead of stopping; stderr: {result.Stderr}");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
-        Assert.True(result.StderrLines.Length <= 2, $"expected one problem and one hint, got:\n{result.Stderr}");
-        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(result.Stdout);
-    }
-
     [Fact]
     public async Task Run_MistypedOption_StopsWithOneLineSuggestingRole()
     {
         var result = await CliProcess.RunAsync(Run("--rol", "sink"), Quick);
 
-        AssertShortError(result, "easyhard run: unknown option --rol (did you mean --role?)");
+        result.AssertShortError("easyhard run: unknown option --rol (did you mean --role?)");
     }
 
     [Fact]
@@ -36,7 +26,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--Scorer:LearningRat=0.1"), Quick);
 
-        AssertShortError(result, "Scorer:LearningRat is not a setting (did you mean Scorer:LearningRate?)");
+        result.AssertShortError("Scorer:LearningRat is not a setting (did you mean Scorer:LearningRate?)");
     }
 
     [Fact]
@@ -44,7 +34,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run(), Quick, new Dictionary<string, string> { ["EASYHARD_Sink__Databse__Provider"] = "postgres" });
 
-        AssertShortError(result, "Sink:Databse (environment variable EASYHARD_Sink__Databse__Provider) is not a setting (did you mean Sink:Database?)");
+        result.AssertShortError("Sink:Databse (environment variable EASYHARD_Sink__Databse__Provider) is not a setting (did you mean Sink:Database?)");
     }
 
     [Fact]
@@ -52,7 +42,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--Scorrer:LearningRate=0.1"), Quick);
 
-        AssertShortError(result, "there is no section 'Scorrer' (did you mean --Scorer:LearningRate?)");
+        result.AssertShortError("there is no section 'Scorrer' (did you mean --Scorer:LearningRate?)");
     }
 
     [Fact]
@@ -60,7 +50,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--Scorer:LearningRate=50"), Quick);
 
-        AssertShortError(result, "Scorer:LearningRate must be between 1E-07 and 10 (got 50)");
+        result.AssertShortError("Scorer:LearningRate must be between 1E-07 and 10 (got 50)");
         Assert.DoesNotContain("ScorerOptions", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -69,7 +59,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--Ingest:Batching:MaxBatchSize=0"), Quick);
 
-        AssertShortError(result, "Ingest:Batching:MaxBatchSize must be between 1 and 100000 (got 0)");
+        result.AssertShortError("Ingest:Batching:MaxBatchSize must be between 1 and 100000 (got 0)");
     }
 
     [Fact]
@@ -77,7 +67,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--Scorer:LearningRate=fast"), Quick);
 
-        AssertShortError(result, "'fast' at 'Scorer:LearningRate'");
+        result.AssertShortError("'fast' at 'Scorer:LearningRate'");
     }
 
     [Fact]
@@ -85,7 +75,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(Run("--role", "snk"), Quick);
 
-        AssertShortError(result, "Argument 'snk' not recognized. Must be one of: 'all' 'ingest' 'scorer' 'sink'");
+        result.AssertShortError("Argument 'snk' not recognized. Must be one of: 'all' 'ingest' 'scorer' 'sink'");
     }
 
     [Fact]
@@ -113,7 +103,7 @@ public sealed class StrictConfigurationTests
     {
         var result = await CliProcess.RunAsync(["produce", "--bootstrap", "127.0.0.1:1", "--fromat", "json"], Quick);
 
-        AssertShortError(result, "easyhard produce: unknown option --fromat (did you mean --format?)");
+        result.AssertShortError("easyhard produce: unknown option --fromat (did you mean --format?)");
     }
 
     [Fact]

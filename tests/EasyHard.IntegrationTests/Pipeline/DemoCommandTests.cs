@@ -6,7 +6,7 @@ namespace EasyHard.IntegrationTests.Pipeline;
 public sealed class DemoCommandTests
 {
     [Fact]
-    public async Task Demo_StreamsEverySample_AndExitsWithASummary()
+    public async Task Demo_StreamsEverySample_AndExitsWithASummaryAndAReport()
     {
         var easyhard = Path.Combine(AppContext.BaseDirectory, "easyhard.dll");
         var directory = Directory.CreateTempSubdirectory("easyhard-demo-").FullName;
@@ -35,6 +35,9 @@ public sealed class DemoCommandTests
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{Tail(output)}\n{await stderr}");
         Assert.Matches(@"emitted to trainers\s+3,000", output);
         Assert.Matches(@"SQL rows\s+3,000", output);
+        var report = Path.Combine(directory, "report", "index.html");
+        Assert.Matches($@"report\s+{System.Text.RegularExpressions.Regex.Escape(report)}", output);
+        Assert.Contains("<tr class=\"suspect\">", await File.ReadAllTextAsync(report), StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);
     }
 

@@ -10,7 +10,7 @@ public sealed class PostgresSampleStoreTests : SampleStoreTests
     protected override async Task<ISampleStore> CreateStoreAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync();
-        return new PostgresSampleStore(Options(), Clock);
+        return new PostgresSampleStore(_database.Options, Clock);
     }
 
     protected override async Task DisposeResourcesAsync()
@@ -26,9 +26,8 @@ public sealed class PostgresSampleStoreTests : SampleStoreTests
     {
         // A schema of its own, so both instances race for the very first migration.
         await using var fresh = await PostgresTestDatabase.CreateAsync();
-        var options = new DatabaseOptions { Provider = DatabaseProviders.Postgres, ConnectionString = fresh.ConnectionString };
-        await using var a = new PostgresSampleStore(options, Clock);
-        await using var b = new PostgresSampleStore(options, Clock);
+        await using var a = new PostgresSampleStore(fresh.Options, Clock);
+        await using var b = new PostgresSampleStore(fresh.Options, Clock);
 
         await Task.WhenAll(a.MigrateAsync(CancellationToken.None), b.MigrateAsync(CancellationToken.None));
 
@@ -54,10 +53,4 @@ public sealed class PostgresSampleStoreTests : SampleStoreTests
         Assert.Equal(1, await Store.CountAsync(CancellationToken.None));
         Assert.Null(await Store.FindAsync("good", CancellationToken.None));
     }
-
-    private DatabaseOptions Options() => new()
-    {
-        Provider = DatabaseProviders.Postgres,
-        ConnectionString = _database!.ConnectionString,
-    };
 }

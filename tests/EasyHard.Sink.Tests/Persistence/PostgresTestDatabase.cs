@@ -1,3 +1,4 @@
+using EasyHard.Sink.Persistence;
 using Npgsql;
 
 namespace EasyHard.Sink.Tests.Persistence;
@@ -23,6 +24,9 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
 
     /// <summary>Connection string whose search path is the fresh schema.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The Sink's database options for <see cref="ConnectionString"/>.</summary>
+    public DatabaseOptions Options => new() { Provider = DatabaseProviders.Postgres, ConnectionString = ConnectionString };
 
     public static async Task<PostgresTestDatabase> CreateAsync()
     {

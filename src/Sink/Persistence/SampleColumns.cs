@@ -65,7 +65,7 @@ internal readonly record struct SampleColumns(
             origin?.Partition ?? -1,
             origin?.Offset ?? -1,
             scoredAt,
-            scores.SuggestedLabelP > 0 ? scores.SuggestedLabel : null,
-            scores.SuggestedLabelP > 0 ? scores.SuggestedLabelP : null);
+            scores.HasSuggestion() ? scores.SuggestedLabel : null,
+            scores.HasSuggestion() ? scores.SuggestedLabelP : null);
     }
 }

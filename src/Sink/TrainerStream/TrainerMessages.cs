@@ -45,24 +45,22 @@ public static class TrainerMessages
 
         var canonical = scored.Canonical ?? new CanonicalSample();
         var id = canonical.Sample?.Id ?? string.Empty;
+        var weight = scored.Weight;
         if (options.IsResampled && !scored.Quarantined)
         {
-            var (emit, corrected) = ImportanceResampling.Decide(id, scored.Weight, options.ResampleCeiling);
+            (var emit, weight) = ImportanceResampling.Decide(id, scored.Weight, options.ResampleCeiling);
             if (!emit)
             {
                 return null;
             }
-
-            scored = scored.Clone();
-            scored.Weight = corrected;
         }
 
         var original = canonical.OriginalPayload.Memory;
-        var headers = BuildHeaders(scored);
+        var headers = BuildHeaders(scored, weight);
         byte[] value;
         if (options.IsEnvelope)
         {
-            value = BuildEnvelope(scored, id, original.Span, canonical.ContentType);
+            value = BuildEnvelope(scored, weight, id, original.Span, canonical.ContentType);
             headers.Add(ContentTypes.HeaderName, Encoding.ASCII.GetBytes(ContentTypes.Json));
         }
         else
@@ -80,19 +78,19 @@ public static class TrainerMessages
     /// <summary>Invariant-culture shortest round-trip form, e.g. <c>0.25</c>, <c>1.5E-05</c>.</summary>
     public static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static Headers BuildHeaders(ScoredSample scored)
+    private static Headers BuildHeaders(ScoredSample scored, float weight)
     {
         var scores = scored.Scores ?? new Scores();
         var headers = new Headers
         {
-            { HeaderNames.Weight, Ascii(Format(scored.Weight)) },
+            { HeaderNames.Weight, Ascii(Format(weight)) },
             { HeaderNames.Difficulty, Ascii(Format(scores.Difficulty)) },
             { HeaderNames.Noise, Ascii(Format(scores.Noise)) },
             { HeaderNames.Influence, Ascii(Format(scores.Influence)) },
             { HeaderNames.Bucket, Ascii(scored.Bucket.ToName()) },
             { HeaderNames.ModelVersion, Ascii(scored.ModelVersion.ToString(CultureInfo.InvariantCulture)) },
         };
-        if (HasSuggestion(scores))
+        if (scores.HasSuggestion())
         {
             headers.Add(HeaderNames.SuggestedLabel, Ascii(scores.SuggestedLabel.ToString(CultureInfo.InvariantCulture)));
             headers.Add(HeaderNames.SuggestedLabelP, Ascii(Format(scores.SuggestedLabelP)));
@@ -101,12 +99,9 @@ public static class TrainerMessages
         return headers;
     }
 
-    /// <summary>A probability of 0 marks "no suggestion" (an older scorer's record, or a sample that is not finite).</summary>
-    private static bool HasSuggestion(Scores scores) => scores.SuggestedLabelP > 0;
-
     private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
-    private static byte[] BuildEnvelope(ScoredSample scored, string id, ReadOnlySpan<byte> original, string contentType)
+    private static byte[] BuildEnvelope(ScoredSample scored, float weight, string id, ReadOnlySpan<byte> original, string contentType)
     {
         var scores = scored.Scores ?? new Scores();
         var buffer = new ArrayBufferWriter<byte>(original.Length + 512);
@@ -128,7 +123,7 @@ public static class TrainerMessages
                 json.WriteString("content_type", string.IsNullOrEmpty(contentType) ? ContentTypes.Protobuf : contentType);
             }
 
-            json.WriteNumber("weight", scored.Weight);
+            json.WriteNumber("weight", weight);
             json.WriteString("bucket", scored.Bucket.ToName());
             json.WriteNumber("model_version", scored.ModelVersion);
             json.WriteBoolean("warming", scored.Warming);
@@ -144,7 +139,7 @@ public static class TrainerMessages
             json.WriteNumber("noise", scores.Noise);
             json.WriteNumber("disagreement", scores.Disagreement);
             json.WriteNumber("predicted_label", scores.PredictedLabel);
-            if (HasSuggestion(scores))
+            if (scores.HasSuggestion())
             {
                 json.WriteNumber("suggested_label", scores.SuggestedLabel);
                 json.WriteNumber("suggested_label_p", scores.SuggestedLabelP);

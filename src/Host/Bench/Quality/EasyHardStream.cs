@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EasyHard.Core.Contracts;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Host.Datasets;
 using EasyHard.Scorer;
@@ -51,7 +52,7 @@ public static class EasyHardStream
                 scores.Weight[row] = s.Weight;
                 scores.Warming[row] = s.Warming;
                 scores.Quarantined[row] = s.Quarantined;
-                scores.SuggestedLabel[row] = s.Scores.SuggestedLabel;
+                scores.SuggestedLabel[row] = s.Scores.HasSuggestion() ? s.Scores.SuggestedLabel : s.Canonical.Sample.Label;
                 scores.SuggestedLabelP[row] = s.Scores.SuggestedLabelP;
             }
         }

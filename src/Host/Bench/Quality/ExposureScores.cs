@@ -30,7 +30,7 @@ public sealed class ExposureScores
     /// <summary>Routed to the quarantine topic (noise at or above the threshold).</summary>
     public bool[] Quarantined { get; }
 
-    /// <summary>The label the scorer suggests (<c>suggested_label</c>).</summary>
+    /// <summary>The label the scorer suggests (<c>suggested_label</c>; the given label where it has none).</summary>
     public int[] SuggestedLabel { get; }
 
     /// <summary>Its probability (<c>suggested_label_p</c>; 0: no suggestion).</summary>

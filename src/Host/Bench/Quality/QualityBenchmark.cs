@@ -106,7 +106,7 @@ public static class QualityBenchmark
         using var noiseFactorWeights = tensor(noiseFactor.Select(w => (float)w).ToArray());
         using var oracleWeights = tensor(isNoisy.Select(n => n ? 0f : 1f).ToArray());
         using var cleanlabKept = tensor(offline.ConfidentJoint.Flagged.Select(flagged => flagged ? 0f : 1f).ToArray());
-        var suggested = allRows.Select(i => stream.Last.SuggestedLabelP[i] > 0 ? stream.Last.SuggestedLabel[i] : noisy.Given[i]).ToArray();
+        var suggested = stream.Last.SuggestedLabel;
         using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
         using var suggestedConfidence = tensor(allRows.Select(i => stream.Last.Warming[i] || stream.Last.SuggestedLabelP[i] <= 0 ? 1f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
         var resampledRows = allRows

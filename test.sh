@@ -47,6 +47,19 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     # Skipped tests are counted in total but not in executed (notExecuted stays 0 in VSTest's TRX).
     skipped += int(c.get("total", 0)) - int(c.get("executed", 0))
+# Failures again at the very end, with the first lines of their messages, so a log's tail names them.
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    for r in ET.parse(f).getroot().iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+            m = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            text = (m.text or "").strip().splitlines() if m is not None else []
+            print(f"FAILED {r.get('testName')} ({r.get('duration')})")
+            for line in text[:6]: print("    " + line[:300])
+for f in glob.glob(sys.argv[1] + "/python-*.xml"):
+    for case in ET.parse(f).getroot().iter("testcase"):
+        for bad in list(case.findall("failure")) + list(case.findall("error")):
+            print(f"FAILED {case.get('classname')}.{case.get('name')}")
+            for line in (bad.get("message") or "").splitlines()[:6]: print("    " + line[:300])
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

@@ -70,11 +70,13 @@ internal static class ExactlyOnceVerifier
     /// again; Kafka would have aborted the first copy. So: every input the killed role had finished (before its
     /// journal position) is on its output exactly once; any repeated id is an input at or after that position that
     /// the killed process had already output, never more than one batch of them; nothing is missing anywhere; and
-    /// downstream repeats only what the killed role's output repeats. With nothing in flight, this is plain
-    /// exactly-once.
+    /// downstream repeats only what the killed role's output repeats, and beyond that at most one batch per
+    /// transaction the surviving roles aborted (<paramref name="abortedBySurvivors"/>: their aborted copy is visible on
+    /// the mock for the same reason; an outage that holds their transactions back can make them abort). With nothing
+    /// in flight and no abort, this is plain exactly-once.
     /// </summary>
     public static async Task AssertExactlyOnceAfterKillAsync(FaultHarness harness, IReadOnlyCollection<string> validIds, string inputTopic,
-        IReadOnlyList<string> killedOutputTopics, KillSnapshot snapshot, int maxBatchSize, ITestOutputHelper output)
+        IReadOnlyList<string> killedOutputTopics, KillSnapshot snapshot, int maxBatchSize, Func<double> abortedBySurvivors, ITestOutputHelper output)
     {
         var finished = new HashSet<string>(StringComparer.Ordinal);
         foreach (var record in harness.Run.Read(inputTopic))
@@ -101,19 +103,20 @@ internal static class ExactlyOnceVerifier
         output.WriteLine($"killed role's output ({string.Join('+', killedOutputTopics)}): {finished.Count} inputs finished before the kill "
             + $"({finishedNotOnce} of them not exactly once afterwards), {inFlight.Count} output from the batch in flight, "
             + $"{repeated.Count} ids repeated ({repeated.Count(id => !inFlight.Contains(id))} of them outside that batch)");
-        output.WriteLine(stream.ToString());
+        var aborted = (int)abortedBySurvivors();
+        output.WriteLine($"{stream}; {streamRepeatsElsewhere} ids repeated downstream outside the killed role's repeats; the surviving roles aborted {aborted} transactions");
         output.WriteLine($"{sql}, rows with exposures > 1: {reexposed.Count}");
 
         Assert.Equal(0, finishedNotOnce);
         Assert.Subset(inFlight, repeated);
         Assert.True(inFlight.Count <= maxBatchSize, $"{inFlight.Count} outputs beyond the journal: more than one batch ({maxBatchSize})");
         Assert.True(stream.Missing == 0 && stream.Unexpected == 0, stream.ToString());
-        Assert.Equal(0, streamRepeatsElsewhere);
+        Assert.InRange(streamRepeatsElsewhere, 0, aborted * maxBatchSize);
         Assert.True(sql.ExactlyOnce, sql.ToString());
         Assert.Subset(repeated, reexposed.ToHashSet(StringComparer.Ordinal));
         if (inFlight.Count == 0)
         {
-            Assert.True(stream.ExactlyOnce, stream.ToString());
+            Assert.True(aborted > 0 || stream.ExactlyOnce, stream.ToString());
             Assert.Empty(reexposed);
         }
     }

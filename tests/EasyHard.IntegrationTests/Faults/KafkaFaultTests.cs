@@ -167,6 +167,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     {
         await using var harness = FaultHarness.WithSqlite($"kill-{role}");
         await harness.Run.StartAsync(Roles.All & ~RoleNames.Parse(role));
+        var abortedBefore = AbortedTransactions();
         string[] childConfig = [.. harness.Run.Config, $"--Delivery:InstanceId=child-{role}"];
         var child = RoleProcess.Start(role, childConfig);
         try
@@ -206,7 +207,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
 
             await harness.Run.StopAsync();
             await ExactlyOnceVerifier.AssertExactlyOnceAfterKillAsync(harness, ids, input, killedOutputs, snapshot,
-                new Core.Configuration.BatchingOptions().MaxBatchSize, output);
+                new Core.Configuration.BatchingOptions().MaxBatchSize, () => AbortedTransactions() - abortedBefore, output);
         }
         finally
         {

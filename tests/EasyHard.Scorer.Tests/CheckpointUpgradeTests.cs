@@ -130,6 +130,7 @@ public sealed class CheckpointUpgradeTests
         SampleHistoryCapacity = 8,
         Folds = 1,
         RehearsalRatio = 0,
+        SelfPacedThreshold = 0, // and every sample in full
         Batching = new() { MaxBatchSize = 32, MaxBatchDelayMs = 50 },
     };
 

@@ -136,7 +136,7 @@ public sealed class CrossFittedEngineTests
             double expected = i < 32
                 ? perHead[((fold * n) + i) * 4 + label]
                 : Enumerable.Range(0, 3).Average(e => perHead[((e * n) + i) * 4 + label]);
-            Assert.Equal(expected, scored[i].Scores.SelfConfidence, 5);
+            Assert.Equal(expected, scored[i].Scores.SelfConfidence, tolerance: 1e-5);
         }
     }
 

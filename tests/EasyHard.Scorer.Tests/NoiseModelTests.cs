@@ -178,5 +178,11 @@ public sealed class NoiseModelTests
         // Row 1: the off-diagonal mass is spread nearly evenly (T is normalized per true class, so not exactly), so the
         // exponent is near 0 and every weight near 1.
         Assert.All(new[] { w[4], w[6], w[7] }, x => Assert.InRange(x, 0.9, 1.1));
+
+        // The rows' trust, which the self-paced training reads too: full for row 0, near none for row 1.
+        var trust = statistics.RowTrust();
+        Assert.Equal(1.0, trust[0], 6);
+        Assert.InRange(trust[1], 0, 0.5);
+        Assert.Equal(Math.Log(w[6]) / Math.Log(t[6] / ((t[4] + t[6] + t[7]) / 3)), trust[1], 6);
     }
 }

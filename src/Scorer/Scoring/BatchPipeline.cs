@@ -79,7 +79,7 @@ internal sealed class BatchPipeline(
                 // Prequential: train only after the batch has been scored by the previous model. The records carry the
                 // version the training leaves, which is known before it runs (skipped non-finite steps count too).
                 BatchTrainingInput? trainable = train is null ? null
-                    : batchTraining.Prepare(train, prequential ? finite : null, prequential ? scoredX : null, progress.ModelVersion, RehearsalRatio);
+                    : batchTraining.Prepare(train, prequential ? batch : null, prequential ? scoredX : null, progress.ModelVersion, progress.SamplesSeen, RehearsalRatio);
                 if (trainable is { } t)
                 {
                     progress.ModelVersion += batchTraining.Steps(t);

@@ -7,18 +7,21 @@ namespace EasyHard.Scorer.Scoring;
 /// What one micro-batch trains the heads on: the batch's own rows with their bootstrap views and fold masks, and the
 /// samples replayed from the rehearsal buffer; then each range of heads' steps on both.
 /// </summary>
-internal sealed class BatchTraining(HeadTraining training, RehearsalBuffer rehearsal, FoldAssignment folds, ScorerOptions options, Device device, int dimension)
+internal sealed class BatchTraining(ProxyEnsemble ensemble, ClassStatistics statistics, HeadTraining training, RehearsalBuffer rehearsal, FoldAssignment folds, ScorerOptions options, Device device, int dimension)
 {
     /// <summary>
     /// The batch's rows (the finite ones of a prequential batch, whose features are on the device already as
     /// <paramref name="scoredX"/>; a delayed batch trains before it is scored, and a minibatch whose loss is not finite
     /// skips its step) and <paramref name="rehearsalRatio"/> replayed samples per trainable row, drawn before the
     /// batch's own finite samples join the buffer (so replay holds only what was scored before). Draws are seeded from
-    /// (seed, model version), so a restored engine draws as an uninterrupted one would.
+    /// (seed, model version), so a restored engine draws as an uninterrupted one would. Once
+    /// <paramref name="samplesSeen"/> is past the warm-up, every sample trains by its <see cref="SelfPacedWeights"/>:
+    /// a prequential batch's from its scoring pass (<paramref name="scored"/>), the others' from the heads of their folds.
     /// </summary>
-    public BatchTrainingInput Prepare(MicroBatch train, bool[]? finite, Tensor? scoredX, long modelVersion, double rehearsalRatio)
+    public BatchTrainingInput Prepare(MicroBatch train, BatchScores? scored, Tensor? scoredX, long modelVersion, long samplesSeen, double rehearsalRatio)
     {
         int n = train.Count;
+        var finite = scored?.Finite;
         var rows = finite is null || Array.TrueForAll(finite, f => f) ? null : Enumerable.Range(0, n).Where(i => finite[i]).ToArray();
         var x = scoredX ?? HostTensor.Copy(train.Features, n, dimension).to(device);
         var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(device));
@@ -26,7 +29,7 @@ internal sealed class BatchTraining(HeadTraining training, RehearsalBuffer rehea
 
         var random = new Random(unchecked((options.Seed * 104_729) + ((int)modelVersion * 7) + 3));
         int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(rehearsalRatio * (rows?.Length ?? n));
-        var (replayFeatures, replayLabels, replayWeights) = rehearsal.Sample(count, random, folds, options.EnsembleSize);
+        var (replayFeatures, replayLabels, replayFolds, replayWeights) = rehearsal.Sample(count, random, folds, options.EnsembleSize);
         for (int i = 0; i < n; i++)
         {
             if (finite is null || finite[i])
@@ -36,6 +39,16 @@ internal sealed class BatchTraining(HeadTraining training, RehearsalBuffer rehea
         }
 
         var replayX = HostTensor.Copy(replayFeatures, replayLabels.Length, dimension).to(device);
+        if (options.SelfPacedThreshold > 0 && samplesSeen >= options.WarmupSamples)
+        {
+            // The statistics are those the previous batch left: this batch's host side starts after this preparation.
+            var thresholds = SelfPacedWeights.Thresholds(options.SelfPacedThreshold, statistics.RowTrust());
+            SelfPacedWeights.Scale(bootstrap, scored is null
+                ? SelfPacedWeights.OutOfFold(ensemble, x, train.Labels, train.Folds, folds, thresholds)
+                : SelfPacedWeights.FromScoringPass(scored.Scored.Logits, train.Labels, ensemble.EnsembleSize, ensemble.Classes, thresholds));
+            SelfPacedWeights.Scale(replayWeights, SelfPacedWeights.OutOfFold(ensemble, replayX, replayLabels, replayFolds, folds, thresholds));
+        }
+
         return new BatchTrainingInput(trainX, train.Labels, bootstrap, rows, replayX, replayLabels, replayWeights);
     }
 

@@ -163,8 +163,37 @@ internal sealed class ClassStatistics
     public double[] CellWeights()
     {
         var transition = Joint.Transition(LabelShares());
+        var trust = RowTrust(transition);
         var weights = new double[Classes * Classes];
         for (int y = 0; y < Classes; y++)
+        {
+            double offDiagonal = 0;
+            for (int k = 0; k < Classes; k++)
+            {
+                offDiagonal += k == y ? 0 : Math.Max(transition[(y * Classes) + k], 1e-6);
+            }
+
+            double meanOff = offDiagonal / (Classes - 1);
+            for (int k = 0; k < Classes; k++)
+            {
+                weights[(y * Classes) + k] = Math.Pow(Math.Max(transition[(y * Classes) + k], 1e-6) / meanOff, trust[y]);
+            }
+        }
+
+        return weights;
+    }
+
+    /// <summary>
+    /// a_y of <see cref="CellWeights"/> for every given label y: how far row y of the noise transition is trusted, 0 where
+    /// its off-diagonal mass is spread flat (symmetric noise, the proxy's own confusions), 1 where one cell holds half of
+    /// it or more for ten classes (a systematic flip).
+    /// </summary>
+    public double[] RowTrust() => RowTrust(Joint.Transition(LabelShares()));
+
+    private double[] RowTrust(float[] transition)
+    {
+        var trust = new double[Classes];
+        for (int y = 0; y < Classes && Classes > 2; y++)
         {
             double offDiagonal = 0, largest = 0;
             for (int k = 0; k < Classes; k++)
@@ -174,15 +203,11 @@ internal sealed class ClassStatistics
                 largest = Math.Max(largest, cell);
             }
 
-            double meanOff = offDiagonal / (Classes - 1), flat = 1.0 / (Classes - 1), concentration = largest / offDiagonal;
-            double exponent = Classes > 2 ? Math.Clamp((concentration - flat) / (FullTrustFraction * (1 - flat)), 0, 1) : 0;
-            for (int k = 0; k < Classes; k++)
-            {
-                weights[(y * Classes) + k] = Math.Pow(Math.Max(transition[(y * Classes) + k], 1e-6) / meanOff, exponent);
-            }
+            double flat = 1.0 / (Classes - 1), concentration = largest / offDiagonal;
+            trust[y] = Math.Clamp((concentration - flat) / (FullTrustFraction * (1 - flat)), 0, 1);
         }
 
-        return weights;
+        return trust;
     }
 
     /// <summary>Running share n_c / N of each given label (decayed counts), floored so no class has share 0.</summary>

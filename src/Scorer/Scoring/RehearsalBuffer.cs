@@ -74,28 +74,30 @@ internal sealed class RehearsalBuffer
 
     /// <summary>
     /// <paramref name="count"/> samples drawn uniformly with replacement, as a training minibatch for
-    /// <paramref name="heads"/> heads: features [m, D], labels [m] and per-head weights [E, m], 0 where cross-fitting
-    /// keeps a head off the sample's fold. Empty while the buffer is.
+    /// <paramref name="heads"/> heads: features [m, D], labels [m], folds [m] and per-head weights [E, m], 0 where
+    /// cross-fitting keeps a head off the sample's fold. Empty while the buffer is.
     /// </summary>
-    public (float[] Features, long[] Labels, float[] HeadWeights) Sample(int count, Random random, FoldAssignment folds, int heads)
+    public (float[] Features, long[] Labels, int[] Folds, float[] HeadWeights) Sample(int count, Random random, FoldAssignment folds, int heads)
     {
         var slots = Draw(count, random);
         int m = slots.Length;
         var features = new float[m * dimension];
         var labels = new long[m];
+        var sampleFolds = new int[m];
         var weights = new float[heads * m];
         for (int k = 0; k < m; k++)
         {
             int slot = slots[k];
             Features.AsSpan(slot * dimension, dimension).CopyTo(features.AsSpan(k * dimension, dimension));
             labels[k] = Labels[slot];
+            sampleFolds[k] = Folds[slot];
             for (int e = 0; e < heads; e++)
             {
                 weights[(e * m) + k] = folds.Trains(e, Folds[slot]) ? 1f : 0f;
             }
         }
 
-        return (features, labels, weights);
+        return (features, labels, sampleFolds, weights);
     }
 
     public void Write(BinaryWriter writer)

@@ -82,7 +82,7 @@ public sealed class ScoringEngine : IDisposable
         folds = new FoldAssignment(options.Folds, options.EnsembleSize);
         rehearsal = new RehearsalBuffer(options.RehearsalRatio > 0 ? options.RehearsalCapacity : 0, dimension);
         delayed = new DelayQueue(options.ScoreDelaySamples);
-        batchTraining = new BatchTraining(training, rehearsal, folds, options, Device, dimension);
+        batchTraining = new BatchTraining(ensemble, statistics, training, rehearsal, folds, options, Device, dimension);
         var weighting = new BatchWeighting(options, statistics);
         history = new SampleHistory(options.SampleHistoryCapacity);
         influenceTargets = new InfluenceTargetCache(ensemble, reservoir, targets, options);

@@ -82,9 +82,11 @@ public static class ReportHtmlWriter
 
     private static void WriteOverview(TextWriter output, ReportOverview overview, IReadOnlyList<DeadLetterCount> deadLetters)
     {
-        var byReason = deadLetters.Count == 0
+        // Only the Sink's own dead letters are in SQL; Ingest's and the Scorer's are counted in their metrics.
+        var byReason = (deadLetters.Count == 0
             ? "by the Sink"
-            : "by the Sink: " + string.Join(", ", deadLetters.Select(d => $"{d.Reason} {d.Records.ToString("N0", CultureInfo.InvariantCulture)}"));
+            : "by the Sink: " + string.Join(", ", deadLetters.Select(d => $"{d.Reason} {d.Records.ToString("N0", CultureInfo.InvariantCulture)}")))
+            + " (Ingest and Scorer: /metrics)";
         var span = overview.FirstScoredAt is { } first && overview.LastScoredAt is { } last
             ? $"{Time(first)} → {Time(last)} ({Duration(last - first)})"
             : "—";

@@ -78,7 +78,7 @@ public sealed partial class ReportHtmlTests : IAsyncLifetime
     public void Render_Overview_ShowsTheSinksDeadLettersByReason()
     {
         Assert.Contains(
-            "<div class=\"card\" id=\"dead-lettered\">dead-lettered<b>3</b><span class=\"muted\">by the Sink: incomplete 1, unparsable 2</span></div>",
+            "<div class=\"card\" id=\"dead-lettered\">dead-lettered<b>3</b><span class=\"muted\">by the Sink: incomplete 1, unparsable 2 (Ingest and Scorer: /metrics)</span></div>",
             _html, StringComparison.Ordinal);
     }
 

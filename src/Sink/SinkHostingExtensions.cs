@@ -30,9 +30,11 @@ public static class SinkHostingExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISampleStore>(sp => SampleStoreFactory.Create(
-            sp.GetRequiredService<IOptions<SinkOptions>>().Value.Database,
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISampleStore>(sp =>
+        {
+            var sink = sp.GetRequiredService<IOptions<SinkOptions>>().Value;
+            return SampleStoreFactory.Create(sink.Database, sp.GetRequiredService<TimeProvider>(), sink.Report);
+        });
         // Migrates in the background, retrying while the database is down; SchemaState holds writes back until then.
         services.TryAddSingleton<SchemaState>();
         services.AddHostedService<SinkMigrationService>();

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using EasyHard.Core.Configuration;
 using EasyHard.Sink.Persistence;
+using EasyHard.Sink.Reporting;
 using EasyHard.Sink.TrainerStream;
 
 namespace EasyHard.Sink;
 
-/// <summary>Configuration of the Sink role (section <c>Sink</c>): SQL store and trainer stream.</summary>
+/// <summary>Configuration of the Sink role (section <c>Sink</c>): SQL store, trainer stream and what the report keeps.</summary>
 public sealed class SinkOptions
 {
     public const string SectionName = "Sink";
@@ -25,4 +26,8 @@ public sealed class SinkOptions
     /// <summary>How the trainer stream is written (section <c>Sink:TrainerStream</c>).</summary>
     [Required(ErrorMessage = "Sink:TrainerStream is required.")]
     public TrainerStreamOptions TrainerStream { get; set; } = new();
+
+    /// <summary>What is kept for the report's gallery (section <c>Sink:Report</c>).</summary>
+    [Required(ErrorMessage = "Sink:Report is required.")]
+    public ReportOptions Report { get; set; } = new();
 }

@@ -63,6 +63,7 @@ public static class DemoCommand
                 "--Kafka:BootstrapServers=embedded",
                 $"--Schema:Dimension={stream.Dimension}",
                 $"--Schema:Classes={stream.Classes}",
+                $"--Schema:ImageShape={stream.ImageShape}",
                 "--Sink:Database:Provider=sqlite",
                 $"--Sink:Database:ConnectionString=Data Source={databasePath}",
                 $"--Scorer:CheckpointPath={checkpointPath}",
@@ -140,7 +141,7 @@ public static class DemoCommand
             summary.Print(Console.Out);
             var reportPath = await SampleReport.WriteAsync(
                 new DatabaseOptions { Provider = DatabaseProviders.Sqlite, ConnectionString = $"Data Source={databasePath}" },
-                new LabelNames(app.Services.GetRequiredService<IOptions<SampleSchemaOptions>>().Value.ClassNames),
+                ReportSchema.From(app.Services.GetRequiredService<IOptions<SampleSchemaOptions>>().Value),
                 SampleReport.DefaultTop, Path.Combine(directory.FullName, "report"), TimeProvider.System, ct);
             Console.WriteLine($"  report               {reportPath}");
             return 0;

@@ -9,7 +9,8 @@ namespace EasyHard.Host.Commands;
 /// <summary>
 /// <c>easyhard report</c>: one self-contained HTML page (<c>DIR/index.html</c>) from <c>sample_scores</c> and its
 /// views: overview, per-class noise and difficulty, the noise transition heatmap, distributions, the proxy over
-/// time and a gallery of the most likely mislabelled samples. Class names come from <c>Schema:ClassNames</c>.
+/// time and a gallery of the most likely mislabelled samples. Class names come from <c>Schema:ClassNames</c>;
+/// the gallery draws thumbnails when <c>Schema:ImageShape</c> is set.
 /// </summary>
 public static class ReportCommand
 {
@@ -30,17 +31,17 @@ public static class ReportCommand
                 throw new ConfigurationErrorException($"--top {n}: give 0 or more samples.");
             }
 
-            var names = ReadClassNames(CommandOverrides.From(parse));
+            var schema = ReadSchema(CommandOverrides.From(parse));
             var path = await SampleReport.WriteAsync(
-                DatabaseArgument.Parse(parse.GetValue(database)!), names, parse.GetValue(top), parse.GetValue(output)!.FullName, TimeProvider.System, ct);
+                DatabaseArgument.Parse(parse.GetValue(database)!), schema, parse.GetValue(top), parse.GetValue(output)!.FullName, TimeProvider.System, ct);
             Console.WriteLine(path);
             return 0;
         });
         return command;
     }
 
-    /// <summary><c>Schema:ClassNames</c> from appsettings.json, the environment and the command's overrides.</summary>
-    internal static LabelNames ReadClassNames(IReadOnlyList<string> overrides)
+    /// <summary><c>Schema:ClassNames</c> and <c>Schema:ImageShape</c> from appsettings.json, the environment and the command's overrides.</summary>
+    internal static ReportSchema ReadSchema(IReadOnlyList<string> overrides)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -58,11 +59,16 @@ public static class ReportCommand
             schema.Classes = schema.ClassNames.Length; // the report needs no Schema:Classes beside the names
         }
 
+        if (ImageShape.TryParse(schema.ImageShape, out var image) && configuration.GetSection($"{SampleSchemaOptions.SectionName}:Dimension").Value is null)
+        {
+            schema.Dimension = (int)Math.Min(image.Size, int.MaxValue); // nor Schema:Dimension beside the shape
+        }
+
         if (KeyedValidation.Failures(schema, SampleSchemaOptions.SectionName) is { Count: > 0 } failures)
         {
             throw new ConfigurationErrorException(failures);
         }
 
-        return new LabelNames(schema.ClassNames);
+        return ReportSchema.From(schema);
     }
 }

@@ -25,7 +25,12 @@ public sealed class GeneratedStream
     public IReadOnlyList<LabelledSample> Samples { get; }
 
     /// <summary>Names of the classes by label when the dataset has them (Fashion-MNIST's), else empty.</summary>
-    public IReadOnlyList<string> ClassNames => DatasetName.StartsWith("fashion-mnist", StringComparison.OrdinalIgnoreCase) ? FashionMnist.ClassNames : [];
+    public IReadOnlyList<string> ClassNames => IsFashionMnist ? FashionMnist.ClassNames : [];
+
+    /// <summary><c>Schema:ImageShape</c> of the samples: <c>28x28</c> for Fashion-MNIST, empty when they are not images.</summary>
+    public string ImageShape => IsFashionMnist ? $"{FashionMnist.Side}x{FashionMnist.Side}" : "";
+
+    private bool IsFashionMnist => DatasetName.StartsWith("fashion-mnist", StringComparison.OrdinalIgnoreCase);
 
     /// <param name="dataset"><c>fashion-mnist</c> or <c>synthetic</c>.</param>
     /// <param name="fallBackToSynthetic">Use synthetic data when Fashion-MNIST is not installed (the demo does).</param>

@@ -3,7 +3,7 @@ using EasyHard.Core.Contracts.V1;
 namespace EasyHard.Sink.Persistence;
 
 /// <summary>
-/// The <c>sample_scores</c> table. Writes are idempotent upserts keyed by sample id: a redelivered scored record
+/// The <c>sample_scores</c> table and the report's tables beside it. Writes are idempotent upserts keyed by sample id: a redelivered scored record
 /// (same origin topic/partition/offset) changes nothing, a new exposure of the id updates the row and increments
 /// <c>exposures</c>. Implementations are thread-safe singletons owning one data source.
 /// </summary>
@@ -13,7 +13,14 @@ public interface ISampleStore : IAsyncDisposable
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes all rows in one transaction; durable when the task completes. Throws on SQL failure.</summary>
-    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken);
+    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
+
+    /// <summary>
+    /// Writes all rows, counts the batch's dead letters in <c>sink_dead_letters</c> and keeps the features the
+    /// report may draw in <c>sample_features</c> (bounded), in one transaction; durable when the task completes.
+    /// Throws on SQL failure.
+    /// </summary>
+    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken);
 
     /// <summary>Number of rows in <c>sample_scores</c>.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken);

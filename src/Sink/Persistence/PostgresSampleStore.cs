@@ -1,5 +1,6 @@
 using Dapper;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Sink.Reporting;
 using Npgsql;
 
 namespace EasyHard.Sink.Persistence;
@@ -71,15 +72,26 @@ public sealed class PostgresSampleStore : ISampleStore
            OR excluded.source_offset > s.source_offset
         """;
 
+    private const string KeepFeaturesSql = """
+        INSERT INTO sample_features (sample_id, features)
+        SELECT * FROM unnest(@SampleId::text[], @Features::bytea[])
+        ON CONFLICT (sample_id) DO UPDATE SET features = excluded.features
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _timeProvider;
+    private readonly ReportOptions _report;
 
-    public PostgresSampleStore(DatabaseOptions options, TimeProvider timeProvider)
+    /// <param name="options">The database.</param>
+    /// <param name="timeProvider">Stamps rows without a scoring time and migrations.</param>
+    /// <param name="report">What is kept for the report; the defaults when null.</param>
+    public PostgresSampleStore(DatabaseOptions options, TimeProvider timeProvider, ReportOptions? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        _report = report ?? new ReportOptions();
         _commandTimeoutSeconds = options.CommandTimeoutSeconds;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
     }
@@ -121,10 +133,13 @@ public sealed class PostgresSampleStore : ISampleStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken)
+    public Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
+
+    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (rows.Count == 0 && deadLetters.Count == 0)
         {
             return;
         }
@@ -137,6 +152,18 @@ public sealed class PostgresSampleStore : ISampleStore
             await connection.ExecuteAsync(Command(UpsertSql, ToArrays(round), transaction, cancellationToken));
         }
 
+        // One statement for the batch: FeaturesToKeep holds each id once, as ON CONFLICT needs.
+        var kept = ReportTables.FeaturesToKeep(rows, _report);
+        if (kept.Count > 0)
+        {
+            await connection.ExecuteAsync(Command(KeepFeaturesSql, new
+            {
+                SampleId = kept.Select(k => k.SampleId).ToArray(),
+                Features = kept.Select(k => k.Features).ToArray(),
+            }, transaction, cancellationToken));
+        }
+
+        await ReportTables.WriteAsync(connection, transaction, deadLetters, _report, _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Sink.Reporting;
 using Microsoft.Data.Sqlite;
 
 namespace EasyHard.Sink.Persistence;
@@ -54,6 +55,11 @@ public sealed class SqliteSampleStore : ISampleStore
            OR excluded.source_offset > sample_scores.source_offset
         """;
 
+    private const string KeepFeaturesSql = """
+        INSERT INTO sample_features (sample_id, features) VALUES (@SampleId, @Features)
+        ON CONFLICT (sample_id) DO UPDATE SET features = excluded.features
+        """;
+
     private static readonly string[] UpsertParameters =
     [
         "$sample_id", "$label", "$predicted_label", "$loss", "$self_confidence", "$margin", "$el2n", "$grad_norm",
@@ -65,12 +71,17 @@ public sealed class SqliteSampleStore : ISampleStore
     private readonly string _connectionString;
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _timeProvider;
+    private readonly ReportOptions _report;
 
-    public SqliteSampleStore(DatabaseOptions options, TimeProvider timeProvider)
+    /// <param name="options">The database.</param>
+    /// <param name="timeProvider">Stamps rows without a scoring time and migrations.</param>
+    /// <param name="report">What is kept for the report; the defaults when null.</param>
+    public SqliteSampleStore(DatabaseOptions options, TimeProvider timeProvider, ReportOptions? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        _report = report ?? new ReportOptions();
         _commandTimeoutSeconds = options.CommandTimeoutSeconds;
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
@@ -121,10 +132,13 @@ public sealed class SqliteSampleStore : ISampleStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken)
+    public Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
+
+    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (rows.Count == 0 && deadLetters.Count == 0)
         {
             return;
         }
@@ -174,6 +188,9 @@ public sealed class SqliteSampleStore : ISampleStore
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await connection.ExecuteAsync(new CommandDefinition(
+            KeepFeaturesSql, ReportTables.FeaturesToKeep(rows, _report), transaction, _commandTimeoutSeconds, cancellationToken: cancellationToken));
+        await ReportTables.WriteAsync(connection, transaction, deadLetters, _report, _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

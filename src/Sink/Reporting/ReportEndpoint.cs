@@ -31,7 +31,7 @@ public static class ReportEndpoint
             {
                 var html = await SampleReport.RenderAsync(
                     services.GetRequiredService<IOptions<SinkOptions>>().Value.Database,
-                    new LabelNames(services.GetRequiredService<IOptions<SampleSchemaOptions>>().Value.ClassNames),
+                    ReportSchema.From(services.GetRequiredService<IOptions<SampleSchemaOptions>>().Value),
                     top,
                     services.GetRequiredService<TimeProvider>(),
                     context.RequestAborted);

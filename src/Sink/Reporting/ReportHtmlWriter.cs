@@ -23,13 +23,15 @@ public static class ReportHtmlWriter
         svg { max-width: 100%; height: auto; } figure { margin: 0.5rem 0; max-width: 760px; }
         .bar { display: inline-block; height: 0.7rem; background: #c0392b; vertical-align: middle; }
         .arrow { color: #c0392b; font-weight: bold; }
+        img.thumb { image-rendering: pixelated; display: block; } .features { color: #666; font-size: 0.8rem; }
         """;
 
-    public static void Write(TextWriter output, ReportModel model, LabelNames names, string database, DateTimeOffset generatedAt)
+    public static void Write(TextWriter output, ReportModel model, ReportSchema schema, string database, DateTimeOffset generatedAt)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(schema);
+        var names = schema.Names;
         var classCount = model.ClassCount(names.Count);
         output.Write($"""
             <!DOCTYPE html>
@@ -48,7 +50,7 @@ public static class ReportHtmlWriter
             Scores from samples still in warm-up are left out of every section but the sample count.</p>
 
             """);
-        WriteOverview(output, model.Overview);
+        WriteOverview(output, model.Overview, model.DeadLetters);
         WriteClasses(output, model, names);
         output.Write($"""
             <section id="transitions">
@@ -74,12 +76,17 @@ public static class ReportHtmlWriter
             </section>
 
             """);
-        WriteGallery(output, model.Suspects, names);
+        WriteGallery(output, model.Suspects, schema);
         output.Write("</body>\n</html>\n");
     }
 
-    private static void WriteOverview(TextWriter output, ReportOverview overview)
+    private static void WriteOverview(TextWriter output, ReportOverview overview, IReadOnlyList<DeadLetterCount> deadLetters)
     {
+        // Only the Sink's own dead letters are in SQL; Ingest's and the Scorer's are counted in their metrics.
+        var byReason = (deadLetters.Count == 0
+            ? "by the Sink"
+            : "by the Sink: " + string.Join(", ", deadLetters.Select(d => $"{d.Reason} {d.Records.ToString("N0", CultureInfo.InvariantCulture)}")))
+            + " (Ingest and Scorer: /metrics)";
         var span = overview.FirstScoredAt is { } first && overview.LastScoredAt is { } last
             ? $"{Time(first)} → {Time(last)} ({Duration(last - first)})"
             : "—";
@@ -90,6 +97,7 @@ public static class ReportHtmlWriter
             <div class="card">samples<b>{overview.Samples:N0}</b><span class="muted">{overview.Warming:N0} in warm-up</span></div>
             <div class="card">estimated noise rate<b>{Percent(overview.EstimatedNoiseRate)}</b><span class="muted">mean noise score</span></div>
             <div class="card">quarantined<b>{overview.Quarantined:N0}</b></div>
+            <div class="card" id="dead-lettered">dead-lettered<b>{deadLetters.Sum(d => d.Records):N0}</b><span class="muted">{E(byReason)}</span></div>
             <div class="card">model version<b>{(overview.LatestModelVersion is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "—")}</b><span class="muted">latest</span></div>
             </div>
             <p>Scored {E(span)}.</p>
@@ -145,14 +153,15 @@ public static class ReportHtmlWriter
         output.Write("</table>\n</section>\n\n");
     }
 
-    private static void WriteGallery(TextWriter output, IReadOnlyList<SuspectRow> suspects, LabelNames names)
+    private static void WriteGallery(TextWriter output, IReadOnlyList<SuspectRow> suspects, ReportSchema schema)
     {
+        var names = schema.Names;
         output.Write($"""
             <section id="gallery">
             <h2>Most likely mislabelled: top {suspects.Count:N0}</h2>
-            <p class="muted">From the <code>suspected_mislabels</code> view, by noise (the probability that the given label is wrong).</p>
+            <p class="muted">From the <code>suspected_mislabels</code> view, by noise (the probability that the given label is wrong). The Sink keeps the features of the noisiest samples only (<code>Sink:Report</code>); a sample without them shows —.</p>
             <table>
-            <tr><th>#</th><th class="text">sample id</th><th class="text">given → suggested (probability)</th><th class="text">noise</th><th>difficulty</th><th>weight</th><th class="text">source</th></tr>
+            <tr><th>#</th><th class="text">sample</th><th class="text">sample id</th><th class="text">given → suggested (probability)</th><th class="text">noise</th><th>difficulty</th><th>weight</th><th class="text">source</th></tr>
 
             """);
         for (var i = 0; i < suspects.Count; i++)
@@ -162,7 +171,7 @@ public static class ReportHtmlWriter
                 ? $"{E(names.Labelled(s.Label))} <span class=\"arrow\">→</span> {E(names.Labelled(suggested))} ({Percent(s.SuggestedLabelP ?? double.NaN)})"
                 : $"{E(names.Labelled(s.Label))} <span class=\"muted\">(no suggestion)</span>";
             output.Write($"""
-                <tr class="suspect"><td>{i + 1}</td><td class="text">{E(s.SampleId)}</td><td class="text">{suggestion}</td><td class="text"><span class="bar" style="width:{(int)Math.Round(Math.Clamp(s.Noise, 0, 1) * 60)}px"></span> {s.Noise.ToString("F3", CultureInfo.InvariantCulture)}</td><td>{s.Difficulty.ToString("F3", CultureInfo.InvariantCulture)}</td><td>{s.Weight.ToString("F3", CultureInfo.InvariantCulture)}</td><td class="text">{E(s.Source)}</td></tr>
+                <tr class="suspect"><td>{i + 1}</td><td class="text">{(s.Features is { } features ? SampleThumbnails.Html(features, schema.Image) : "—")}</td><td class="text">{E(s.SampleId)}</td><td class="text">{suggestion}</td><td class="text"><span class="bar" style="width:{(int)Math.Round(Math.Clamp(s.Noise, 0, 1) * 60)}px"></span> {s.Noise.ToString("F3", CultureInfo.InvariantCulture)}</td><td>{s.Difficulty.ToString("F3", CultureInfo.InvariantCulture)}</td><td>{s.Weight.ToString("F3", CultureInfo.InvariantCulture)}</td><td class="text">{E(s.Source)}</td></tr>
 
                 """);
         }

@@ -66,6 +66,16 @@ public static class ReportModelReader
         LIMIT @Top
         """;
 
+    private const string SuspectFeatures = """
+        SELECT sample_id, features
+        FROM sample_features
+        WHERE sample_id IN (SELECT sample_id FROM suspected_mislabels ORDER BY noise_rank LIMIT @Top)
+        """;
+
+    private const string DeadLetters = """
+        SELECT reason, SUM(records) FROM sink_dead_letters GROUP BY reason ORDER BY reason
+        """;
+
     /// <exception cref="ReportDatabaseException">The database cannot be opened or has no EasyHard tables and views.</exception>
     public static async Task<ReportModel> ReadAsync(DatabaseOptions database, int top, CancellationToken cancellationToken)
     {
@@ -76,6 +86,7 @@ public static class ReportModelReader
         {
             await connection.OpenAsync(cancellationToken);
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM noise_transitions", cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM sink_dead_letters", cancellationToken: cancellationToken));
         }
         catch (DbException e)
         {
@@ -94,9 +105,17 @@ public static class ReportModelReader
             await ReadHistogramsAsync(connection, cancellationToken),
             Merge(await ReadAsync(connection, Versions, null, r => (Version: Long(r, 0), Samples: Long(r, 1), Agreed: Long(r, 2), Noise: r.GetDouble(3)), cancellationToken)),
             await ReadAsync(connection, Sources, null, r => new SourceSummary(r.GetString(0), Long(r, 1), r.GetDouble(2)), cancellationToken),
-            await ReadAsync(connection, Suspects, new { Top = top }, r => new SuspectRow(
-                r.GetString(0), Int(r, 1), r.IsDBNull(2) ? null : Int(r, 2), r.IsDBNull(3) ? null : r.GetDouble(3),
-                r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetString(7)), cancellationToken));
+            await ReadSuspectsAsync(connection, top, cancellationToken),
+            await ReadAsync(connection, DeadLetters, null, r => new DeadLetterCount(r.GetString(0), Long(r, 1)), cancellationToken));
+    }
+
+    private static async Task<IReadOnlyList<SuspectRow>> ReadSuspectsAsync(DbConnection connection, int top, CancellationToken cancellationToken)
+    {
+        var features = (await ReadAsync(connection, SuspectFeatures, new { Top = top }, r => (Id: r.GetString(0), Features: (byte[])r.GetValue(1)), cancellationToken))
+            .ToDictionary(f => f.Id, f => FeatureBytes.Decode(f.Features), StringComparer.Ordinal);
+        return await ReadAsync(connection, Suspects, new { Top = top }, r => new SuspectRow(
+            r.GetString(0), Int(r, 1), r.IsDBNull(2) ? null : Int(r, 2), r.IsDBNull(3) ? null : r.GetDouble(3),
+            r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetString(7), features.GetValueOrDefault(r.GetString(0))), cancellationToken);
     }
 
     private static ReportOverview ReadOverview(DbDataReader r) => new(

@@ -10,20 +10,20 @@ public static class SampleReport
 
     /// <exception cref="ReportDatabaseException">The database cannot be opened or has no EasyHard tables and views.</exception>
     public static async Task<string> RenderAsync(
-        DatabaseOptions database, LabelNames names, int top, TimeProvider timeProvider, CancellationToken cancellationToken)
+        DatabaseOptions database, ReportSchema schema, int top, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         var model = await ReportModelReader.ReadAsync(database, top, cancellationToken);
         using var html = new StringWriter();
-        ReportHtmlWriter.Write(html, model, names, $"{database.Provider}: {DatabaseTarget.Where(database)}", timeProvider.GetUtcNow());
+        ReportHtmlWriter.Write(html, model, schema, $"{database.Provider}: {DatabaseTarget.Where(database)}", timeProvider.GetUtcNow());
         return html.ToString();
     }
 
     /// <summary>Writes <c>index.html</c> into <paramref name="directory"/> (created when missing) and returns its path.</summary>
     public static async Task<string> WriteAsync(
-        DatabaseOptions database, LabelNames names, int top, string directory, TimeProvider timeProvider, CancellationToken cancellationToken)
+        DatabaseOptions database, ReportSchema schema, int top, string directory, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var html = await RenderAsync(database, names, top, timeProvider, cancellationToken);
+        var html = await RenderAsync(database, schema, top, timeProvider, cancellationToken);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(Path.GetFullPath(directory), "index.html");
         await File.WriteAllTextAsync(path, html, cancellationToken);

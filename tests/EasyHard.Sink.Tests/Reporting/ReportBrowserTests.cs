@@ -24,7 +24,7 @@ public sealed class ReportBrowserTests : IAsyncLifetime
     {
         _database = await ReportFixture.CreateAsync(DatabaseProviders.Sqlite);
         _directory = Directory.CreateTempSubdirectory("easyhard-report-browser-").FullName;
-        _page = await SampleReport.WriteAsync(_database.Options, ReportFixture.Names, top: 3, Path.Combine(_directory, "report"), ReportFixture.Clock, CancellationToken.None);
+        _page = await SampleReport.WriteAsync(_database.Options, ReportFixture.ImageSchema, top: 3, Path.Combine(_directory, "report"), ReportFixture.Clock, CancellationToken.None);
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
@@ -8,13 +9,21 @@ namespace EasyHard.Sink.Tests.Reporting;
 
 /// <summary>
 /// A small database whose report is worked out by hand: seven samples after warm-up and one in warm-up. Noise and
-/// weights are dyadic fractions, so float32 storage keeps them exact and each falls in a known histogram bin.
+/// weights are dyadic fractions, so float32 storage keeps them exact and each falls in a known histogram bin. Every
+/// sample has the features 0.5, 0.25 (a 1×2 image under <see cref="ImageSchema"/>), and the Sink dead-lettered three
+/// records: two unparsable, one incomplete.
 /// </summary>
 internal static class ReportFixture
 {
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero));
 
     public static LabelNames Names { get; } = new(["cat", "dog <&>"]);
+
+    /// <summary>Samples that are not images: the gallery summarises their features.</summary>
+    public static ReportSchema Schema { get; } = new(Names);
+
+    /// <summary>Samples that are 1×2 grey images: the gallery draws them.</summary>
+    public static ReportSchema ImageSchema { get; } = new(Names, new ImageShape(1, 1, 2));
 
     public static async Task<TestDatabase> CreateAsync(string provider)
     {
@@ -31,6 +40,12 @@ internal static class ReportFixture
             Row("f", 60, label: 1, noise: 0.8125f, suggested: 0, p: 0.7f, predicted: 0, Bucket.Hard, weight: 0.375f, version: 3, "web", quarantined: true),
             Row("g", 70, label: 1, noise: 0.0625f, suggested: 0, p: 0f, predicted: 1, Bucket.Easy, weight: 1.5f, version: 3, "web"),
             Row("h", 5, label: 0, noise: 0.99f, suggested: 2, p: 0.95f, predicted: 2, Bucket.Medium, weight: 1f, version: 0, "web", warming: true),
+        ], CancellationToken.None);
+        await store.UpsertAsync([],
+        [
+            new DeadLetteredRecord(Samples.ScoredTopic, 0, 3, SinkDeadLetterReasons.Unparsable),
+            new DeadLetteredRecord(Samples.ScoredTopic, 1, 3, SinkDeadLetterReasons.Unparsable),
+            new DeadLetteredRecord(Samples.ScoredTopic, 1, 4, SinkDeadLetterReasons.Incomplete),
         ], CancellationToken.None);
         return database;
     }

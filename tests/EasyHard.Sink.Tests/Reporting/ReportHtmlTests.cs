@@ -17,7 +17,7 @@ public sealed partial class ReportHtmlTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await ReportFixture.CreateAsync(DatabaseProviders.Sqlite);
-        _html = await SampleReport.RenderAsync(_database.Options, ReportFixture.Names, top: 3, ReportFixture.Clock, CancellationToken.None);
+        _html = await SampleReport.RenderAsync(_database.Options, ReportFixture.Schema, top: 3, ReportFixture.Clock, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
@@ -51,6 +51,35 @@ public sealed partial class ReportHtmlTests : IAsyncLifetime
         Assert.Contains("0 cat <span class=\"arrow\">→</span> 1 dog &lt;&amp;&gt; (80.0 %)", rows[0], StringComparison.Ordinal);
         Assert.Contains("0.875", rows[0], StringComparison.Ordinal);
         Assert.DoesNotContain("dog <&>", _html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SamplesNotImages_GallerySummarisesTheirFeatures()
+    {
+        var rows = Regex.Matches(_html, "<tr class=\"suspect\">.*?</tr>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+
+        Assert.All(rows, row => Assert.Contains("<span class=\"features\">2 features, min 0.25, mean 0.375, max 0.5</span>", row, StringComparison.Ordinal));
+        Assert.DoesNotContain("<img", _html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_ImageSchema_GalleryShowsAnInlineThumbnailPerSample()
+    {
+        var html = await SampleReport.RenderAsync(_database.Options, ReportFixture.ImageSchema, top: 3, ReportFixture.Clock, CancellationToken.None);
+
+        var rows = Regex.Matches(html, "<tr class=\"suspect\">.*?</tr>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.Matches("<img class=\"thumb\" width=\"56\" height=\"28\" alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]+\">", row));
+        Assert.DoesNotContain("class=\"features\"", html, StringComparison.Ordinal);
+        Assert.Empty(ExternalReference().Matches(html).Select(m => m.Value));
+    }
+
+    [Fact]
+    public void Render_Overview_ShowsTheSinksDeadLettersByReason()
+    {
+        Assert.Contains(
+            "<div class=\"card\" id=\"dead-lettered\">dead-lettered<b>3</b><span class=\"muted\">by the Sink: incomplete 1, unparsable 2 (Ingest and Scorer: /metrics)</span></div>",
+            _html, StringComparison.Ordinal);
     }
 
     /// <summary>A src or href (attribute or SVG xlink) that is not a fragment or a data: URI.</summary>

@@ -96,6 +96,21 @@ public abstract class ReportModelReaderTests(string provider) : IAsyncLifetime
     }
 
     [Fact]
+    public void Suspects_CarryTheFeaturesTheSinkKept()
+    {
+        Assert.All(_model.Suspects, s => Assert.Equal([0.5f, 0.25f], Assert.IsType<float[]>(s.Features)));
+    }
+
+    [Fact]
+    public void DeadLetters_CountedByReason()
+    {
+        Assert.Equal(
+            [new DeadLetterCount(SinkDeadLetterReasons.Incomplete, 1), new DeadLetterCount(SinkDeadLetterReasons.Unparsable, 2)],
+            _model.DeadLetters);
+        Assert.Equal(3, _model.DeadLettered);
+    }
+
+    [Fact]
     public async Task Read_MissingViews_FailsWithOneLineNamingTheDatabase()
     {
         await using var empty = await TestDatabase.CreateAsync(provider);

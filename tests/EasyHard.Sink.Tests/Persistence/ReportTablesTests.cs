@@ -1,0 +1,118 @@
+using Dapper;
+using EasyHard.Core.Contracts.V1;
+using EasyHard.Sink.Persistence;
+using EasyHard.Sink.Reporting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EasyHard.Sink.Tests.Persistence;
+
+/// <summary>
+/// What the Sink keeps for the report beside <c>sample_scores</c>, on SQLite and PostgreSQL: the features of the
+/// noisiest samples only, within the bound, and its dead letters counted once each.
+/// </summary>
+public abstract class ReportTablesTests(string provider) : IAsyncLifetime
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero));
+
+    private TestDatabase _database = null!;
+
+    private ISampleStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(provider);
+        _store = SampleStoreFactory.Create(_database.Options, Clock, new ReportOptions { KeepFeaturesAboveNoise = 0.5, MaxFeatureRows = 3 });
+        await _store.MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Upsert_KeepsFeaturesOfSamplesPastWarmUpWithNoiseAtLeastTheThreshold()
+    {
+        var again = Samples.Labelled("again", 0, noise: 0.75f, suggested: 1, p: 0.5f, originOffset: 2);
+        again.Canonical.Sample.Features.Clear();
+        again.Canonical.Sample.Features.Add([1f, -2f, 3.5f]);
+
+        await _store.UpsertAsync(
+        [
+            Samples.Labelled("noisy", 0, noise: 0.75f, suggested: 1, p: 0.5f),
+            Samples.Labelled("again", 0, noise: 0.625f, suggested: 1, p: 0.5f, originOffset: 1),
+            Samples.Labelled("clean", 0, noise: 0.25f, suggested: 0, p: 0.5f),
+            Samples.Labelled("warming", 0, noise: 0.875f, suggested: 1, p: 0.5f, warming: true),
+            again, // the same id twice in a batch: the later exposure's features win
+        ], CancellationToken.None);
+
+        Assert.Equal(
+            [("again", [1f, -2f, 3.5f]), ("noisy", [0.5f, 0.25f])],
+            (await KeptAsync()).Select(k => (k.Id, k.Features)));
+    }
+
+    [Fact]
+    public async Task Upsert_MoreNoisySamplesThanTheBound_KeepsOnlyTheNoisiest()
+    {
+        await _store.UpsertAsync([Noisy("n50", 0.5f), Noisy("n90", 0.9f), Noisy("n60", 0.6f)], CancellationToken.None);
+        await _store.UpsertAsync([Noisy("n80", 0.8f), Noisy("n70", 0.7f)], CancellationToken.None);
+
+        Assert.Equal(["n70", "n80", "n90"], (await KeptAsync()).Select(k => k.Id));
+    }
+
+    [Fact]
+    public async Task Upsert_NewExposureScoredBelowTheThreshold_DropsItsFeatures()
+    {
+        await _store.UpsertAsync([Noisy("s", 0.9f)], CancellationToken.None);
+
+        await _store.UpsertAsync([Samples.Labelled("s", 0, noise: 0.125f, suggested: 0, p: 0.5f, originOffset: 11)], CancellationToken.None);
+
+        Assert.Empty(await KeptAsync());
+    }
+
+    [Fact]
+    public async Task Upsert_NoRowsKept_KeepsNoFeatures()
+    {
+        await using var none = SampleStoreFactory.Create(_database.Options, Clock, new ReportOptions { MaxFeatureRows = 0 });
+
+        await none.UpsertAsync([Noisy("s", 0.9f)], CancellationToken.None);
+
+        Assert.Empty(await KeptAsync());
+    }
+
+    [Fact]
+    public async Task Upsert_DeadLetters_CountedOnceEachByReasonEvenWhenTheBatchIsRedelivered()
+    {
+        DeadLetteredRecord[] first =
+        [
+            new(Samples.ScoredTopic, 0, 5, SinkDeadLetterReasons.Unparsable),
+            new(Samples.ScoredTopic, 0, 6, SinkDeadLetterReasons.Incomplete),
+            new(Samples.ScoredTopic, 1, 5, SinkDeadLetterReasons.Unparsable),
+        ];
+
+        await _store.UpsertAsync([], first, CancellationToken.None);
+        // Redelivered from the same committed offset, now with one record more.
+        await _store.UpsertAsync([Noisy("s", 0.9f)], [.. first, new(Samples.ScoredTopic, 0, 9, SinkDeadLetterReasons.Unparsable)], CancellationToken.None);
+
+        await using var connection = DatabaseConnections.Create(_database.Options);
+        var counts = await connection.QueryAsync<(string Reason, long Records)>(
+            "SELECT reason, SUM(records) FROM sink_dead_letters GROUP BY reason ORDER BY reason");
+        Assert.Equal([(SinkDeadLetterReasons.Incomplete, 1L), (SinkDeadLetterReasons.Unparsable, 3L)], counts);
+        Assert.Equal(1, await _store.CountAsync(CancellationToken.None));
+    }
+
+    private static ScoredSample Noisy(string id, float noise) => Samples.Labelled(id, 0, noise, suggested: 1, p: 0.5f);
+
+    private async Task<IReadOnlyList<(string Id, float[] Features)>> KeptAsync()
+    {
+        await using var connection = DatabaseConnections.Create(_database.Options);
+        var rows = await connection.QueryAsync<(string Id, byte[] Features)>("SELECT sample_id, features FROM sample_features ORDER BY sample_id");
+        return [.. rows.Select(r => (r.Id, FeatureBytes.Decode(r.Features)))];
+    }
+}
+
+public sealed class SqliteReportTablesTests() : ReportTablesTests(DatabaseProviders.Sqlite);
+
+/// <summary>Needs a PostgreSQL server: <c>eval "$(scripts/postgres.sh start)"</c>.</summary>
+public sealed class PostgresReportTablesTests() : ReportTablesTests(DatabaseProviders.Postgres);

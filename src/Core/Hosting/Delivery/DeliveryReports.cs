@@ -52,14 +52,19 @@ internal sealed class DeliveryReports
     /// <summary>Throws <see cref="UndeliverableOutputsException"/> when outputs were refused for good, else the first other error.</summary>
     public void ThrowIfFailed(Exception? inner = null)
     {
-        if (!_refused.IsEmpty)
-        {
-            throw new UndeliverableOutputsException([.. _refused], inner);
-        }
-
+        ThrowIfRefused(inner);
         if (_firstError is { } error)
         {
             throw new KafkaException(error);
+        }
+    }
+
+    /// <summary>Throws <see cref="UndeliverableOutputsException"/> (with <paramref name="inner"/>) when outputs were refused for good.</summary>
+    public void ThrowIfRefused(Exception? inner = null)
+    {
+        if (!_refused.IsEmpty)
+        {
+            throw new UndeliverableOutputsException([.. _refused], inner);
         }
     }
 

@@ -56,7 +56,21 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
         producer.BeginTransaction();
         _open = true;
         _reports = new DeliveryReports();
-        OutputProducer.Enqueue(producer, outputs, metrics, _reports);
+        try
+        {
+            OutputProducer.Enqueue(producer, outputs, metrics, _reports);
+        }
+        catch (ProduceException<byte[], byte[]> e) when (!e.Error.IsFatal)
+        {
+            // The broker can answer an early produce request while later outputs are still being enqueued: a record it
+            // refused for good fails the transaction, and every later produce call fails with an erroneous state. As in
+            // Complete, the refusal's delivery report says which outputs to dead-letter.
+            _reports.Forget();
+            _reports.AwaitRefusalOrAll(TimeSpan.FromSeconds(1));
+            _reports.ThrowIfRefused(e);
+            throw;
+        }
+
         _offsets = offsets;
         // Read on this thread: the consumer belongs to it, Complete may run on another.
         _groupMetadata = journal is null ? consumer.ConsumerGroupMetadata : null;
@@ -78,11 +92,7 @@ internal sealed class TransactionalDelivery(IProducer<byte[], byte[]> producer, 
             // A record the broker refused for good (larger than the topic's max.message.bytes) fails the whole
             // transaction; its delivery report says which one, so that only its input is dead-lettered.
             _reports.AwaitRefusalOrAll(TimeSpan.FromSeconds(1));
-            if (_reports.AnyRefused)
-            {
-                _reports.ThrowIfFailed(e);
-            }
-
+            _reports.ThrowIfRefused(e);
             throw;
         }
     }

@@ -102,6 +102,20 @@ public sealed class ChaosAccountingTests
     }
 
     [Fact]
+    public void Account_LossBeforeTheRecorderReadTheOutput_IsItsOwnCategory_AndBoundsTheMissingIdsFromAbove()
+    {
+        // b and c reached the trainer stream, but retention deleted them (and a commit marker) before the recorder read them.
+        var within = ChaosAccounting.Account(Inputs, ["a"], [new DeadLetter("big", "oversized")], lostOnInput: 0, lostBeforeRecorded: 3);
+        var moreThanReported = ChaosAccounting.Account(Inputs, [], [new DeadLetter("big", "oversized")], lostOnInput: 0, lostBeforeRecorded: 2);
+
+        Assert.True(within.Passed, string.Join("; ", within.Failures));
+        Assert.Equal(3, within.LostBeforeRecorded);
+        Assert.Equal(0, within.LostBetweenRolesByMetric);
+        Assert.False(moreThanReported.Passed);
+        Assert.Contains("the recorder 2 offsets of the output topics", moreThanReported.Failures.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Account_OnStreamAndDeadLettered_OversizedOnStream_AndNeverProduced_EachFail()
     {
         var both = ChaosAccounting.Account(Inputs, ["a", "b", "c"], [new DeadLetter("a", "x"), new DeadLetter("big", "oversized")], 0);

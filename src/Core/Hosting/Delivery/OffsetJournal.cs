@@ -18,6 +18,23 @@ namespace EasyHard.Core.Hosting.Delivery;
 public sealed class OffsetJournal(KafkaConnection connection, string journalTopic, string groupId, TimeSpan readDeadline)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Entries per journal partition read first when placing partitions. Under load the mock serves a few hundred
+    /// entries a second across all partitions, and the read runs inside the assignment, within the session timeout.
+    /// </summary>
+    private const long FirstTail = 128;
+
+    /// <summary>
+    /// How much wider each further read is, for partitions the narrower one found no entry for: doubling keeps the
+    /// entries read within about twice the tail that was needed (growing sixteenfold, a Sink restarted after other
+    /// roles had written for a while read 9,000 entries in 35 s and more).
+    /// </summary>
+    private const long TailGrowth = 2;
+
+    /// <summary>Journal entries the last <see cref="StartOffsets"/> read (all its reads together).</summary>
+    internal long EntriesLastRead { get; private set; }
 
     /// <summary>The journal's topic.</summary>
     public string Topic => journalTopic;
@@ -40,17 +57,32 @@ public sealed class OffsetJournal(KafkaConnection connection, string journalTopi
             return [];
         }
 
-        var journal = ReadLatest(progress);
+        Dictionary<TopicPartition, long> journal;
+        EntriesLastRead = 0;
+        for (var tail = FirstTail; ; tail *= TailGrowth)
+        {
+            journal = ReadLatest(progress, tail, out var whole);
+            if (whole || assigned.All(journal.ContainsKey))
+            {
+                break;
+            }
+        }
+
         return [.. assigned.Select(p => new TopicPartitionOffset(p, journal.TryGetValue(p, out var offset) ? new Offset(offset) : Offset.Unset))];
     }
 
     /// <summary>
-    /// The latest committed journal entry of this group per input partition. The journal holds every entry since the
-    /// broker's retention last deleted some, so a long-running cluster's journal takes a while to read (librdkafka's mock
-    /// cluster answers a fetch with one record batch per partition): the deadline is on making no progress, not on the
-    /// whole read.
+    /// The latest committed journal entry of this group per input partition, among the last <paramref name="tail"/>
+    /// entries of each journal partition (<paramref name="whole"/>: the tail held every entry there is). The journal holds
+    /// every entry since the broker's retention last deleted some, and librdkafka's mock cluster answers a fetch with
+    /// one record batch per partition, so a long-running cluster's journal takes long to read whole: 70,000 entries
+    /// took 20 to 36 s, longer than a member may stay in its assignment callback before the coordinator drops it from
+    /// the group, which assigned the partitions again, and the role read the journal again, for minutes. All entries
+    /// of a key go to one journal partition, so its latest entry is in any tail that holds one of its entries; the
+    /// caller widens the tail only for partitions it found no entry for. The deadline is on making no progress, not on
+    /// the whole read.
     /// </summary>
-    private Dictionary<TopicPartition, long> ReadLatest(Action<string>? progress)
+    private Dictionary<TopicPartition, long> ReadLatest(Action<string>? progress, long tail, out bool whole)
     {
         using var reader = connection.CreateReader($"{groupId}-journal-reader");
         using var admin = new DependentAdminClientBuilder(reader.Handle).Build();
@@ -63,7 +95,17 @@ public sealed class OffsetJournal(KafkaConnection connection, string journalTopi
         }
 
         var partitions = topic.Partitions.Select(p => new TopicPartition(journalTopic, p.PartitionId)).ToList();
-        reader.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        whole = true;
+        var starts = new List<TopicPartitionOffset>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            var watermarks = reader.QueryWatermarkOffsets(partition, WatermarkTimeout);
+            var fromTail = watermarks.High.Value - tail > watermarks.Low.Value;
+            whole &= !fromTail;
+            starts.Add(new TopicPartitionOffset(partition, fromTail ? new Offset(watermarks.High.Value - tail) : Offset.Beginning));
+        }
+
+        reader.Assign(starts);
 
         var latest = new Dictionary<TopicPartition, long>();
         var atEnd = new HashSet<int>();
@@ -108,6 +150,7 @@ public sealed class OffsetJournal(KafkaConnection connection, string journalTopi
         }
 
         reader.Close();
+        EntriesLastRead += entries;
         return latest;
     }
 

@@ -31,10 +31,10 @@ public sealed partial class RetentionLossRecovery(string role, PipelineMetrics m
             return;
         }
 
-        WatermarkOffsets watermarks;
+        RetentionGap gap;
         try
         {
-            watermarks = consumer.QueryWatermarkOffsets(at.TopicPartition, WatermarkTimeout);
+            gap = Measure(consumer, at);
         }
         catch (KafkaException failure) when (!failure.Error.IsFatal)
         {
@@ -44,7 +44,6 @@ public sealed partial class RetentionLossRecovery(string role, PipelineMetrics m
             return;
         }
 
-        var gap = new RetentionGap(at.Offset.Value, watermarks.Low.Value, watermarks.High.Value);
         if (gap.Lost > 0)
         {
             metrics.LostToRetention(at.Topic, at.Partition.Value).Inc(gap.Lost);
@@ -59,12 +58,33 @@ public sealed partial class RetentionLossRecovery(string role, PipelineMetrics m
         Restart(consumer, new TopicPartitionOffset(at.TopicPartition, gap.ResumeAt));
     }
 
+    /// <summary>The gap between a position the broker could not serve and the partition's log; throws when the watermarks cannot be read.</summary>
+    public static RetentionGap Measure(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at)
+    {
+        var watermarks = consumer.QueryWatermarkOffsets(at.TopicPartition, WatermarkTimeout);
+        return new RetentionGap(at.Offset.Value, watermarks.Low.Value, watermarks.High.Value);
+    }
+
+    /// <summary><see cref="Measure"/>, or null when the brokers cannot tell the watermarks now.</summary>
+    public static RetentionGap? TryMeasure(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at)
+    {
+        try
+        {
+            return Measure(consumer, at);
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// librdkafka stops fetching a partition whose position it could not serve (auto.offset.reset=error) and refuses to
     /// seek a stopped partition (ERR__STATE, rdkafka_partition.c), so the partition is assigned again at the new offset.
-    /// That needs the cooperative assignor, the role consumers' default; the group's assignment does not change.
+    /// A subscribed consumer needs the cooperative assignor for that, the role consumers' default; the group's
+    /// assignment does not change. A consumer that assigns its partitions itself can always do it.
     /// </summary>
-    private static void Restart(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at)
+    public static void Restart(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at)
     {
         consumer.IncrementalUnassign([at.TopicPartition]);
         consumer.IncrementalAssign([at]);

@@ -21,5 +21,8 @@ public sealed record ChaosAccount(
     long LostOnInputByMetric, long LostBetweenRolesByMetric, long DeadLettersWithoutId, IReadOnlyList<string> Failures,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Examples)
 {
+    /// <summary>Offsets of the trainer stream and the dead-letter topic that retention deleted before the run's recorder read them (markers included).</summary>
+    public long LostBeforeRecorded { get; init; }
+
     public bool Passed => Failures.Count == 0;
 }

@@ -61,9 +61,12 @@ public static class ChaosBench
         log.WriteLine($"Chaos: {settings.Rate:N0} samples/s for {settings.Duration.TotalMinutes:F1} min, seed {settings.Seed}, {schedule.Count} faults of "
             + $"{string.Join(',', settings.Faults.Select(FaultKinds.NameOf))}, {(postgres is null ? "SQLite" : "PostgreSQL")}, on {cluster.BootstrapServers}.");
 
+        var clock = new Stopwatch();
         var tracker = new ArrivalTracker(1 << 20);
         using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker);
-        using var recorder = new OutputRecorder(cluster.BootstrapServers, topics.TrainerTopics, topics.Options.DeadLetter, topics.Partitions);
+        using var recorder = new OutputRecorder(cluster.BootstrapServers, topics.TrainerTopics, topics.Options.DeadLetter, topics.Partitions,
+            (partition, gap) => log.WriteLine($"  [{clock.Elapsed.TotalSeconds,7:F1}s] recorder: retention deleted offsets {gap.Position} to {gap.Low - 1} of "
+                + $"{partition.Topic} [{partition.Partition.Value}] before it read them ({gap.Lost:N0} offsets); reading on from {gap.ResumeAt}"));
         using var nemesis = new Nemesis(cluster, topics, fleet, postgres, settings, log);
         using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
         var largest = BenchProducer.LargestRecordBytes(pool.Sample(0).Payload.Length + 16, settings.Dimension);
@@ -72,7 +75,7 @@ public static class ChaosBench
 
         using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopWatching = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
+        clock.Start();
         var producing = Task.Factory.StartNew(
             () => producer.Run(long.MaxValue, pool.Sample, tracker, settings.Rate, maxBacklog, settings.Settle + StartDeadline, stopProducing.Token),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -129,7 +132,8 @@ public static class ChaosBench
         var counters = fleet.Counters;
         var allowance = (counters.AbortedTransactions + fleet.HardStops) * (long)MaxBatchSize(settings.ExtraConfig);
         var lostOnInput = fleet.CountersOf("ingest").LostToRetention;
-        var account = ChaosAccounting.Account(inputs, trainer, deadLetters, lostOnInput, counters.LostToRetention - lostOnInput, allowance);
+        var account = ChaosAccounting.Account(inputs, trainer, deadLetters, lostOnInput, counters.LostToRetention - lostOnInput, allowance,
+            recorder.LostToRetention);
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);

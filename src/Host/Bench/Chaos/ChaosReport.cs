@@ -37,6 +37,7 @@ public static class ChaosReport
             .Add("missing (neither on the stream nor dead-lettered)", N(a.Missing))
             .Add("lost to retention on the input topic, by Ingest's metric (records)", N(a.LostOnInputByMetric))
             .Add("lost to retention between roles, by the Scorer's and the Sink's metric (offsets, markers included)", N(a.LostBetweenRolesByMetric))
+            .Add("lost to retention on the output topics before the recorder read them (offsets, markers included)", N(a.LostBeforeRecorded))
             .Add("dead letters naming no input", N(a.DeadLettersWithoutId))
             .Add("transactions aborted, by the roles' metric", N(result.AbortedTransactions))
             .Add("stalled partitions the roles assigned again", N(result.StalledPartitions))

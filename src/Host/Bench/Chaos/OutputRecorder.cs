@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
+using EasyHard.Core.Hosting.Retention;
 using EasyHard.Host.Bench.Common;
 
 namespace EasyHard.Host.Bench.Chaos;
@@ -9,7 +10,9 @@ namespace EasyHard.Host.Bench.Chaos;
 /// Reads the trainer topics and the dead-letter topic (read_committed, from the beginning) for the whole run and keeps
 /// every id it sees. Reading as the records come, not once at the end, is what lets a long run account: the mock
 /// cluster keeps about 5 MB per partition, so by the end of a long run the first records of the trainer stream are
-/// gone from the broker.
+/// gone from the broker. A partition that fills faster than the recorder reads it (a few records of about 1 MB take
+/// most of the 5 MB) can lose records before the recorder gets to them: those are counted
+/// (<see cref="LostToRetention"/>) and reported through <c>onLost</c>, never skipped silently.
 /// </summary>
 public sealed class OutputRecorder : IDisposable
 {
@@ -21,13 +24,17 @@ public sealed class OutputRecorder : IDisposable
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public OutputRecorder(string bootstrapServers, IEnumerable<string> trainerTopics, string deadLetterTopic, int partitions)
+    public OutputRecorder(string bootstrapServers, IEnumerable<string> trainerTopics, string deadLetterTopic, int partitions,
+        Action<TopicPartition, RetentionGap>? onLost = null)
     {
         _deadLetterTopic = [deadLetterTopic];
         _partitions = BackgroundTopicReader.PartitionsOf(trainerTopics.Append(deadLetterTopic), partitions);
         _reader = new BackgroundTopicReader("chaos-recorder", bootstrapServers, _partitions, fetchWaitMaxMs: 50,
-            consumeResultFields: "all", Record);
+            consumeResultFields: "all", Record, onLost);
     }
+
+    /// <summary>Offsets of the topics it reads that retention deleted before it read them (markers included).</summary>
+    public long LostToRetention => _reader.LostToRetention.Values.Sum();
 
     /// <summary>Whether the id has been seen on the trainer stream or dead-lettered.</summary>
     public bool Seen(string id)

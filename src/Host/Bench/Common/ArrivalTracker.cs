@@ -18,6 +18,7 @@ public sealed class ArrivalTracker
     private long _arrived;
     private long _duplicates;
     private long _unknown;
+    private long _lost;
     private long _firstSentTicks;
     private long _lastArrivalTicks;
 
@@ -40,7 +41,13 @@ public sealed class ArrivalTracker
     /// <summary>Arrivals whose key names no index sent through this tracker.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
-    public long InFlight => Sent - Arrived;
+    public long InFlight => Math.Max(0, Sent - Arrived - Interlocked.Read(ref _lost));
+
+    /// <summary>
+    /// Reader side: the broker deleted <paramref name="offsets"/> offsets before the reader read them (retention), so
+    /// as many samples at most will never arrive and no longer count as in flight.
+    /// </summary>
+    public void MarkLost(long offsets) => Interlocked.Add(ref _lost, offsets);
 
     /// <summary>Stopwatch ticks of the first send and of the latest arrival (0 before either).</summary>
     public (long FirstSent, long LastArrival) Span => (Interlocked.Read(ref _firstSentTicks), Interlocked.Read(ref _lastArrivalTicks));

@@ -32,7 +32,8 @@ public sealed class TrainerStreamReader : IDisposable
                 {
                     Interlocked.Increment(ref _records[record.Topic].Value);
                 }
-            });
+            },
+            (_, gap) => Volatile.Read(ref _tracker).MarkLost(gap.Lost));
     }
 
     /// <summary>Records read so far from <paramref name="topic"/> (one of the topics it reads), when counted per topic.</summary>

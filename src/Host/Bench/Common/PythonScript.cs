@@ -118,8 +118,9 @@ public sealed class PythonScript : IAsyncDisposable
             error = e.Message;
         }
 
-        throw new InvalidOperationException(
-            $"{purpose} needs {interpreter} with {modules}: on Debian run `apt-get install -y {packages}`{alternative}. {interpreter} said: {error.Trim()}");
+        var said = error.Trim().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        throw new MissingPrerequisiteException(
+            $"{purpose} needs {interpreter} with {modules}: on Debian run `apt-get install -y {packages}`{alternative}. {interpreter} said: {said}");
     }
 
     /// <param name="name">What the script is, for messages ("The Python scorer").</param>

@@ -67,6 +67,7 @@ public static class ChaosBench
         using var recorder = new OutputRecorder(cluster.BootstrapServers, topics.TrainerTopics, topics.Options.DeadLetter, topics.Partitions,
             (partition, gap) => log.WriteLine($"  [{clock.Elapsed.TotalSeconds,7:F1}s] recorder: retention deleted offsets {gap.Position} to {gap.Low - 1} of "
                 + $"{partition.Topic} [{partition.Partition.Value}] before it read them ({gap.Lost:N0} offsets); reading on from {gap.ResumeAt}"));
+        using var trace = new PipelineTrace(cluster.BootstrapServers, topics.Options, topics.Partitions);
         using var nemesis = new Nemesis(cluster, topics, fleet, postgres, settings, log);
         using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
         var largest = BenchProducer.LargestRecordBytes(pool.Sample(0).Payload.Length + 16, settings.Dimension);
@@ -134,11 +135,12 @@ public static class ChaosBench
         var lostOnInput = fleet.CountersOf("ingest").LostToRetention;
         var account = ChaosAccounting.Account(inputs, trainer, deadLetters, lostOnInput, counters.LostToRetention - lostOnInput, allowance,
             recorder.LostToRetention);
+        var missing = inputs.Where(i => !i.Unacknowledged && !recorder.Seen(i.Id)).Select(i => i.Id).ToList();
         TryDelete(directory);
         var setup = new ChaosResult.Setup(settings.Duration.TotalMinutes, settings.Seed, [.. settings.Faults.Select(FaultKinds.NameOf)], settings.Rate,
             settings.Dimension, settings.MeanGapSeconds, settings.Settle.TotalSeconds, postgres is null ? "sqlite" : "postgres", settings.ExtraConfig);
         return new ChaosResult(machine, setup, nemesis.Records, sent.Sent, sent.Failed, producerNote, crashes, counters.AbortedTransactions,
-            counters.StalledPartitions, fleet.HardStops, Math.Round(drainSeconds, 1), account);
+            counters.StalledPartitions, fleet.HardStops, Math.Round(drainSeconds, 1), account) { MissingLastSeen = trace.Describe(missing) };
     }
 
     /// <summary>The largest batch of any role: the default (512), or a larger <c>--&lt;Role&gt;:Batching:MaxBatchSize=</c> override.</summary>

@@ -55,6 +55,11 @@ public static class ChaosReport
             text.Append(CultureInfo.InvariantCulture, $"- {failure}: {string.Join(", ", ids)}\n");
         }
 
+        if (result.MissingLastSeen.Length > 0)
+        {
+            text.Append('\n').Append(result.MissingLastSeen);
+        }
+
         return text.ToString();
     }
 

@@ -18,5 +18,8 @@ public sealed record ChaosResult(
     public sealed record Setup(double Minutes, int Seed, IReadOnlyList<string> Faults, double Rate, int Dimension, double MeanGapSeconds,
         double SettleSeconds, string Database, IReadOnlyList<string> ExtraConfig);
 
+    /// <summary>Where the missing ids were last seen on the way (<see cref="PipelineTrace"/>), as a markdown table; empty when none is missing.</summary>
+    public string MissingLastSeen { get; init; } = "";
+
     public bool Passed => Account.Passed;
 }

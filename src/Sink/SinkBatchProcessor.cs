@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace EasyHard.Sink;
 
 /// <summary>
-/// The Sink's functional core: parses a micro-batch of <c>easyhard.scored</c>, upserts every valid row and counts the dead
-/// letters in one SQL transaction and returns the trainer-stream records plus dead letters. Rows are durable before this returns, and
+/// The Sink's functional core: parses a micro-batch of <c>easyhard.scored</c>, upserts every valid row in one SQL
+/// transaction and returns the trainer-stream records plus dead letters (which <see cref="DeadLetterLedger"/> counts in SQL). Rows are durable before this returns, and
 /// the shell commits offsets only after that and after the produces are delivered, so a crash re-delivers (the
 /// upsert absorbs it) but never loses a row. A SQL failure throws: the shell backs off and retries the batch.
 /// </summary>
@@ -47,14 +47,12 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
         ArgumentNullException.ThrowIfNull(batch);
         var output = new List<OutgoingMessage>(batch.Count);
         var rows = new List<ScoredSample>(batch.Count);
-        var deadLetters = new List<DeadLetteredRecord>();
         foreach (var record in batch)
         {
             if (!TryAccept(record, out var scored, out var reason, out var message))
             {
                 LogDeadLetter(_logger, record.Topic, record.Partition.Value, record.Offset.Value, reason, message);
                 output.Add(DeadLetters.Create(_topics.DeadLetter, record, reason, message));
-                deadLetters.Add(new DeadLetteredRecord(record.Topic, record.Partition.Value, record.Offset.Value, reason));
                 continue;
             }
 
@@ -65,9 +63,9 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             }
         }
 
-        if (rows.Count > 0 || deadLetters.Count > 0)
+        if (rows.Count > 0)
         {
-            await WriteAsync(rows, deadLetters, cancellationToken);
+            await WriteAsync(rows, cancellationToken);
         }
 
         return output;
@@ -90,7 +88,7 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
         }
     }
 
-    private async Task WriteAsync(List<ScoredSample> rows, List<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<ScoredSample> rows, CancellationToken cancellationToken)
     {
         if (_schema is { NotReadyReason: { } notReady })
         {
@@ -101,7 +99,7 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await _store.UpsertAsync(rows, deadLetters, cancellationToken);
+            await _store.UpsertAsync(rows, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -39,6 +39,7 @@ public static class SinkHostingExtensions
         services.TryAddSingleton<SchemaState>();
         services.AddHostedService<SinkMigrationService>();
         services.TryAddSingleton<SinkBatchProcessor>();
+        services.TryAddSingleton<DeadLetterLedger>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(SqlHealthCheck.Name, sp => new SqlHealthCheck(
             sp.GetRequiredService<ISampleStore>(), sp.GetRequiredService<SchemaState>(),
             DatabaseTarget.Describe(sp.GetRequiredService<IOptions<SinkOptions>>().Value.Database)), HealthStatus.Unhealthy, [ReadyTag]));

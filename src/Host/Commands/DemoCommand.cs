@@ -104,11 +104,15 @@ public static class DemoCommand
             var progress = Stopwatch.StartNew();
             double lastDone = 0;
             var ingest = PipelineMetrics.For("ingest");
+            var ledger = PipelineMetrics.For(RoleRegistrationExtensions.DeadLetterLedgerRole);
+            var countsDeadLetters = app.Services.GetRequiredService<IOptions<SinkOptions>>().Value.Report.CountDeadLetters;
             // Drained when every stage has committed all that the stage before it produced, less what retention deleted.
             bool Drained() => producing.IsCompletedSuccessfully
                 && ingest.Committed.Value + ingest.LostToRetentionTotal >= producing.Result.Valid + producing.Result.Malformed
                 && scorer.Committed.Value + scorer.LostToRetentionTotal >= ingest.Produced(topics.Samples).Value
-                && sink.Committed.Value + sink.LostToRetentionTotal >= scorer.Produced(topics.Scored).Value;
+                && sink.Committed.Value + sink.LostToRetentionTotal >= scorer.Produced(topics.Scored).Value
+                && (!countsDeadLetters || ledger.Committed.Value + ledger.LostToRetentionTotal
+                    >= ingest.Produced(topics.DeadLetter).Value + scorer.Produced(topics.DeadLetter).Value + sink.Produced(topics.DeadLetter).Value);
             while (!Drained())
             {
                 if (producing.IsFaulted)

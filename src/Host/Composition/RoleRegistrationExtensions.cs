@@ -3,6 +3,7 @@ using EasyHard.Ingest;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Hosting;
 using EasyHard.Sink;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -36,12 +37,27 @@ public static class RoleRegistrationExtensions
     public static IHostApplicationBuilder AddSink(this IHostApplicationBuilder builder)
     {
         builder.AddSinkCore();
-        return builder.AddKafkaRole<SinkBatchProcessor>(sp =>
+        builder.AddKafkaRole<SinkBatchProcessor>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SinkOptions>>().Value;
             return new KafkaRoleDefinition("sink", [sp.Topics().Scored], options.GroupId, options.Batching, sp.Topics().OffsetJournal);
         });
+        if (builder.Configuration.GetValue($"{SinkOptions.SectionName}:Report:{nameof(Sink.Reporting.ReportOptions.CountDeadLetters)}", true))
+        {
+            // Beside the Sink, in a group of its own: every role's dead letters counted in SQL for the report.
+            builder.AddKafkaRole<DeadLetterLedger>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<SinkOptions>>().Value;
+                return new KafkaRoleDefinition(DeadLetterLedgerRole, [sp.Topics().DeadLetter], $"{options.GroupId}-dead-letters", options.Batching,
+                    sp.Topics().OffsetJournal);
+            });
+        }
+
+        return builder;
     }
+
+    /// <summary>The role name of the Sink's dead-letter counter (<see cref="DeadLetterLedger"/>) in logs and metrics.</summary>
+    public const string DeadLetterLedgerRole = "dead_letter_ledger";
 
     public static IHostApplicationBuilder AddRoles(this IHostApplicationBuilder builder, Roles roles)
     {

@@ -12,15 +12,17 @@ public interface ISampleStore : IAsyncDisposable
     /// <summary>Applies the embedded migrations not yet recorded in <c>schema_migrations</c>, in version order.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes all rows in one transaction; durable when the task completes. Throws on SQL failure.</summary>
-    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
+    /// <summary>
+    /// Writes all rows and keeps the features the report may draw in <c>sample_features</c> (bounded), in one
+    /// transaction; durable when the task completes. Throws on SQL failure.
+    /// </summary>
+    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes all rows, counts the batch's dead letters in <c>sink_dead_letters</c> and keeps the features the
-    /// report may draw in <c>sample_features</c> (bounded), in one transaction; durable when the task completes.
-    /// Throws on SQL failure.
+    /// Counts records of the dead-letter topic in <c>dead_letters</c>, each once even when redelivered, in one
+    /// transaction; durable when the task completes. Throws on SQL failure.
     /// </summary>
-    Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken);
+    Task CountDeadLettersAsync(IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken);
 
     /// <summary>Number of rows in <c>sample_scores</c>.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken);

@@ -133,13 +133,10 @@ public sealed class PostgresSampleStore : ISampleStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
-
-    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
+    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(deadLetters);
-        if (rows.Count == 0 && deadLetters.Count == 0)
+        if (rows.Count == 0)
         {
             return;
         }
@@ -163,7 +160,21 @@ public sealed class PostgresSampleStore : ISampleStore
             }, transaction, cancellationToken));
         }
 
-        await ReportTables.WriteAsync(connection, transaction, deadLetters, _report, _commandTimeoutSeconds, cancellationToken);
+        await ReportTables.PruneFeaturesAsync(connection, transaction, _report, _commandTimeoutSeconds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task CountDeadLettersAsync(IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (deadLetters.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ReportTables.CountDeadLettersAsync(connection, transaction, deadLetters, _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -6,10 +6,10 @@ using EasyHard.Sink.Reporting;
 namespace EasyHard.Sink.Persistence;
 
 /// <summary>
-/// The report's tables beside <c>sample_scores</c> (migration 0004), written in the batch's transaction:
-/// <c>sample_features</c>, the features of the samples the gallery may show (bounded by <see cref="ReportOptions"/>),
-/// and <c>sink_dead_letters</c>, the Sink's dead letters counted once each. The SQL here means the same on SQLite
-/// and PostgreSQL.
+/// The report's tables beside <c>sample_scores</c>: <c>sample_features</c> (migration 0004), the features of the
+/// samples the gallery may show (bounded by <see cref="ReportOptions"/>), written in the batch's transaction, and
+/// <c>dead_letters</c> (migration 0005), every role's dead letters counted once each. The SQL here means the same on
+/// SQLite and PostgreSQL.
 /// </summary>
 internal static class ReportTables
 {
@@ -29,16 +29,17 @@ internal static class ReportTables
         """;
 
     /// <summary>
-    /// Counts a dead letter unless its offset is not past the last one counted for its partition and reason: a
-    /// redelivered batch (the SQL committed, the offsets not) counts nothing twice, since records run in offset order.
+    /// Counts a dead letter unless its offset is not past the last one counted for its role, reason and partition of
+    /// the dead-letter topic: a redelivered batch (the SQL committed, the offsets not) counts nothing twice, since a
+    /// partition's records are read in offset order.
     /// </summary>
     private const string CountDeadLetterSql = """
-        INSERT INTO sink_dead_letters (topic, source_partition, reason, records, last_offset)
-        VALUES (@Topic, @Partition, @Reason, 1, @Offset)
-        ON CONFLICT (topic, source_partition, reason) DO UPDATE SET
-            records = sink_dead_letters.records + 1,
+        INSERT INTO dead_letters (role, reason, dead_letter_partition, records, last_offset)
+        VALUES (@Role, @Reason, @Partition, 1, @Offset)
+        ON CONFLICT (role, reason, dead_letter_partition) DO UPDATE SET
+            records = dead_letters.records + 1,
             last_offset = excluded.last_offset
-        WHERE excluded.last_offset > sink_dead_letters.last_offset
+        WHERE excluded.last_offset > dead_letters.last_offset
         """;
 
     /// <summary>Features of the rows that may enter the gallery, the last exposure of an id winning.</summary>
@@ -62,17 +63,18 @@ internal static class ReportTables
         return [.. kept.Select(k => new KeptFeatures(k.Key, k.Value))];
     }
 
-    /// <summary>Counts the dead letters and prunes the kept features, inside the batch's transaction.</summary>
-    public static async Task WriteAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<DeadLetteredRecord> deadLetters, ReportOptions options,
+    /// <summary>Counts dead letters once each, inside the caller's transaction.</summary>
+    public static async Task CountDeadLettersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<DeadLetteredRecord> deadLetters,
         int commandTimeoutSeconds, CancellationToken cancellationToken)
     {
-        if (deadLetters.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                CountDeadLetterSql, deadLetters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
-        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            CountDeadLetterSql, deadLetters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken));
+    }
 
+    /// <summary>Prunes the kept features, inside the batch's transaction.</summary>
+    public static async Task PruneFeaturesAsync(
+        DbConnection connection, DbTransaction transaction, ReportOptions options, int commandTimeoutSeconds, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(new CommandDefinition(
             PruneSql, new { Keep = options.KeepFeaturesAboveNoise, Max = options.MaxFeatureRows }, transaction, commandTimeoutSeconds,
             cancellationToken: cancellationToken));

@@ -132,13 +132,10 @@ public sealed class SqliteSampleStore : ISampleStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken) => UpsertAsync(rows, [], cancellationToken);
-
-    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
+    public async Task UpsertAsync(IReadOnlyList<ScoredSample> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(deadLetters);
-        if (rows.Count == 0 && deadLetters.Count == 0)
+        if (rows.Count == 0)
         {
             return;
         }
@@ -190,7 +187,21 @@ public sealed class SqliteSampleStore : ISampleStore
 
         await connection.ExecuteAsync(new CommandDefinition(
             KeepFeaturesSql, ReportTables.FeaturesToKeep(rows, _report), transaction, _commandTimeoutSeconds, cancellationToken: cancellationToken));
-        await ReportTables.WriteAsync(connection, transaction, deadLetters, _report, _commandTimeoutSeconds, cancellationToken);
+        await ReportTables.PruneFeaturesAsync(connection, transaction, _report, _commandTimeoutSeconds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task CountDeadLettersAsync(IReadOnlyList<DeadLetteredRecord> deadLetters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (deadLetters.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await ReportTables.CountDeadLettersAsync(connection, transaction, deadLetters, _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

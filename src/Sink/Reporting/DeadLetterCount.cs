@@ -1,4 +1,4 @@
 namespace EasyHard.Sink.Reporting;
 
-/// <summary>How many records of the scored topic the Sink dead-lettered for one reason (<c>sink_dead_letters</c>).</summary>
-public sealed record DeadLetterCount(string Reason, long Records);
+/// <summary>How many records one role dead-lettered for one reason (<c>dead_letters</c>).</summary>
+public sealed record DeadLetterCount(string Role, string Reason, long Records);

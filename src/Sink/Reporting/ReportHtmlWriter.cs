@@ -82,11 +82,11 @@ public static class ReportHtmlWriter
 
     private static void WriteOverview(TextWriter output, ReportOverview overview, IReadOnlyList<DeadLetterCount> deadLetters)
     {
-        // Only the Sink's own dead letters are in SQL; Ingest's and the Scorer's are counted in their metrics.
-        var byReason = (deadLetters.Count == 0
-            ? "by the Sink"
-            : "by the Sink: " + string.Join(", ", deadLetters.Select(d => $"{d.Reason} {d.Records.ToString("N0", CultureInfo.InvariantCulture)}")))
-            + " (Ingest and Scorer: /metrics)";
+        // Every role's dead letters, as the Sink counted them from the dead-letter topic (Sink:Report:CountDeadLetters).
+        var byReason = deadLetters.Count == 0
+            ? "none counted"
+            : string.Join("; ", deadLetters.GroupBy(d => d.Role, StringComparer.Ordinal).Select(role =>
+                $"{role.Key}: " + string.Join(", ", role.Select(d => $"{d.Reason} {d.Records.ToString("N0", CultureInfo.InvariantCulture)}"))));
         var span = overview.FirstScoredAt is { } first && overview.LastScoredAt is { } last
             ? $"{Time(first)} → {Time(last)} ({Duration(last - first)})"
             : "—";

@@ -73,7 +73,7 @@ public static class ReportModelReader
         """;
 
     private const string DeadLetters = """
-        SELECT reason, SUM(records) FROM sink_dead_letters GROUP BY reason ORDER BY reason
+        SELECT role, reason, SUM(records) FROM dead_letters GROUP BY role, reason ORDER BY role, reason
         """;
 
     /// <exception cref="ReportDatabaseException">The database cannot be opened or has no EasyHard tables and views.</exception>
@@ -86,7 +86,7 @@ public static class ReportModelReader
         {
             await connection.OpenAsync(cancellationToken);
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM noise_transitions", cancellationToken: cancellationToken));
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM sink_dead_letters", cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM dead_letters", cancellationToken: cancellationToken));
         }
         catch (DbException e)
         {
@@ -106,7 +106,7 @@ public static class ReportModelReader
             Merge(await ReadAsync(connection, Versions, null, r => (Version: Long(r, 0), Samples: Long(r, 1), Agreed: Long(r, 2), Noise: r.GetDouble(3)), cancellationToken)),
             await ReadAsync(connection, Sources, null, r => new SourceSummary(r.GetString(0), Long(r, 1), r.GetDouble(2)), cancellationToken),
             await ReadSuspectsAsync(connection, top, cancellationToken),
-            await ReadAsync(connection, DeadLetters, null, r => new DeadLetterCount(r.GetString(0), Long(r, 1)), cancellationToken));
+            await ReadAsync(connection, DeadLetters, null, r => new DeadLetterCount(r.GetString(0), r.GetString(1), Long(r, 2)), cancellationToken));
     }
 
     private static async Task<IReadOnlyList<SuspectRow>> ReadSuspectsAsync(DbConnection connection, int top, CancellationToken cancellationToken)

@@ -82,24 +82,26 @@ public abstract class ReportTablesTests(string provider) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Upsert_DeadLetters_CountedOnceEachByReasonEvenWhenTheBatchIsRedelivered()
+    public async Task CountDeadLetters_CountsEachOnceByRoleAndReason_EvenWhenTheBatchIsRedelivered()
     {
         DeadLetteredRecord[] first =
         [
-            new(Samples.ScoredTopic, 0, 5, SinkDeadLetterReasons.Unparsable),
-            new(Samples.ScoredTopic, 0, 6, SinkDeadLetterReasons.Incomplete),
-            new(Samples.ScoredTopic, 1, 5, SinkDeadLetterReasons.Unparsable),
+            new("sink", SinkDeadLetterReasons.Unparsable, 0, 5),
+            new("sink", SinkDeadLetterReasons.Incomplete, 0, 6),
+            new("sink", SinkDeadLetterReasons.Unparsable, 1, 5),
+            new("ingest", SinkDeadLetterReasons.Unparsable, 1, 6),
         ];
 
-        await _store.UpsertAsync([], first, CancellationToken.None);
+        await _store.CountDeadLettersAsync(first, CancellationToken.None);
         // Redelivered from the same committed offset, now with one record more.
-        await _store.UpsertAsync([Noisy("s", 0.9f)], [.. first, new(Samples.ScoredTopic, 0, 9, SinkDeadLetterReasons.Unparsable)], CancellationToken.None);
+        await _store.CountDeadLettersAsync([.. first, new("sink", SinkDeadLetterReasons.Unparsable, 0, 9)], CancellationToken.None);
 
         await using var connection = DatabaseConnections.Create(_database.Options);
-        var counts = await connection.QueryAsync<(string Reason, long Records)>(
-            "SELECT reason, SUM(records) FROM sink_dead_letters GROUP BY reason ORDER BY reason");
-        Assert.Equal([(SinkDeadLetterReasons.Incomplete, 1L), (SinkDeadLetterReasons.Unparsable, 3L)], counts);
-        Assert.Equal(1, await _store.CountAsync(CancellationToken.None));
+        var counts = await connection.QueryAsync<(string Role, string Reason, long Records)>(
+            "SELECT role, reason, SUM(records) FROM dead_letters GROUP BY role, reason ORDER BY role, reason");
+        Assert.Equal(
+            [("ingest", SinkDeadLetterReasons.Unparsable, 1L), ("sink", SinkDeadLetterReasons.Incomplete, 1L), ("sink", SinkDeadLetterReasons.Unparsable, 3L)],
+            counts);
     }
 
     private static ScoredSample Noisy(string id, float noise) => Samples.Labelled(id, 0, noise, suggested: 1, p: 0.5f);

@@ -41,11 +41,12 @@ internal static class ReportFixture
             Row("g", 70, label: 1, noise: 0.0625f, suggested: 0, p: 0f, predicted: 1, Bucket.Easy, weight: 1.5f, version: 3, "web"),
             Row("h", 5, label: 0, noise: 0.99f, suggested: 2, p: 0.95f, predicted: 2, Bucket.Medium, weight: 1f, version: 0, "web", warming: true),
         ], CancellationToken.None);
-        await store.UpsertAsync([],
+        await store.CountDeadLettersAsync(
         [
-            new DeadLetteredRecord(Samples.ScoredTopic, 0, 3, SinkDeadLetterReasons.Unparsable),
-            new DeadLetteredRecord(Samples.ScoredTopic, 1, 3, SinkDeadLetterReasons.Unparsable),
-            new DeadLetteredRecord(Samples.ScoredTopic, 1, 4, SinkDeadLetterReasons.Incomplete),
+            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Unparsable, 0, 3),
+            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Unparsable, 1, 3),
+            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Incomplete, 1, 4),
+            new DeadLetteredRecord("ingest", "label_out_of_range", 1, 5),
         ], CancellationToken.None);
         return database;
     }

@@ -75,10 +75,10 @@ public sealed partial class ReportHtmlTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Render_Overview_ShowsTheSinksDeadLettersByReason()
+    public void Render_Overview_ShowsEveryRolesDeadLettersByReason()
     {
         Assert.Contains(
-            "<div class=\"card\" id=\"dead-lettered\">dead-lettered<b>3</b><span class=\"muted\">by the Sink: incomplete 1, unparsable 2 (Ingest and Scorer: /metrics)</span></div>",
+            "<div class=\"card\" id=\"dead-lettered\">dead-lettered<b>4</b><span class=\"muted\">ingest: label_out_of_range 1; sink: incomplete 1, unparsable 2</span></div>",
             _html, StringComparison.Ordinal);
     }
 

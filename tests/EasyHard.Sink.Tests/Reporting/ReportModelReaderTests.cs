@@ -102,12 +102,16 @@ public abstract class ReportModelReaderTests(string provider) : IAsyncLifetime
     }
 
     [Fact]
-    public void DeadLetters_CountedByReason()
+    public void DeadLetters_CountedByRoleAndReason()
     {
         Assert.Equal(
-            [new DeadLetterCount(SinkDeadLetterReasons.Incomplete, 1), new DeadLetterCount(SinkDeadLetterReasons.Unparsable, 2)],
+            [
+                new DeadLetterCount("ingest", "label_out_of_range", 1),
+                new DeadLetterCount("sink", SinkDeadLetterReasons.Incomplete, 1),
+                new DeadLetterCount("sink", SinkDeadLetterReasons.Unparsable, 2),
+            ],
             _model.DeadLetters);
-        Assert.Equal(3, _model.DeadLettered);
+        Assert.Equal(4, _model.DeadLettered);
     }
 
     [Fact]

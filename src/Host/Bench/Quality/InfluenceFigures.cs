@@ -6,5 +6,5 @@ namespace EasyHard.Host.Bench.Quality;
 /// a class loses accuracy on it whatever its noise.
 /// </summary>
 public sealed record InfluenceFigures(
-    double KeepFraction, double All, double KeptByInfluence, double KeptByLowestNoise, double KeptAtRandom, double NoisyShareByInfluence, double NoisyShareAtRandom,
+    double KeepFraction, double All, double KeptByInfluence, double KeptByLowestNoise, double KeptByDifficulty, double KeptAtRandom, double NoisyShareByInfluence, double NoisyShareAtRandom,
     double SmallestClassShareByInfluence, double SmallestClassShareAtRandom);

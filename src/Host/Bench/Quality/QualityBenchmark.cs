@@ -127,8 +127,13 @@ public static class QualityBenchmark
         EndStage("downstream");
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
-        var byInfluence = StratifiedKeep.Select(noisy.Given, stream.Last.Influence, stream.Last.Noise, settings.KeepFraction);
+        // Among the samples judged clean, the largest influence magnitude first: how far a step on the sample moves the
+        // clean target's loss, either way. Near-zero influence marks samples the proxy already fits (redundant); the
+        // highest signed influence kept the easy majority and gained nothing over a random half on symmetric noise.
+        var byInfluence = StratifiedKeep.Select(noisy.Given, [.. stream.Last.Influence.Select(Math.Abs)], stream.Last.Noise, settings.KeepFraction);
         var byNoise = StratifiedKeep.Select(noisy.Given, [.. stream.Last.Noise.Select(n => -n)], stream.Last.Noise, settings.KeepFraction);
+        // Hardest judged clean first (Sorscher et al. 2022: with plenty of data keep the hard examples; Paul et al. 2021).
+        var byDifficulty = StratifiedKeep.Select(noisy.Given, stream.Last.Difficulty, stream.Last.Noise, settings.KeepFraction);
         var atRandom = allRows.ToArray();
         new Random(ModelSeed(settings.Seed, 200)).Shuffle(atRandom);
         atRandom = atRandom[..keep];
@@ -137,6 +142,7 @@ public static class QualityBenchmark
             downstream.Unweighted,
             Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by influence (per-class quotas, judged clean first)"),
             Accuracy(null, byNoise, $"{settings.KeepFraction:P0} kept by lowest noise (per-class quotas)"),
+            Accuracy(null, byDifficulty, $"{settings.KeepFraction:P0} kept by difficulty (per-class quotas, judged clean first)"),
             Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
             byInfluence.Count(i => isNoisy[i]) / (double)byInfluence.Length,
             atRandom.Count(i => isNoisy[i]) / (double)keep,

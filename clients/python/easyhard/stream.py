@@ -120,27 +120,17 @@ def _column(values: Sequence, dtype: str):
 
 
 _PROTOBUF = codec.PROTOBUF.encode()
+_NAN = float("nan")
 
 
 def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batch:
     """The columns of a list of trainer-stream messages; every sample of a batch must have the same dimension.
 
-    One pass with the well-formed case inline (this runs once per record a trainer reads); a record that fails it
-    goes through :func:`parse_record`, which raises the RecordError that names the record and what is wrong.
+    One pass with the well-formed case inline (this runs once per record a trainer reads): each record becomes one
+    tuple, and the tuples are turned into columns at the end. A record that fails it goes through
+    :func:`parse_record`, which raises the RecordError that names the record and what is wrong.
     """
-    ids: List[str] = []
-    features: List[Any] = []
-    labels: List[int] = []
-    weights: List[float] = []
-    noise: List[float] = []
-    difficulty: List[float] = []
-    influence: List[float] = []
-    bucket: List[str] = []
-    version: List[int] = []
-    suggested: List[int] = []
-    suggested_p: List[float] = []
-    quarantined: List[bool] = []
-    with_suggestion = False
+    rows = []
     for msg in messages:
         headers = dict(msg.headers() or ())
         try:
@@ -151,29 +141,25 @@ def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batc
             s_label, s_p = headers.get(SUGGESTED_LABEL), headers.get(SUGGESTED_LABEL_P)
             if s_label is not None or s_p is not None:
                 s_label = -1 if s_label is None else int(s_label)
-                s_p = float("nan") if s_p is None else float(s_p)
-                with_suggestion = True
-            else:
-                s_label, s_p = -1, float("nan")
+                s_p = _NAN if s_p is None else float(s_p)
             content_type = headers.get(CONTENT_TYPE)
             value = msg.value()
-            sample = codec.decode_protobuf(value, full=False) if content_type == _PROTOBUF else \
-                codec.decode(value, content_type.decode("ascii", "replace") if content_type else None)
+            parts = codec.id_features_label(value) if content_type == _PROTOBUF else None
+            if parts is None:
+                sample = codec.decode_protobuf(value, full=False) if content_type == _PROTOBUF else \
+                    codec.decode(value, content_type.decode("ascii", "replace") if content_type else None)
+                parts = (sample.id, sample.features, sample.label)
         except (KeyError, ValueError, TypeError, AttributeError, UnicodeDecodeError, codec.SampleFormatError):
             parse_record(msg, quarantine_topic)  # raises the RecordError that names the record
             raise
-        ids.append(sample.id or (msg.key() or b"").decode("utf-8", "replace"))
-        features.append(sample.features)
-        labels.append(sample.label)
-        weights.append(w)
-        noise.append(n)
-        difficulty.append(d)
-        influence.append(i)
-        bucket.append(b)
-        version.append(v)
-        suggested.append(s_label)
-        suggested_p.append(s_p)
-        quarantined.append(quarantine_topic is not None and msg.topic() == quarantine_topic)
+        rows.append((parts[0] or (msg.key() or b"").decode("utf-8", "replace"), parts[1], parts[2], w, n, d, i, b, v, s_label, s_p,
+                     quarantine_topic is not None and msg.topic() == quarantine_topic))
+    columns = list(zip(*rows)) if rows else [()] * 12
+    ids, features, labels, weights, noise, difficulty, influence, bucket, version, suggested, suggested_p, quarantined = columns
+    with_suggestion = any(s is not None for s in suggested_p)
+    if with_suggestion:
+        suggested = [-1 if s is None else s for s in suggested]
+        suggested_p = [_NAN if p is None else p for p in suggested_p]
     dimensions = {len(f) // 4 for f in features}
     if len(dimensions) > 1:
         raise ValueError(f"samples of one batch have different dimensions: {sorted(dimensions)}")
@@ -184,10 +170,10 @@ def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batc
         from array import array
         matrix = [array("f", codec.TrainingSample("", f, 0).feature_list()) for f in features]
     scores = Scores(noise=_column(noise, "float32"), difficulty=_column(difficulty, "float32"), influence=_column(influence, "float32"),
-                    bucket=bucket, model_version=_column(version, "int64"),
+                    bucket=list(bucket), model_version=_column(version, "int64"),
                     suggested_label=_column(suggested, "int64") if with_suggestion else None,
                     suggested_label_p=_column(suggested_p, "float32") if with_suggestion else None)
-    return Batch(ids=ids, features=matrix, labels=_column(labels, "int64"), weights=_column(weights, "float32"), scores=scores,
+    return Batch(ids=list(ids), features=matrix, labels=_column(labels, "int64"), weights=_column(weights, "float32"), scores=scores,
                  quarantined=_column(quarantined, "bool"))
 
 

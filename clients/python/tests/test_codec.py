@@ -118,6 +118,46 @@ def test_decode_protobuf_for_a_batch_reads_id_features_and_label(vector):
     assert (sample.source, sample.human_difficulty, sample.attributes) == ("", None, {})
 
 
+@pytest.mark.parametrize("vector", [v for v in VECTORS if v["content_type"] == codec.PROTOBUF], ids=lambda v: v["name"])
+def test_fast_path_reads_what_decode_protobuf_reads_or_leaves_it_to_it(vector):
+    value = base64.b64decode(vector["value_b64"])
+    parts = codec.id_features_label(value)
+    full = codec.decode_protobuf(value, full=False)
+    if parts is not None:
+        assert (parts[0], bytes(parts[1]), parts[2]) == (full.id, bytes(full.features), full.label)
+    else:  # another layout: the general decoder reads it
+        assert vector["sample"]["source"] or vector["sample"]["attributes"] or vector["sample"]["human_difficulty"] is not None \
+            or vector["sample"]["label"] >= 128 or vector["sample"]["label"] < 0 or len(vector["sample"]["id"].encode()) >= 128
+
+
+@pytest.mark.parametrize("sample", [
+    codec.sample("s", [0.5] * 784, 3),
+    codec.sample("", [1.0, 2.0], 0),
+    codec.sample("s", [], 9),
+    codec.sample("i" * 127, [0.25] * 4095, 127),
+])
+def test_fast_path_reads_the_common_layout(sample):
+    parts = codec.id_features_label(codec.encode_protobuf(sample))
+    assert parts is not None and (parts[0], bytes(parts[1]), parts[2]) == (sample.id, sample.features, sample.label)
+
+
+@pytest.mark.parametrize("sample", [
+    codec.sample("s", [0.5] * 2, 128),  # two-byte label
+    codec.sample("s", [0.5] * 2, -1),  # negative label: ten bytes
+    codec.sample("i" * 128, [0.5] * 2, 1),  # two-byte id length
+    codec.sample("s", [0.5] * 4097, 1),  # three-byte features length
+    codec.sample("s", [0.5] * 2, 1, source="web"),
+    codec.sample("s", [0.5] * 2, 1, attributes={"a": "b"}),
+])
+def test_fast_path_leaves_other_layouts_to_the_general_decoder(sample):
+    assert codec.id_features_label(codec.encode_protobuf(sample)) is None
+
+
+@pytest.mark.parametrize("wire", [b"\x0a\x05ab", b"\x12\x03abc", b"\x0a\x01a\x12\x08\x00\x00", b"\x18\x03\x20\x01"])
+def test_fast_path_leaves_malformed_values_to_the_general_decoder(wire):
+    assert codec.id_features_label(wire) is None
+
+
 PRODUCED = [v for v in VECTORS if not v["name"].startswith("envelope")]
 
 

@@ -23,7 +23,7 @@ public static class TrainerBenchCommand
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of the trainer's MLP", DefaultValueFactory = _ => 256 };
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the trainer", DefaultValueFactory = _ => 1e-3 };
         var idle = new Option<double>("--idle-seconds") { Description = "A trainer on the weighted topic stops after this long without records", DefaultValueFactory = _ => 15 };
-        var rounds = new Option<int>("--read-rounds") { Description = "Alternating rounds of the read-throughput comparison (best counts)", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--read-rounds") { Description = "Alternating rounds of the read-throughput comparison (best counts: a round reads in well under a second, so a loaded machine needs several)", DefaultValueFactory = _ => 7 };
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, numpy and confluent_kafka", DefaultValueFactory = _ => PythonScript.DefaultInterpreter };
         var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = BenchCommandOptions.Output("trainer.json and trainer.md");

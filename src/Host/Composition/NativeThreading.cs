@@ -6,7 +6,7 @@ namespace EasyHard.Host.Composition;
 /// OpenMP settings for libtorch, applied before TorchSharp loads its native libraries. By default libgomp's idle
 /// threads spin (OMP_WAIT_POLICY=ACTIVE semantics): with micro-batches arriving from Kafka, the spinning threads
 /// took most of the process's CPU and starved the matrix multiplies (profiled with perf; see the throughput
-/// benchmark in the README). PASSIVE lets them sleep. A value set by the operator is left alone.
+/// benchmark in docs/performance.md). PASSIVE lets them sleep. A value set by the operator is left alone.
 /// </summary>
 internal static partial class NativeThreading
 {

@@ -34,7 +34,7 @@ public sealed record MatrixCase(MatrixData Data, int Count, NoiseSpec Noise, int
         _ => "fashion-mnist",
     };
 
-    /// <summary>The matrix the README reports: every noise kind at two sizes in one pass, then repeated epochs, long tails and a small stream.</summary>
+    /// <summary>The matrix docs/performance.md reports: every noise kind at two sizes in one pass, then repeated epochs, long tails and a small stream.</summary>
     public static IReadOnlyList<MatrixCase> Full { get; } = BuildFull();
 
     /// <summary>Two tiny cases, for the CI smoke run of the matrix itself.</summary>

@@ -127,10 +127,7 @@ public static class QualityBenchmark
         EndStage("downstream");
 
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
-        // Among the samples judged clean, the largest influence magnitude first: how far a step on the sample moves the
-        // clean target's loss, either way. Near-zero influence marks samples the proxy already fits (redundant); the
-        // highest signed influence kept the easy majority and gained nothing over a random half on symmetric noise.
-        var byInfluence = StratifiedKeep.Select(noisy.Given, [.. stream.Last.Influence.Select(Math.Abs)], stream.Last.Noise, settings.KeepFraction);
+        var byInfluence = StratifiedKeep.Select(noisy.Given, stream.Last.Influence, stream.Last.Noise, settings.KeepFraction);
         var byNoise = StratifiedKeep.Select(noisy.Given, [.. stream.Last.Noise.Select(n => -n)], stream.Last.Noise, settings.KeepFraction);
         // Hardest judged clean first (Sorscher et al. 2022: with plenty of data keep the hard examples; Paul et al. 2021).
         var byDifficulty = StratifiedKeep.Select(noisy.Given, stream.Last.Difficulty, stream.Last.Noise, settings.KeepFraction);

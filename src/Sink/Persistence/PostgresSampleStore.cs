@@ -15,63 +15,6 @@ public sealed class PostgresSampleStore : ISampleStore
     /// <summary>Advisory lock key serializing migrations across instances ("EasyHard" in ASCII).</summary>
     private const long MigrationLockKey = 0x45_61_73_79_48_61_72_64;
 
-    // A row is rewritten only for a new exposure: another topic/partition, or a later offset of the same one.
-    // A redelivery (same origin) or an older offset of the same partition (a replayed batch that also held later
-    // exposures of the id) leaves the row alone, so at-least-once delivery never inflates exposures.
-    private const string UpsertSql = """
-        INSERT INTO sample_scores AS s (
-            sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
-            difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at,
-            suggested_label, suggested_label_p)
-        SELECT
-            u.sample_id, u.label, u.predicted_label, u.loss, u.self_confidence, u.margin, u.el2n, u.grad_norm, u.influence,
-            u.difficulty, u.noise, u.disagreement, u.weight, u.bucket, u.model_version, u.warming, u.quarantined, u.source,
-            u.human_difficulty, u.source_topic, u.source_partition, u.source_offset, 1, u.scored_at, u.scored_at,
-            u.suggested_label, u.suggested_label_p
-        FROM unnest(
-            @SampleId::text[], @Label::integer[], @PredictedLabel::integer[], @Loss::double precision[],
-            @SelfConfidence::double precision[], @Margin::double precision[], @El2n::double precision[],
-            @GradNorm::double precision[], @Influence::double precision[], @Difficulty::double precision[],
-            @Noise::double precision[], @Disagreement::double precision[], @Weight::double precision[],
-            @Bucket::text[], @ModelVersion::bigint[], @Warming::boolean[], @Quarantined::boolean[], @Source::text[],
-            @HumanDifficulty::double precision[], @SourceTopic::text[], @SourcePartition::integer[],
-            @SourceOffset::bigint[], @ScoredAt::timestamptz[], @SuggestedLabel::integer[],
-            @SuggestedLabelP::double precision[])
-            AS u(sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
-                 difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-                 human_difficulty, source_topic, source_partition, source_offset, scored_at, suggested_label,
-                 suggested_label_p)
-        ON CONFLICT (sample_id) DO UPDATE SET
-            label = excluded.label,
-            predicted_label = excluded.predicted_label,
-            loss = excluded.loss,
-            self_confidence = excluded.self_confidence,
-            margin = excluded.margin,
-            el2n = excluded.el2n,
-            grad_norm = excluded.grad_norm,
-            influence = excluded.influence,
-            difficulty = excluded.difficulty,
-            noise = excluded.noise,
-            disagreement = excluded.disagreement,
-            weight = excluded.weight,
-            bucket = excluded.bucket,
-            model_version = excluded.model_version,
-            warming = excluded.warming,
-            quarantined = excluded.quarantined,
-            source = excluded.source,
-            human_difficulty = excluded.human_difficulty,
-            source_topic = excluded.source_topic,
-            source_partition = excluded.source_partition,
-            source_offset = excluded.source_offset,
-            exposures = s.exposures + 1,
-            last_scored_at = excluded.last_scored_at,
-            suggested_label = excluded.suggested_label,
-            suggested_label_p = excluded.suggested_label_p
-        WHERE (s.source_topic, s.source_partition) IS DISTINCT FROM (excluded.source_topic, excluded.source_partition)
-           OR excluded.source_offset > s.source_offset
-        """;
-
     private const string KeepFeaturesSql = """
         INSERT INTO sample_features (sample_id, features)
         SELECT * FROM unnest(@SampleId::text[], @Features::bytea[])
@@ -146,7 +89,7 @@ public sealed class PostgresSampleStore : ISampleStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var round in rounds)
         {
-            await connection.ExecuteAsync(Command(UpsertSql, ToArrays(round), transaction, cancellationToken));
+            await connection.ExecuteAsync(Command(SampleScoreSchema.PostgresUpsert, ToArrays(round), transaction, cancellationToken));
         }
 
         // One statement for the batch: FeaturesToKeep holds each id once, as ON CONFLICT needs.
@@ -188,7 +131,7 @@ public sealed class PostgresSampleStore : ISampleStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var reader = await connection.ExecuteReaderAsync(Command(
-            $"SELECT {SampleScoreRowReader.Columns} FROM sample_scores WHERE sample_id = @SampleId",
+            $"SELECT {SampleScoreSchema.ReadColumns} FROM sample_scores WHERE sample_id = @SampleId",
             new { SampleId = sampleId },
             null,
             cancellationToken));
@@ -238,90 +181,16 @@ public sealed class PostgresSampleStore : ISampleStore
         return rounds;
     }
 
+    /// <summary>One array parameter per written column, each holding that column of every row of the round.</summary>
     private DynamicParameters ToArrays(List<ScoredSample> rows)
     {
-        var n = rows.Count;
-        var sampleId = new string[n];
-        var label = new int[n];
-        var predictedLabel = new int[n];
-        var loss = new double[n];
-        var selfConfidence = new double[n];
-        var margin = new double[n];
-        var el2n = new double[n];
-        var gradNorm = new double[n];
-        var influence = new double[n];
-        var difficulty = new double[n];
-        var noise = new double[n];
-        var disagreement = new double[n];
-        var weight = new double[n];
-        var bucket = new string[n];
-        var modelVersion = new long[n];
-        var warming = new bool[n];
-        var quarantined = new bool[n];
-        var source = new string[n];
-        var humanDifficulty = new double?[n];
-        var sourceTopic = new string[n];
-        var sourcePartition = new int[n];
-        var sourceOffset = new long[n];
-        var scoredAt = new DateTime[n];
-        var suggestedLabel = new int?[n];
-        var suggestedLabelP = new double?[n];
-        for (var i = 0; i < n; i++)
+        var flattened = rows.ConvertAll(row => SampleColumns.From(row, _timeProvider)).ToArray();
+        var parameters = new DynamicParameters();
+        foreach (var column in SampleScoreSchema.Written)
         {
-            var c = SampleColumns.From(rows[i], _timeProvider);
-            sampleId[i] = c.SampleId;
-            label[i] = c.Label;
-            predictedLabel[i] = c.PredictedLabel;
-            loss[i] = c.Loss;
-            selfConfidence[i] = c.SelfConfidence;
-            margin[i] = c.Margin;
-            el2n[i] = c.El2n;
-            gradNorm[i] = c.GradNorm;
-            influence[i] = c.Influence;
-            difficulty[i] = c.Difficulty;
-            noise[i] = c.Noise;
-            disagreement[i] = c.Disagreement;
-            weight[i] = c.Weight;
-            bucket[i] = c.Bucket;
-            modelVersion[i] = c.ModelVersion;
-            warming[i] = c.Warming;
-            quarantined[i] = c.Quarantined;
-            source[i] = c.Source;
-            humanDifficulty[i] = c.HumanDifficulty;
-            sourceTopic[i] = c.SourceTopic;
-            sourcePartition[i] = c.SourcePartition;
-            sourceOffset[i] = c.SourceOffset;
-            scoredAt[i] = c.ScoredAtUtc;
-            suggestedLabel[i] = c.SuggestedLabel;
-            suggestedLabelP[i] = c.SuggestedLabelP;
+            parameters.Add(column.Name, column.Column(flattened));
         }
 
-        var parameters = new DynamicParameters();
-        parameters.Add("SampleId", sampleId);
-        parameters.Add("Label", label);
-        parameters.Add("PredictedLabel", predictedLabel);
-        parameters.Add("Loss", loss);
-        parameters.Add("SelfConfidence", selfConfidence);
-        parameters.Add("Margin", margin);
-        parameters.Add("El2n", el2n);
-        parameters.Add("GradNorm", gradNorm);
-        parameters.Add("Influence", influence);
-        parameters.Add("Difficulty", difficulty);
-        parameters.Add("Noise", noise);
-        parameters.Add("Disagreement", disagreement);
-        parameters.Add("Weight", weight);
-        parameters.Add("Bucket", bucket);
-        parameters.Add("ModelVersion", modelVersion);
-        parameters.Add("Warming", warming);
-        parameters.Add("Quarantined", quarantined);
-        parameters.Add("Source", source);
-        parameters.Add("HumanDifficulty", humanDifficulty);
-        parameters.Add("SourceTopic", sourceTopic);
-        parameters.Add("SourcePartition", sourcePartition);
-        parameters.Add("SourceOffset", sourceOffset);
-        parameters.Add("ScoredAt", scoredAt);
-        parameters.Add("SuggestedLabel", suggestedLabel);
-        parameters.Add("SuggestedLabelP", suggestedLabelP);
         return parameters;
     }
 }

@@ -9,14 +9,7 @@ namespace EasyHard.Sink.Persistence;
 /// </summary>
 internal static class SampleScoreRowReader
 {
-    /// <summary>Column list in the order <see cref="Read"/> expects.</summary>
-    public const string Columns = """
-        sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence, difficulty,
-        noise, disagreement, weight, bucket, model_version, warming, quarantined, source, human_difficulty,
-        source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at, suggested_label,
-        suggested_label_p
-        """;
-
+    /// <summary>A row read with the columns of <see cref="SampleScoreSchema.ReadColumns"/>, in that order.</summary>
     public static SampleScoreRow Read(DbDataReader r) => new(
         r.GetString(0),
         ToInt(r.GetValue(1)),

@@ -9,64 +9,14 @@ namespace EasyHard.Sink.Persistence;
 /// <summary>
 /// <c>sample_scores</c> in a local SQLite file: the embedded default. WAL journal so readers (operators' queries,
 /// the health check) never block the writer, and a busy timeout so a second writer waits instead of failing.
-/// A batch is one IMMEDIATE transaction executing one prepared statement per row.
+/// A batch is one IMMEDIATE transaction executing one prepared statement per row (<see cref="SampleScoreSchema.SqliteUpsert"/>).
 /// </summary>
 public sealed class SqliteSampleStore : ISampleStore
 {
-    private const string UpsertSql = """
-        INSERT INTO sample_scores (
-            sample_id, label, predicted_label, loss, self_confidence, margin, el2n, grad_norm, influence,
-            difficulty, noise, disagreement, weight, bucket, model_version, warming, quarantined, source,
-            human_difficulty, source_topic, source_partition, source_offset, exposures, first_scored_at, last_scored_at,
-            suggested_label, suggested_label_p)
-        VALUES (
-            $sample_id, $label, $predicted_label, $loss, $self_confidence, $margin, $el2n, $grad_norm, $influence,
-            $difficulty, $noise, $disagreement, $weight, $bucket, $model_version, $warming, $quarantined, $source,
-            $human_difficulty, $source_topic, $source_partition, $source_offset, 1, $scored_at, $scored_at,
-            $suggested_label, $suggested_label_p)
-        ON CONFLICT (sample_id) DO UPDATE SET
-            label = excluded.label,
-            predicted_label = excluded.predicted_label,
-            loss = excluded.loss,
-            self_confidence = excluded.self_confidence,
-            margin = excluded.margin,
-            el2n = excluded.el2n,
-            grad_norm = excluded.grad_norm,
-            influence = excluded.influence,
-            difficulty = excluded.difficulty,
-            noise = excluded.noise,
-            disagreement = excluded.disagreement,
-            weight = excluded.weight,
-            bucket = excluded.bucket,
-            model_version = excluded.model_version,
-            warming = excluded.warming,
-            quarantined = excluded.quarantined,
-            source = excluded.source,
-            human_difficulty = excluded.human_difficulty,
-            source_topic = excluded.source_topic,
-            source_partition = excluded.source_partition,
-            source_offset = excluded.source_offset,
-            exposures = sample_scores.exposures + 1,
-            last_scored_at = excluded.last_scored_at,
-            suggested_label = excluded.suggested_label,
-            suggested_label_p = excluded.suggested_label_p
-        WHERE sample_scores.source_topic IS NOT excluded.source_topic
-           OR sample_scores.source_partition IS NOT excluded.source_partition
-           OR excluded.source_offset > sample_scores.source_offset
-        """;
-
     private const string KeepFeaturesSql = """
         INSERT INTO sample_features (sample_id, features) VALUES (@SampleId, @Features)
         ON CONFLICT (sample_id) DO UPDATE SET features = excluded.features
         """;
-
-    private static readonly string[] UpsertParameters =
-    [
-        "$sample_id", "$label", "$predicted_label", "$loss", "$self_confidence", "$margin", "$el2n", "$grad_norm",
-        "$influence", "$difficulty", "$noise", "$disagreement", "$weight", "$bucket", "$model_version", "$warming",
-        "$quarantined", "$source", "$human_difficulty", "$source_topic", "$source_partition", "$source_offset",
-        "$scored_at", "$suggested_label", "$suggested_label_p",
-    ];
 
     private readonly string _connectionString;
     private readonly int _commandTimeoutSeconds;
@@ -144,12 +94,13 @@ public sealed class SqliteSampleStore : ISampleStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = UpsertSql;
+        command.CommandText = SampleScoreSchema.SqliteUpsert;
         command.CommandTimeout = _commandTimeoutSeconds;
-        var parameters = new SqliteParameter[UpsertParameters.Length];
+        var columns = SampleScoreSchema.Written;
+        var parameters = new SqliteParameter[columns.Count];
         for (var i = 0; i < parameters.Length; i++)
         {
-            parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = UpsertParameters[i] });
+            parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = "$" + columns[i].Name });
         }
 
         command.Prepare();
@@ -157,31 +108,11 @@ public sealed class SqliteSampleStore : ISampleStore
         foreach (var scored in rows)
         {
             var c = SampleColumns.From(scored, _timeProvider);
-            parameters[0].Value = c.SampleId;
-            parameters[1].Value = c.Label;
-            parameters[2].Value = c.PredictedLabel;
-            parameters[3].Value = c.Loss;
-            parameters[4].Value = c.SelfConfidence;
-            parameters[5].Value = c.Margin;
-            parameters[6].Value = c.El2n;
-            parameters[7].Value = c.GradNorm;
-            parameters[8].Value = c.Influence;
-            parameters[9].Value = c.Difficulty;
-            parameters[10].Value = c.Noise;
-            parameters[11].Value = c.Disagreement;
-            parameters[12].Value = c.Weight;
-            parameters[13].Value = c.Bucket;
-            parameters[14].Value = c.ModelVersion;
-            parameters[15].Value = c.Warming ? 1 : 0;
-            parameters[16].Value = c.Quarantined ? 1 : 0;
-            parameters[17].Value = c.Source;
-            parameters[18].Value = c.HumanDifficulty is { } human ? human : DBNull.Value;
-            parameters[19].Value = c.SourceTopic;
-            parameters[20].Value = c.SourcePartition;
-            parameters[21].Value = c.SourceOffset;
-            parameters[22].Value = SampleScoreRowReader.ToSqliteText(c.ScoredAtUtc);
-            parameters[23].Value = c.SuggestedLabel is { } suggested ? suggested : DBNull.Value;
-            parameters[24].Value = c.SuggestedLabelP is { } suggestedP ? suggestedP : DBNull.Value;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].Value = SampleScoreSchema.SqliteValue(columns[i].Value(c));
+            }
+
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -216,7 +147,7 @@ public sealed class SqliteSampleStore : ISampleStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"SELECT {SampleScoreRowReader.Columns} FROM sample_scores WHERE sample_id = @SampleId",
+            $"SELECT {SampleScoreSchema.ReadColumns} FROM sample_scores WHERE sample_id = @SampleId",
             new { SampleId = sampleId },
             commandTimeout: _commandTimeoutSeconds,
             cancellationToken: cancellationToken));

@@ -46,7 +46,7 @@ public sealed class PostgresSampleStore : ISampleStore
         // Transaction-scoped advisory lock: instances starting together queue here, and the second one finds the
         // scripts already recorded. Released by commit or rollback, so a crash cannot leave it held.
         await connection.ExecuteAsync(Command("SELECT pg_advisory_xact_lock(@Key)", new { Key = MigrationLockKey }, transaction, cancellationToken));
-        await connection.ExecuteAsync(Command(
+        await MigrationRunner.ApplyAsync(connection, transaction, DatabaseProviders.Postgres,
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer     NOT NULL PRIMARY KEY,
@@ -54,25 +54,7 @@ public sealed class PostgresSampleStore : ISampleStore
                 applied_at timestamptz NOT NULL
             )
             """,
-            null,
-            transaction,
-            cancellationToken));
-        var applied = (await connection.QueryAsync<int>(Command("SELECT version FROM schema_migrations", null, transaction, cancellationToken))).ToHashSet();
-        foreach (var migration in MigrationCatalog.Load(DatabaseProviders.Postgres))
-        {
-            if (applied.Contains(migration.Version))
-            {
-                continue;
-            }
-
-            await connection.ExecuteAsync(Command(migration.Sql, null, transaction, cancellationToken));
-            await connection.ExecuteAsync(Command(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = _timeProvider.GetUtcNow().UtcDateTime },
-                transaction,
-                cancellationToken));
-        }
-
+            _timeProvider.GetUtcNow().UtcDateTime, _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -49,7 +49,7 @@ public sealed class SqliteSampleStore : ISampleStore
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", commandTimeout: _commandTimeoutSeconds, cancellationToken: cancellationToken));
         // IMMEDIATE takes the write lock up front, so two processes starting at once apply each script once.
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await MigrationRunner.ApplyAsync(connection, transaction, DatabaseProviders.Sqlite,
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    INTEGER NOT NULL PRIMARY KEY,
@@ -57,28 +57,7 @@ public sealed class SqliteSampleStore : ISampleStore
                 applied_at TEXT    NOT NULL
             );
             """,
-            transaction: transaction,
-            commandTimeout: _commandTimeoutSeconds,
-            cancellationToken: cancellationToken));
-        var applied = (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT version FROM schema_migrations", transaction: transaction, commandTimeout: _commandTimeoutSeconds, cancellationToken: cancellationToken)))
-            .ToHashSet();
-        foreach (var migration in MigrationCatalog.Load(DatabaseProviders.Sqlite))
-        {
-            if (applied.Contains(migration.Version))
-            {
-                continue;
-            }
-
-            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, commandTimeout: _commandTimeoutSeconds, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
-                new { migration.Version, migration.Name, AppliedAt = SampleScoreRowReader.ToSqliteText(_timeProvider.GetUtcNow().UtcDateTime) },
-                transaction,
-                _commandTimeoutSeconds,
-                cancellationToken: cancellationToken));
-        }
-
+            SampleScoreRowReader.ToSqliteText(_timeProvider.GetUtcNow().UtcDateTime), _commandTimeoutSeconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

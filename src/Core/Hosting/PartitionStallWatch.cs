@@ -112,11 +112,7 @@ internal sealed partial class PartitionStallWatch(string role, PipelineMetrics m
 
         if (restart.Count > 0)
         {
-            List<TopicPartition> partitions = [.. restart.Select(r => r.TopicPartition)];
-            Started(restart);
-            consumer.IncrementalUnassign(partitions);
-            consumer.IncrementalAssign(restart);
-            consumer.Resume(partitions);
+            Started(Reassignment.Restart(consumer, restart));
         }
     }
 

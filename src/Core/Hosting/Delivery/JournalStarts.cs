@@ -102,14 +102,11 @@ internal sealed partial class JournalStarts(string role, string journalTopic,
             return [];
         }
 
-        // Assigned again rather than seeked: the assignment is the one place librdkafka takes a start offset from
-        // whatever state the partition's fetcher is in.
-        consumer.IncrementalUnassign(waiting);
-        consumer.IncrementalAssign(starts);
-        consumer.Resume(waiting);
+        // Partitions lost meanwhile (the session timed out during a long read) are placed again when they come back.
+        var started = Reassignment.Restart(consumer, starts);
         _waiting.Clear();
         readiness.Step(role, RoleReadiness.CollectingStep);
-        return starts;
+        return started;
     }
 
     private bool TryRead(IReadOnlyCollection<TopicPartition> partitions, out IReadOnlyList<TopicPartitionOffset> starts)

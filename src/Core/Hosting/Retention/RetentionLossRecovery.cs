@@ -84,11 +84,7 @@ public sealed partial class RetentionLossRecovery(string role, PipelineMetrics m
     /// A subscribed consumer needs the cooperative assignor for that, the role consumers' default; the group's
     /// assignment does not change. A consumer that assigns its partitions itself can always do it.
     /// </summary>
-    public static void Restart(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at)
-    {
-        consumer.IncrementalUnassign([at.TopicPartition]);
-        consumer.IncrementalAssign([at]);
-    }
+    public static void Restart(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset at) => Reassignment.Restart(consumer, [at], resume: false);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Role} lost {Lost} records of {Topic} [{Partition}] to retention: offsets {FirstLost} to {LastLost} were deleted by the broker before they were read; continuing from offset {ResumeAt}")]
     private partial void LogLost(string role, long lost, string topic, int partition, long firstLost, long lastLost, long resumeAt);

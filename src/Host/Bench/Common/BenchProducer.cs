@@ -85,9 +85,19 @@ public sealed class BenchProducer : IDisposable
         var contentTypes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var started = Stopwatch.GetTimestamp();
         long sent = 0;
+        TimeoutException? stalled = null;
         for (long index = first; index < first + count && !cancellationToken.IsCancellationRequested; index++)
         {
-            WaitForBacklog(tracker, maxBacklog, stall, cancellationToken);
+            try
+            {
+                WaitForBacklog(tracker, maxBacklog, stall, cancellationToken);
+            }
+            catch (TimeoutException e)
+            {
+                stalled = e;
+                break;
+            }
+
             if (ratePerSecond > 0)
             {
                 var ahead = TimeSpan.FromSeconds((index - first) / ratePerSecond) - Stopwatch.GetElapsedTime(started);
@@ -125,7 +135,8 @@ public sealed class BenchProducer : IDisposable
         }
 
         long[] notAcknowledged = [.. failedIndexes.Concat(unreported.Keys).Distinct()];
-        return new Result(sent, notAcknowledged.Length, Stopwatch.GetElapsedTime(started), notAcknowledged);
+        var result = new Result(sent, notAcknowledged.Length, Stopwatch.GetElapsedTime(started), notAcknowledged);
+        return stalled is null ? result : throw new ProducerStalledException(stalled.Message, result);
     }
 
     public void Dispose() => producer.Dispose();
@@ -169,4 +180,14 @@ public sealed class BenchProducer : IDisposable
             }
         }
     }
+}
+
+/// <summary>
+/// The load stopped because nothing arrived for too long; <see cref="Result"/> still says which samples the broker never
+/// acknowledged (the producer waited for every delivery report before throwing), so a verifier can tell samples the
+/// pipeline lost from samples that never reached the broker.
+/// </summary>
+public sealed class ProducerStalledException(string message, BenchProducer.Result result) : TimeoutException(message)
+{
+    public BenchProducer.Result Result { get; } = result;
 }

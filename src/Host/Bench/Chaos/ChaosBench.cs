@@ -95,7 +95,9 @@ public static class ChaosBench
         {
             // Counted as produced only when acknowledged, as after a full run: the delivery reports came in before it threw.
             producerNote = $"stopped at {clock.Elapsed.TotalSeconds:F0} s: {e.Message}";
-            log.WriteLine($"  producer {producerNote}");
+            log.WriteLine($"  producer {producerNote}; the roles say:");
+            log.WriteLine(await fleet.DescribeAsync());
+            log.WriteLine(PipelinePositions.Describe(cluster.BootstrapServers, topics));
             sent = e.Result;
         }
 

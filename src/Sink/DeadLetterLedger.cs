@@ -26,12 +26,9 @@ public sealed class DeadLetterLedger(ISampleStore store, IOptions<TopicOptions> 
         }
 
         var records = batch.Select(r => new DeadLetteredRecord(
-            DeadLetterRoles.Of(Header(r, HeaderNames.SourceTopic), _topics), Header(r, HeaderNames.ErrorReason) ?? DeadLetterRoles.Unknown,
+            DeadLetterRoles.Of(RecordHeaders.Text(r, HeaderNames.SourceTopic), _topics), RecordHeaders.Text(r, HeaderNames.ErrorReason) ?? DeadLetterRoles.Unknown,
             r.Partition.Value, r.Offset.Value)).ToList();
         await store.CountDeadLettersAsync(records, cancellationToken);
         return [];
     }
-
-    private static string? Header(ConsumeResult<byte[], byte[]> record, string name) =>
-        record.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 }

@@ -56,6 +56,7 @@ internal static class SampleScoreSchema
     /// <summary>SQLite: one row per execution, parameters <c>$name</c> (<see cref="SqliteValue"/>).</summary>
     public static readonly string SqliteUpsert = Upsert(
         "sample_scores",
+        "sample_scores",
         values => $"VALUES ({values(name => "$" + name)})",
         """
         WHERE sample_scores.source_topic IS NOT excluded.source_topic
@@ -66,6 +67,7 @@ internal static class SampleScoreSchema
     /// <summary>PostgreSQL: a whole round of rows in one statement, each parameter <c>@name</c> an array of one column.</summary>
     public static readonly string PostgresUpsert = Upsert(
         "sample_scores AS s",
+        "s",
         values => $"SELECT {values(name => "u." + name)} FROM unnest("
             + string.Join(", ", Written.Select(c => $"@{c.Name}::{c.PostgresType}[]"))
             + $") AS u({string.Join(", ", Written.Select(c => c.Name))})",
@@ -87,14 +89,13 @@ internal static class SampleScoreSchema
     };
 
     /// <summary>
-    /// INSERT of every written column (<c>scored_at</c> as first and last scoring time, exposures 1) from the rows
+    /// INSERT into <paramref name="table"/> (its rows named <paramref name="alias"/>) of every written column (<c>scored_at</c> as first and last scoring time, exposures 1) from the rows
     /// <paramref name="rows"/> makes of a value list (given how the dialect refers to a column's value), and on
     /// conflict the update of every updatable column, exposures plus one and the last scoring time, where
     /// <paramref name="newExposure"/> holds.
     /// </summary>
-    private static string Upsert(string table, Func<Func<Func<string, string>, string>, string> rows, string newExposure)
+    private static string Upsert(string table, string alias, Func<Func<Func<string, string>, string>, string> rows, string newExposure)
     {
-        var alias = table.Contains(" AS ", StringComparison.Ordinal) ? table[(table.LastIndexOf(' ') + 1)..] : table;
         string Values(Func<string, string> value) => string.Join(", ", Written.Select(c =>
             c.Name == ScoredAt ? $"1, {value(c.Name)}, {value(c.Name)}" : value(c.Name)));
         var updates = Written.Where(c => c.Updated).Select(c => $"{c.Name} = excluded.{c.Name}")

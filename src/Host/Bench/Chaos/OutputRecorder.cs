@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Hosting.Retention;
+using EasyHard.Core.Kafka;
 using EasyHard.Host.Bench.Common;
 
 namespace EasyHard.Host.Bench.Chaos;
@@ -90,7 +91,7 @@ public sealed class OutputRecorder : IDisposable
         {
             if (_deadLetterTopic.Contains(record.Topic))
             {
-                _deadLetters.Add(new DeadLetter(id, Header(record, HeaderNames.ErrorReason) ?? Header(record, HeaderNames.Error) ?? "(no reason header)"));
+                _deadLetters.Add(new DeadLetter(id, RecordHeaders.Text(record, HeaderNames.ErrorReason) ?? RecordHeaders.Text(record, HeaderNames.Error) ?? "(no reason header)"));
             }
             else if (id is not null)
             {
@@ -103,7 +104,4 @@ public sealed class OutputRecorder : IDisposable
             }
         }
     }
-
-    private static string? Header(ConsumeResult<byte[], byte[]> record, string name) =>
-        record.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
 }

@@ -19,8 +19,10 @@ COPY src/Core/EasyHard.Core.csproj src/Core/
 COPY src/Ingest/EasyHard.Ingest.csproj src/Ingest/
 COPY src/Scorer/EasyHard.Scorer.csproj src/Scorer/
 COPY src/Sink/EasyHard.Sink.csproj src/Sink/
+COPY src/Evaluation/EasyHard.Evaluation.csproj src/Evaluation/
 COPY src/Host/EasyHard.Host.csproj src/Host/
 RUN dotnet restore src/Host/EasyHard.Host.csproj -p:TorchDevice=${TORCH_DEVICE}
+# The benchmarks (src/Bench) are not part of the image.
 COPY src/ src/
 RUN dotnet publish src/Host/EasyHard.Host.csproj -c Release --no-restore -o /app -p:TorchDevice=${TORCH_DEVICE} \
     && rm -rf /app/runtimes/win* /app/runtimes/osx*

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 
 namespace EasyHard.Core.Tests;

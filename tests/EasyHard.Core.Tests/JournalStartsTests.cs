@@ -1,6 +1,7 @@
 using Confluent.Kafka;
-using EasyHard.Core.Hosting;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting.Delivery;
+using EasyHard.Core.Hosting;
 using EasyHard.Core.Observability;
 using Microsoft.Extensions.Logging.Abstractions;
 

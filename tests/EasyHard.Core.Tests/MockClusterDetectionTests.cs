@@ -1,4 +1,5 @@
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using Microsoft.Extensions.Options;
 

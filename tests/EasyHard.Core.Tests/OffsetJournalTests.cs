@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting.Delivery;
 
 namespace EasyHard.Core.Tests;

@@ -194,21 +194,6 @@ public sealed class EngineFeatureTests
     }
 
     [Fact]
-    public void WeightByTruth_ObservesOnlySamplesCarryingTheAttribute()
-    {
-        var sample = new TrainingSample { Id = "x" };
-        double noisyBefore = ScorerMetrics.WeightByTruth.WithLabels("noisy").Count;
-        double cleanBefore = ScorerMetrics.WeightByTruth.WithLabels("clean").Count;
-
-        ScorerMetrics.ObserveWeightByTruth(sample, 1.0);
-        sample.Attributes["is_noisy"] = "true";
-        ScorerMetrics.ObserveWeightByTruth(sample, 0.5);
-
-        Assert.Equal(1, ScorerMetrics.WeightByTruth.WithLabels("noisy").Count - noisyBefore, 0);
-        Assert.Equal(0, ScorerMetrics.WeightByTruth.WithLabels("clean").Count - cleanBefore, 0);
-    }
-
-    [Fact]
     public void DeviceMemory_CountsParametersGradientsAndAdamMoments()
     {
         using var ensemble = new ProxyEnsemble(6, 4, [5], 2, "adam", 1e-3, 3, CPU);

@@ -13,7 +13,7 @@ public sealed class KafkaOptions
     public const string SectionName = "Kafka";
 
     /// <summary><c>embedded</c> starts librdkafka's mock cluster in this process; otherwise host:port list.</summary>
-    [Required(AllowEmptyStrings = false)] public string BootstrapServers { get; set; } = Kafka.EmbeddedKafkaCluster.Marker;
+    [Required(AllowEmptyStrings = false)] public string BootstrapServers { get; set; } = Embedded.EmbeddedKafkaCluster.Marker;
 
     /// <summary>Brokers of the embedded mock cluster.</summary>
     [Range(1, 9)] public int EmbeddedBrokers { get; set; } = 3;
@@ -47,5 +47,5 @@ public sealed class KafkaOptions
                 ? bytes
                 : DefaultProducerMessageMaxBytes);
 
-    public bool IsEmbedded => string.Equals(BootstrapServers, Kafka.EmbeddedKafkaCluster.Marker, StringComparison.OrdinalIgnoreCase);
+    public bool IsEmbedded => string.Equals(BootstrapServers, Embedded.EmbeddedKafkaCluster.Marker, StringComparison.OrdinalIgnoreCase);
 }

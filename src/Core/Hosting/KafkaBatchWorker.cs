@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting.Delivery;
 using EasyHard.Core.Hosting.Retention;
 using EasyHard.Core.Kafka;

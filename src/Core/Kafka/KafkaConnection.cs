@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -17,7 +17,7 @@ internal static class CommandErrors
         ConfigurationErrorException e => e.Problems,
         OptionsValidationException e => [.. e.Failures],
         Sink.Reporting.ReportDatabaseException e => [e.Message],
-        Host.Bench.Common.MissingPrerequisiteException e => [e.Message],
+        MissingPrerequisiteException e => [e.Message],
         AggregateException e when e.InnerExceptions.All(i => Problems(i) is not null) => [.. e.InnerExceptions.SelectMany(i => Problems(i)!)],
         _ => null,
     };

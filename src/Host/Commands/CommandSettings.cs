@@ -55,7 +55,9 @@ internal static class CommandSettings
     {
         ArgumentNullException.ThrowIfNull(stock);
         ArgumentNullException.ThrowIfNull(command);
-        var text = stock.Replace("[[--] <additional arguments>...]]", "[--Section:Key=value ...]", StringComparison.Ordinal);
+        var text = stock.Replace("[[--] <additional arguments>...]]", "[--Section:Key=value ...]", StringComparison.Ordinal)
+            // Usage reads as a person types it: the benchmarks' executable is reached as ./easyhard bench ...
+            .Replace($"  {RootCommand.ExecutableName} ", "  easyhard ", StringComparison.Ordinal);
         var lines = text.Split('\n').ToList();
         var start = lines.FindIndex(l => l.StartsWith("Additional Arguments:", StringComparison.Ordinal));
         if (start >= 0)

@@ -2,19 +2,20 @@ using System.CommandLine;
 using System.Diagnostics;
 using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
+using EasyHard.Evaluation.Datasets;
 using EasyHard.Host.Composition;
-using EasyHard.Host.Datasets;
 using EasyHard.Host.Demo;
 using EasyHard.Host.Producing;
 using EasyHard.Ingest;
-using EasyHard.Sink;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
-using Microsoft.Extensions.Options;
+using EasyHard.Sink;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EasyHard.Host.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.Host.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 
 namespace EasyHard.Host.Commands;

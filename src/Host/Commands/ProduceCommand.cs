@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using System.Globalization;
 using EasyHard.Core.Configuration;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 using EasyHard.Host.Producing;
 
 namespace EasyHard.Host.Commands;

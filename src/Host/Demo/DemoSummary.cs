@@ -1,6 +1,6 @@
 using Dapper;
-using EasyHard.Host.Datasets;
-using EasyHard.Host.Evaluation;
+using EasyHard.Evaluation.Datasets;
+using EasyHard.Evaluation.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace EasyHard.Host.Demo;

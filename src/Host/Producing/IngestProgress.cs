@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting.Delivery;
 
 namespace EasyHard.Host.Producing;

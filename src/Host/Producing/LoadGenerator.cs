@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Contracts;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.Host.Producing;
 

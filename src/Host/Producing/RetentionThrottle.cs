@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 
 namespace EasyHard.Host.Producing;

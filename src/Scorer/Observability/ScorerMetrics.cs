@@ -46,10 +46,6 @@ public static class ScorerMetrics
         "easyhard_scorer_device_memory_bytes", "Bytes held by the proxy's tensors (parameters, gradients, optimizer state; reference model included), by device.",
         new GaugeConfiguration { LabelNames = ["device"] });
 
-    public static readonly Histogram WeightByTruth = Metrics.CreateHistogram(
-        "easyhard_scorer_weight_by_truth", "Weights of samples that carry the demo's is_noisy attribute, by that truth (evaluation only; never used for scoring).",
-        new HistogramConfiguration { LabelNames = ["truth"], Buckets = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2, 3, 5, 10] });
-
     public static readonly Gauge HistoryIds = Metrics.CreateGauge(
         "easyhard_scorer_sample_history_ids", "Sample ids held in the per-id history (loss EMA, AUM, forgetting events).");
 
@@ -80,8 +76,6 @@ public static class ScorerMetrics
 
     private static readonly Lock ChildLock = new();
     private static Gauge.Child deviceMemory = DeviceMemoryBytes.WithLabels("cpu");
-    private static readonly Histogram.Child WeightNoisy = WeightByTruth.WithLabels("noisy");
-    private static readonly Histogram.Child WeightClean = WeightByTruth.WithLabels("clean");
 
     /// <summary>Applied/rejected children of the feedback and target counters (created eagerly).</summary>
     public static readonly Counter.Child FeedbackApplied = FeedbackRecords.WithLabels("applied");
@@ -105,17 +99,6 @@ public static class ScorerMetrics
         }
     }
 
-    /// <summary>
-    /// Observes <paramref name="weight"/> under truth=noisy|clean when the sample carries the demo producer's
-    /// <c>is_noisy</c> attribute: an evaluation aid for dashboards only, the scorer never reads it for scoring.
-    /// </summary>
-    public static void ObserveWeightByTruth(EasyHard.Core.Contracts.V1.TrainingSample sample, double weight)
-    {
-        if (sample.Attributes.Count > 0 && sample.Attributes.TryGetValue("is_noisy", out var value))
-        {
-            (value == "true" ? WeightNoisy : WeightClean).Observe(weight);
-        }
-    }
     private static Gauge.Child[] classNoiseChildren = [];
     private static readonly Dictionary<string, Counter.Child> DeadLetterChildren = [];
 

@@ -60,7 +60,6 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
                 ScorerMetrics.Difficulty.Observe(difficulty[i]);
                 ScorerMetrics.Noise.Observe(noise[i]);
                 ScorerMetrics.Weight.Observe(weights[i]);
-                ScorerMetrics.ObserveWeightByTruth(canonical.Sample, weights[i]);
             }
             else
             {

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
+using EasyHard.Bench.Common;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting.Retention;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 
 namespace EasyHard.IntegrationTests.Bench;

@@ -1,7 +1,8 @@
 using System.Text;
+using EasyHard.Bench.Common;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Bench;
 

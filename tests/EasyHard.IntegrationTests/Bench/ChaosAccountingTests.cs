@@ -1,4 +1,4 @@
-using EasyHard.Host.Bench.Chaos;
+using EasyHard.Bench.Chaos;
 
 namespace EasyHard.IntegrationTests.Bench;
 

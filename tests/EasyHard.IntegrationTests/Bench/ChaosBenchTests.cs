@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EasyHard.Host.Bench.Chaos;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Chaos;
+using EasyHard.Bench.Common;
 using Xunit.Abstractions;
 
 namespace EasyHard.IntegrationTests.Bench;

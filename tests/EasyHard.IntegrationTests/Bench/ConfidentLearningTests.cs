@@ -1,4 +1,4 @@
-using EasyHard.Host.Bench.Quality;
+using EasyHard.Bench.Quality;
 
 namespace EasyHard.IntegrationTests.Bench;
 

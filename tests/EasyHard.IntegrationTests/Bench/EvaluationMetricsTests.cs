@@ -1,4 +1,4 @@
-using EasyHard.Host.Evaluation;
+using EasyHard.Evaluation.Metrics;
 
 namespace EasyHard.IntegrationTests.Bench;
 

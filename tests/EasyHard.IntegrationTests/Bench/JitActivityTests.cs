@@ -1,4 +1,4 @@
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Common;
 
 namespace EasyHard.IntegrationTests.Bench;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Bench.Chaos;
 using EasyHard.Core.Configuration;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Chaos;
 using EasyHard.IntegrationTests.Infrastructure;
 
 namespace EasyHard.IntegrationTests.Bench;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using EasyHard.Host.Bench.Quality;
-using EasyHard.Host.Commands.Bench;
+using EasyHard.Bench.Quality;
+using EasyHard.Bench.Commands;
 
 namespace EasyHard.IntegrationTests.Bench;
 

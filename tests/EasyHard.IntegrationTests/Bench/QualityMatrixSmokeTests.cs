@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using EasyHard.Host.Bench.Quality;
-using EasyHard.Host.Commands.Bench;
-using EasyHard.Host.Datasets;
+using EasyHard.Bench.Quality;
+using EasyHard.Bench.Commands;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Bench;
 

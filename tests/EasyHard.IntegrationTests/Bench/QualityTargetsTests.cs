@@ -1,5 +1,5 @@
-using EasyHard.Host.Bench.Quality;
-using EasyHard.Host.Datasets;
+using EasyHard.Bench.Quality;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Bench;
 

@@ -1,5 +1,5 @@
-using EasyHard.Host.Bench.Quality;
-using EasyHard.Host.Datasets;
+using EasyHard.Bench.Quality;
+using EasyHard.Evaluation.Datasets;
 using static TorchSharp.torch;
 
 namespace EasyHard.IntegrationTests.Bench;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EasyHard.Host.Bench.Common;
-using EasyHard.Host.Bench.Soak;
-using EasyHard.Host.Datasets;
+using EasyHard.Bench.Common;
+using EasyHard.Bench.Soak;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Bench;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EasyHard.Host.Bench.Common;
-using EasyHard.Host.Bench.Throughput;
-using EasyHard.Host.Datasets;
+using EasyHard.Bench.Common;
+using EasyHard.Bench.Throughput;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Bench;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using EasyHard.Host.Commands.Bench;
+using EasyHard.Bench.Commands;
 
 namespace EasyHard.IntegrationTests.Bench;
 

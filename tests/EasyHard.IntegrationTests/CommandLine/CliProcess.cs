@@ -18,13 +18,15 @@ internal sealed record CliProcess(int ExitCode, string Stdout, string Stderr, bo
         Assert.Empty(Stdout);
     }
 
-    /// <param name="args">The command line after <c>easyhard</c>.</param>
+    /// <param name="args">The command line after <c>easyhard</c>; <c>bench ...</c> runs easyhard-bench.dll, as the
+    /// <c>./easyhard</c> script does.</param>
     /// <param name="timeout">A command that should stop at once but does not (it runs the pipeline instead) is killed after this.</param>
     /// <param name="environment">Extra environment variables.</param>
     public static async Task<CliProcess> RunAsync(IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var easyhard = Path.Combine(AppContext.BaseDirectory, "easyhard.dll");
-        Assert.True(File.Exists(easyhard), $"{easyhard} is missing: the test project references the Host project, which builds it there.");
+        args = [.. args];
+        var easyhard = Path.Combine(AppContext.BaseDirectory, args.FirstOrDefault() == "bench" ? "easyhard-bench.dll" : "easyhard.dll");
+        Assert.True(File.Exists(easyhard), $"{easyhard} is missing: the test project references the Host and Bench projects, which build it there.");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -2,7 +2,7 @@ using System.Text;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts;
 using EasyHard.Core.Contracts.V1;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 using EasyHard.Ingest.Parsing;
 
 namespace EasyHard.IntegrationTests.Datasets;

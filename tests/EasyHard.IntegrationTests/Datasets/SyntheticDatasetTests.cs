@@ -1,4 +1,4 @@
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.IntegrationTests.Datasets;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 using EasyHard.IntegrationTests.Operations;
 using Xunit.Abstractions;

@@ -54,7 +54,7 @@ internal static class ExactlyOnceVerifier
         var resume = new Dictionary<Confluent.Kafka.TopicPartition, long>();
         foreach (var record in harness.Run.Read(harness.Run.Topics.Options.OffsetJournal))
         {
-            if (Core.Hosting.Delivery.OffsetJournal.TryParse(groupId, record.Message.Key, record.Message.Value, out var partition, out var offset))
+            if (Core.Embedded.OffsetJournal.TryParse(groupId, record.Message.Key, record.Message.Value, out var partition, out var offset))
             {
                 resume[partition] = offset;
             }

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using EasyHard.Bench.Common;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 using EasyHard.IntegrationTests.Pipeline;
 using Microsoft.Data.Sqlite;

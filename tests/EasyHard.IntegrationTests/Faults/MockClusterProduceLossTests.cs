@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Bench.Common;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
 using Xunit.Abstractions;
 
 namespace EasyHard.IntegrationTests.Faults;

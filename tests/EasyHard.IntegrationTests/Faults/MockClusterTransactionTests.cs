@@ -1,6 +1,7 @@
 using Confluent.Kafka;
+using EasyHard.Bench.Common;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
 using EasyHard.IntegrationTests.Infrastructure;
 
 namespace EasyHard.IntegrationTests.Faults;

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.Core.Observability;
 using EasyHard.Host.Composition;

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.Host.Composition;
 using EasyHard.IntegrationTests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Common;
 
 namespace EasyHard.IntegrationTests.Infrastructure;
 

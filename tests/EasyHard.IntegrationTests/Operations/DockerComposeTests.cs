@@ -86,7 +86,7 @@ public sealed class DockerComposeTests
         var services = Services();
         var command = List(Require(services["producer"], "command"), "producer.command").Select(c => Str(c, "command")).ToList();
         string Arg(string name) => command[command.IndexOf(name) + 1];
-        var stream = Host.Producing.GeneratedStream.Create(Arg("--dataset"), 1, Host.Datasets.NoiseSpec.Parse(Arg("--noise")), seed: 0, fallBackToSynthetic: false);
+        var stream = Host.Producing.GeneratedStream.Create(Arg("--dataset"), 1, Evaluation.Datasets.NoiseSpec.Parse(Arg("--noise")), seed: 0, fallBackToSynthetic: false);
         foreach (var role in RoleExpectations.Roles)
         {
             var environment = StringMap(At(services[role], "environment"), role);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using EasyHard.Core.Contracts;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.IntegrationTests.Infrastructure;
 using Microsoft.Data.Sqlite;

@@ -1,9 +1,10 @@
 using Confluent.Kafka;
+using EasyHard.Bench.Common;
 using EasyHard.Core.Contracts;
+using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Evaluation.Datasets;
 using EasyHard.Host.Composition;
-using EasyHard.Host.Datasets;
 using EasyHard.Host.Producing;
 using EasyHard.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using EasyHard.Host.Datasets;
+using EasyHard.Evaluation.Datasets;
 using EasyHard.Host.Replay;
 using EasyHard.Scorer;
 
@@ -69,7 +69,7 @@ public sealed class FileReplayTests
             Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
             var scored = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
             Assert.Equal(samples.Select(s => s.Id), scored.Select(e => e.GetProperty("id").GetString()));
-            return EasyHard.Host.Evaluation.Auroc.Compute([.. scored.Select(e => e.GetProperty("noise").GetDouble())], noisy.IsNoisy);
+            return EasyHard.Evaluation.Metrics.Auroc.Compute([.. scored.Select(e => e.GetProperty("noise").GetDouble())], noisy.IsNoisy);
         }
 
         double one = Auroc(1), two = Auroc(2);

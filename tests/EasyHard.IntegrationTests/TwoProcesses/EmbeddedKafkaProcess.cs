@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Common;
 using EasyHard.IntegrationTests.Faults;
 using EasyHard.IntegrationTests.Infrastructure;
 

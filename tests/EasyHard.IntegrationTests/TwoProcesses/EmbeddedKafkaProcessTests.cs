@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EasyHard.Host.Bench.Common;
+using EasyHard.Bench.Common;
 using EasyHard.IntegrationTests.Faults;
 using EasyHard.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;

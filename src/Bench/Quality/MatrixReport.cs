@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using EasyHard.Bench.Common;
+
+namespace EasyHard.Bench.Quality;
+
+/// <summary>The quality matrix of one run: a row per case, and the reference's budget.</summary>
+public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, int Seed, int Folds, int OfflineEpochs, IReadOnlyList<MatrixRow> Rows)
+{
+    public const string Name = "quality-matrix";
+
+    public int TargetsPassed => Rows.Sum(r => r.Targets.Count(t => t.Passed == true));
+
+    public int TargetsChecked => Rows.Sum(r => r.Targets.Count(t => t.Passed is not null));
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"## EasyHard quality matrix, seed {Seed}, {StartedAt:yyyy-MM-dd HH:mm} UTC, {WallSeconds:F0} s\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Offline reference: {Folds}-fold cross-validated MLPs, {OfflineEpochs} epochs each, on the same data. Noise AUROC over every sample's last exposure.\n\n");
+        var table = new MarkdownTable("case", "samples", "true rate", "EasyHard AUROC", "first exposure", "offline self-conf.", "best offline", "mean noise", "quarantined", "difficulty ρ", "weight noisy / clean");
+        foreach (var r in Rows)
+        {
+            table.Add(r.Case, r.Samples.ToString("N0", CultureInfo.InvariantCulture), F(r.TrueNoiseRate, 3), F(r.EasyHard.Auroc), r.EasyHardFirstExposure is { } f ? F(f.Auroc) : "",
+                F(r.Offline.SelfConfidence.Auroc), F(r.BestOfflineAuroc), F(r.MeanNoise, 3), r.QuarantinedShare.ToString("P2", CultureInfo.InvariantCulture),
+                F(r.DifficultySpearman), $"{F(r.MeanWeightNoisy, 3)} / {F(r.MeanWeightClean, 3)}");
+        }
+
+        text.Append(table).Append('\n');
+        var targets = new MarkdownTable("case", "target", "measured", "required", "result");
+        foreach (var r in Rows)
+        {
+            foreach (var t in r.Targets)
+            {
+                targets.Add(r.Case, t.Check, t.Measured, t.Target, t.Passed switch { true => "pass", false => "**FAIL**", null => "n/a" });
+            }
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Targets: {TargetsPassed} of {TargetsChecked} pass.\n\n").Append(targets);
+        return text.ToString();
+    }
+
+    private static string F(double value, int digits = 4) => double.IsFinite(value) ? value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "–";
+}

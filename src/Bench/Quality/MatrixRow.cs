@@ -1,0 +1,24 @@
+namespace EasyHard.Bench.Quality;
+
+/// <summary>
+/// One case of the quality matrix: EasyHard's last exposure of every sample next to the offline K-fold reference of
+/// the same data, and the targets that apply to the case (null where none does).
+/// </summary>
+public sealed record MatrixRow(
+    string Case,
+    int Samples,
+    int Dimension,
+    string Noise,
+    int Epochs,
+    double TrueNoiseRate,
+    RankingFigures EasyHard,
+    RankingFigures? EasyHardFirstExposure,
+    double MeanNoise,
+    double QuarantinedShare,
+    double DifficultySpearman,
+    double MeanWeightNoisy,
+    double MeanWeightClean,
+    OfflineFigures Offline,
+    double BestOfflineAuroc,
+    double StreamSeconds,
+    IReadOnlyList<TargetCheck> Targets);

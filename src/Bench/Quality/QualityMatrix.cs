@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using EasyHard.Evaluation.Datasets;
+using EasyHard.Scorer;
+using static TorchSharp.torch;
+
+namespace EasyHard.Bench.Quality;
+
+/// <summary>
+/// <c>easyhard bench quality --matrix</c>: EasyHard's noise detection over a set of cases — noise kinds and rates,
+/// stream sizes, repeated epochs, long-tailed classes, a small low-dimensional stream — each next to the offline
+/// K-fold reference computed in the same run on the same data (the reference is computed once per data set and
+/// noise, and shared by the cases that differ only in epochs).
+/// </summary>
+public static class QualityMatrix
+{
+    private const string IdPrefix = "fm";
+
+    /// <summary>Side of a Fashion-MNIST image and the block size the small stream averages over (28 / 4 = 7).</summary>
+    private const int SmallFactor = 4;
+
+    private const double LongTailRatio = 0.1;
+
+    public static MatrixReport Run(IReadOnlyList<MatrixCase> cases, QualitySettings settings, ScorerOptions scorerOptions, TextWriter progress)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(scorerOptions);
+        ArgumentNullException.ThrowIfNull(progress);
+        return QualityBenchmark.WithTorchThreads(settings.Threads, () =>
+        {
+            var startedAt = DateTimeOffset.UtcNow;
+            var total = Stopwatch.StartNew();
+            var source = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Train, cases.Max(c => c.Count));
+            var offlineCache = new Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)>();
+            var rows = cases.Select(c => RunCase(c, source, settings, scorerOptions, offlineCache, progress)).ToList();
+            return new MatrixReport(startedAt, Math.Round(total.Elapsed.TotalSeconds, 1), settings.Seed, settings.Folds, settings.TrainEpochs, rows);
+        });
+    }
+
+    private static MatrixRow RunCase(MatrixCase c, DenseDataset source, QualitySettings settings, ScorerOptions scorerOptions,
+        Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)> offlineCache, TextWriter progress)
+    {
+        var data = Data(c, source);
+        var noisy = new NoiseInjector(c.Noise, data.Classes, settings.Seed).Apply(data.Labels);
+        var samples = data.WithLabels(noisy, IdPrefix);
+        progress.WriteLine($"matrix case {c.Name}: {data.Count:N0} samples of {data.Dimension} features, realized noise {noisy.RealizedRate:P1}");
+        var stopwatch = Stopwatch.StartNew();
+        var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress);
+        double streamSeconds = stopwatch.Elapsed.TotalSeconds;
+        var key = (c.Data, c.Count, c.Noise);
+        if (!offlineCache.TryGetValue(key, out var offline))
+        {
+            using var features = tensor(data.Features, [data.Count, data.Dimension]);
+            using var given = tensor(noisy.Given.Select(l => (long)l).ToArray());
+            var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, features, given, noisy.Given, data.Dimension, data.Classes, progress, stopwatch);
+            offline = (probabilities, QualityBenchmark.Offline(probabilities, noisy, data.Classes));
+            offlineCache[key] = offline;
+        }
+
+        var offlineDifficulty = QualityBenchmark.SelfConfidenceNoise(offline.Probabilities, noisy.Given, data.Classes);
+        var last = QualityBenchmark.Exposure(stream.Last, noisy.IsNoisy, offlineDifficulty);
+        var first = c.Epochs > 1 ? QualityBenchmark.Exposure(stream.First, noisy.IsNoisy, offlineDifficulty).Noise : null;
+        var o = offline.Figures;
+        double bestOffline = new[] { o.SelfConfidence.Auroc, o.NormalizedMargin.Auroc, o.ConfidentJoint.RankedAuroc }.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        double quarantined = stream.Last.Quarantined.Count(q => q) / (double)data.Count;
+        var targets = MatrixTargets.Check(c, last.Noise, bestOffline, o, last.MeanNoise, noisy.RealizedRate, quarantined, last.DifficultySpearman);
+        progress.WriteLine($"  AUROC {last.Noise.Auroc:F4} (best offline {bestOffline:F4}), mean noise {last.MeanNoise:F3} (true {noisy.RealizedRate:F3}), quarantined {quarantined:P2}");
+        return new MatrixRow(c.Name, data.Count, data.Dimension, c.Noise.ToString(), c.Epochs, noisy.RealizedRate, last.Noise, first,
+            last.MeanNoise, quarantined, last.DifficultySpearman, last.MeanWeightNoisy, last.MeanWeightClean, o, bestOffline,
+            Math.Round(streamSeconds, 1), targets);
+    }
+
+    private static DenseDataset Data(MatrixCase c, DenseDataset source) => c.Data switch
+    {
+        MatrixData.LongTailed => DatasetVariants.LongTailed(Take(source, c.Count), LongTailRatio),
+        MatrixData.Small => DatasetVariants.Downsampled(Take(source, c.Count), FashionMnist.Side, SmallFactor, c.Count),
+        _ => Take(source, c.Count),
+    };
+
+    private static DenseDataset Take(DenseDataset source, int count) => count >= source.Count
+        ? source
+        : new DenseDataset(source.Name, source.Dimension, source.Classes, source.Features.AsSpan(0, count * source.Dimension).ToArray(), source.Labels[..count]);
+}

@@ -1,0 +1,4 @@
+namespace EasyHard.Bench.Quality;
+
+/// <summary>A ranking of samples as noise candidates against the truth (label changed).</summary>
+public sealed record RankingFigures(double Auroc, double AveragePrecision);

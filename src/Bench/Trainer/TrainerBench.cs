@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using EasyHard.Bench.Common;
+using EasyHard.Bench.Throughput;
+using EasyHard.Core.Embedded;
+using EasyHard.Core.Kafka;
+using EasyHard.Evaluation.Datasets;
+using EasyHard.Scorer;
+
+namespace EasyHard.Bench.Trainer;
+
+/// <summary>
+/// <c>easyhard bench trainer</c>: Fashion-MNIST with injected label noise through EasyHard (all roles in this process,
+/// embedded cluster) to <c>examples/pytorch_trainer.py</c>, which trains through Kafka and is evaluated on the clean
+/// test split. Stream 1 feeds two trainers at once: weights on (the weighted topic) and weights off (weighted and
+/// quarantine topics, every weight 1: training as if EasyHard were not there). Stream 2, a fresh pipeline on the same
+/// data and seed, feeds one trainer that sends its per-sample losses back as feedback. Then a bare confluent-kafka
+/// consumer and the client read stream 1's weighted topic in turn (src/Bench/python/trainer_read.py).
+/// </summary>
+public static class TrainerBench
+{
+    private sealed record Arm(string Name, bool Weights, bool IncludeQuarantine, bool Feedback);
+
+    private static readonly TimeSpan TrainerDeadline = TimeSpan.FromMinutes(10);
+
+    /// <summary>Samples produced between two checks of the trainers' progress.</summary>
+    private const int Slice = 1024;
+
+    /// <summary>Records between two PROGRESS lines of a trainer.</summary>
+    private const int ProgressEvery = 256;
+
+    public static async Task<TrainerResult> RunAsync(TrainerSettings settings, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        var clock = Stopwatch.StartNew();
+        var machine = MachineDescription.DescribeTo(log);
+        await PythonScript.CheckPrerequisitesAsync(settings.Interpreter, TrainerSettings.Modules, TrainerSettings.Packages, "bench trainer", "", cancellationToken);
+        var data = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Train, settings.Count);
+        var samples = data.WithLabels(new NoiseInjector(settings.Noise, data.Classes, settings.Seed).Apply(data.Labels), "fm");
+        var encoder = new SampleEncoder(settings.Format);
+        log.WriteLine($"bench trainer: {samples.Count:N0} Fashion-MNIST samples, noise {settings.Noise}, {settings.StreamEpochs} passes through the pipeline, seed {settings.Seed}.");
+
+        using var cluster = new EmbeddedKafkaCluster();
+        var partitions = new BenchTopics("probe").Partitions;
+        var maxBacklog = BenchProducer.MaxBacklogFor(BenchProducer.LargestRecordBytes(encoder.Encode(samples[0]).Payload.Length + 16, TrainerSettings.Dimension), partitions);
+        var problems = new List<string>();
+        var stream = new StreamRun(settings, cluster, samples, encoder, maxBacklog, log, problems);
+
+        var (arms, read) = await stream.RunAsync("trainer-weights",
+            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false)],
+            measureRead: true, cancellationToken);
+        var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
+        var (feedbackArms, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
+            measureRead: false, cancellationToken);
+        var setup = new TrainerResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, settings.StreamEpochs, settings.Format.ToString().ToLowerInvariant(),
+            settings.BatchSize, settings.Hidden, settings.LearningRate, partitions, maxBacklog, settings.ExtraConfig);
+        return new TrainerResult(machine, setup, arms[0], arms[1], feedbackArms[0],
+            (long)(ScorerMetrics.FeedbackApplied.Value - applied), (long)(ScorerMetrics.FeedbackRejected.Value - rejected),
+            (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, clock.Elapsed.TotalSeconds, problems);
+    }
+
+    /// <summary>One pipeline on fresh topics, its input produced <see cref="TrainerSettings.StreamEpochs"/> times, read by trainers.</summary>
+    private sealed class StreamRun(TrainerSettings settings, EmbeddedKafkaCluster cluster, IReadOnlyList<LabelledSample> samples, SampleEncoder encoder,
+        int maxBacklog, TextWriter log, List<string> problems)
+    {
+        public async Task<(List<TrainerArm> Arms, ReadThroughput? Read)> RunAsync(string phase, IReadOnlyList<Arm> arms, bool measureRead,
+            CancellationToken cancellationToken)
+        {
+            var topics = new BenchTopics(phase);
+            topics.CreateOn(cluster);
+            var capacity = samples.Count + 1;
+            var tracker = new ArrivalTracker(capacity);
+            using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker, countPerTopic: true);
+            await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, topics, TrainerSettings.Dimension, TrainerSettings.Classes,
+                [$"--Scorer:Seed={settings.Seed}", .. settings.ExtraConfig], cancellationToken);
+            var total = (long)samples.Count * settings.StreamEpochs;
+            var trainers = new List<PythonScript>();
+            try
+            {
+                foreach (var arm in arms)
+                {
+                    trainers.Add(await PythonScript.StartAsync($"The {arm.Name} trainer", settings.Interpreter, settings.Script,
+                        Arguments(arm, topics, total), TimeSpan.FromMinutes(2), cancellationToken));
+                }
+
+                log.WriteLine($"{phase}: trainers {string.Join(", ", arms.Select(a => a.Name))} read {topics.Options.Weighted}.");
+                using var producer = new BenchProducer(cluster.BootstrapServers, topics.Options.Input);
+                var feedbackBefore = ScorerMetrics.FeedbackApplied.Value;
+                for (var epoch = 0; epoch < settings.StreamEpochs; epoch++)
+                {
+                    if (epoch > 0)
+                    {
+                        if (arms.Any(a => a.Feedback))
+                        {
+                            await WaitForFeedbackAsync(reader.RecordsOn(topics.Options.Weighted), feedbackBefore, phase, epoch, cancellationToken);
+                        }
+
+                        tracker = new ArrivalTracker(capacity);
+                        reader.Track(tracker);
+                    }
+
+                    var started = Stopwatch.StartNew();
+                    long delivered = 0;
+                    for (var first = 0; first < samples.Count; first += Slice)
+                    {
+                        // The mock cluster deletes what a partition holds beyond 5 MiB, read or not: the next slice
+                        // waits until the slowest trainer is within the backlog, as the producer waits for the pipeline.
+                        await WaitForTrainersAsync(arms, trainers, reader, topics, tracker, maxBacklog - Slice, cancellationToken);
+                        var slice = first;
+                        var sent = await Task.Factory.StartNew(
+                            () => producer.Run(Math.Min(Slice, samples.Count - slice), i => encoder.Encode(samples[(int)i]), tracker, 0, maxBacklog,
+                                LoadRunner.Stall, cancellationToken, first: slice),
+                            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                        if (sent.Failed > 0)
+                        {
+                            problems.Add($"{phase} pass {epoch + 1}: {sent.Failed} samples were not delivered to the input topic");
+                        }
+
+                        delivered += sent.Sent - sent.Failed;
+                    }
+
+                    if (!await tracker.WaitForAllAsync(delivered, LoadRunner.Stall, cancellationToken))
+                    {
+                        problems.Add($"{phase} pass {epoch + 1}: {delivered - tracker.Arrived} samples never reached the trainer topics");
+                    }
+
+                    reader.ThrowIfFailed();
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  pass {epoch + 1}: {tracker.Arrived:N0} samples scored in {started.Elapsed.TotalSeconds:F1} s ({tracker.Arrived / started.Elapsed.TotalSeconds:N0}/s), {reader.RecordsOn(topics.Options.Quarantine):N0} quarantined so far"));
+                }
+
+                var results = new List<TrainerArm>();
+                foreach (var trainer in trainers)
+                {
+                    results.Add(await trainer.WaitAsync<TrainerArm>(TrainerDeadline, cancellationToken));
+                }
+
+                var quarantined = reader.RecordsOn(topics.Options.Quarantine);
+                foreach (var (arm, result) in arms.Zip(results))
+                {
+                    var expected = arm.IncludeQuarantine ? total : total - quarantined;
+                    if (result.Records != expected)
+                    {
+                        problems.Add($"{phase}: the {arm.Name} trainer read {result.Records:N0} records, the stream held {expected:N0}");
+                    }
+
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {arm.Name}: {result.Records:N0} records, clean-test accuracy {100 * result.TestAccuracy:F2} %, {result.RecordsPerSecond:N0} records/s while training"));
+                }
+
+                ReadThroughput? read = null;
+                if (measureRead)
+                {
+                    await using var script = await PythonScript.StartAsync("The read benchmark", settings.Interpreter, settings.ReadScript,
+                        ["--bootstrap", cluster.BootstrapServers, "--topic", topics.Options.Weighted, "--rounds", $"{settings.ReadRounds}",
+                         "--batch-size", $"{settings.BatchSize}"], TimeSpan.FromMinutes(1), cancellationToken);
+                    read = await script.WaitAsync<ReadThroughput>(TrainerDeadline, cancellationToken);
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  read {read.Records:N0} records of {topics.Options.Weighted}: bare consumer {read.BareRecordsPerSecond:N0}/s, client {read.ClientRecordsPerSecond:N0}/s ({100 * read.Ratio:F0} %)"));
+                }
+
+                return (results, read);
+            }
+            finally
+            {
+                foreach (var trainer in trainers)
+                {
+                    await trainer.DisposeAsync();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits until every trainer is at most <paramref name="allowed"/> records, less what is still in the pipeline,
+        /// behind what the trainer topics hold for it (the weighted topic; the quarantine topic too for a trainer that
+        /// reads it). Trainers report their count every <see cref="ProgressEvery"/> records.
+        /// </summary>
+        private static async Task WaitForTrainersAsync(IReadOnlyList<Arm> arms, List<PythonScript> trainers, TrainerStreamReader reader, BenchTopics topics,
+            ArrivalTracker tracker, long allowed, CancellationToken cancellationToken)
+        {
+            var progress = trainers.Sum(t => t.Progress);
+            var since = Stopwatch.StartNew();
+            while (true)
+            {
+                var weighted = reader.RecordsOn(topics.Options.Weighted);
+                var all = weighted + reader.RecordsOn(topics.Options.Quarantine);
+                var behind = arms.Zip(trainers).Max(p => (p.First.IncludeQuarantine ? all : weighted) - p.Second.Progress);
+                if (behind + tracker.InFlight <= allowed)
+                {
+                    return;
+                }
+
+                if (trainers.FirstOrDefault(t => t.HasExited) is { } exited)
+                {
+                    throw new InvalidOperationException($"A trainer exited while the stream was being produced. {exited.StderrTail()}");
+                }
+
+                var now = trainers.Sum(t => t.Progress);
+                if (now != progress)
+                {
+                    (progress, since) = (now, Stopwatch.StartNew());
+                }
+                else if (since.Elapsed > LoadRunner.Stall)
+                {
+                    throw new TimeoutException($"The trainers read nothing for {LoadRunner.Stall.TotalSeconds:F0} s while {behind:N0} records were waiting for them.");
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+
+        /// <summary>
+        /// Holds the next pass until the scorer has applied the trainer's losses of every record read so far, as it
+        /// would between epochs of a long stream; without the wait a short stream's next pass outruns the feedback.
+        /// </summary>
+        private async Task WaitForFeedbackAsync(long expected, double before, string phase, int epoch, CancellationToken cancellationToken)
+        {
+            var waited = Stopwatch.StartNew();
+            while (ScorerMetrics.FeedbackApplied.Value - before < expected)
+            {
+                if (waited.Elapsed > LoadRunner.Stall)
+                {
+                    problems.Add($"{phase} pass {epoch + 1} started with {ScorerMetrics.FeedbackApplied.Value - before:N0} of {expected:N0} feedback records applied");
+                    return;
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  feedback of {expected:N0} records applied {waited.Elapsed.TotalSeconds:F1} s after pass {epoch} arrived"));
+        }
+
+        private List<string> Arguments(Arm arm, BenchTopics topics, long total)
+        {
+            var names = topics.Options;
+            List<string> arguments =
+            [
+                "--bootstrap", cluster.BootstrapServers, "--group", $"{topics.Id}-{arm.Name}", "--name", arm.Name,
+                "--topic", names.Weighted, "--quarantine-topic", names.Quarantine, "--feedback-topic", names.Feedback,
+                "--batch-size", $"{settings.BatchSize}", "--hidden", $"{settings.Hidden}",
+                "--learning-rate", settings.LearningRate.ToString(CultureInfo.InvariantCulture), "--seed", $"{settings.Seed}",
+                "--idle-seconds", settings.IdleSeconds.ToString(CultureInfo.InvariantCulture), "--test-dir", settings.DataDirectory,
+                "--progress-every", $"{ProgressEvery}",
+            ];
+            if (arm.IncludeQuarantine)
+            {
+                // Every sample of every pass arrives on one of the two topics: the trainer can stop at the count.
+                arguments.AddRange(["--include-quarantine", "--expect", $"{total}"]);
+            }
+
+            if (!arm.Weights)
+            {
+                arguments.Add("--no-weights");
+            }
+
+            if (arm.Feedback)
+            {
+                arguments.Add("--feedback");
+            }
+
+            return arguments;
+        }
+    }
+}

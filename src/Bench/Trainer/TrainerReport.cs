@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using EasyHard.Bench.Common;
+
+namespace EasyHard.Bench.Trainer;
+
+/// <summary>The markdown form of a <see cref="TrainerResult"/> (trainer.md and the console).</summary>
+public static class TrainerReport
+{
+    public static string Markdown(TrainerResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = result.Settings;
+        var text = new StringBuilder();
+        text.Append(result.Machine.Heading("EasyHard trainer benchmark"));
+        text.Append(CultureInfo.InvariantCulture,
+            $"Fashion-MNIST, first {s.Count:N0} training images, label noise {s.Noise} (seed {s.Seed}), {s.Format}, {s.StreamEpochs} passes through EasyHard (all roles, embedded Kafka, default scoring). ");
+        text.Append(CultureInfo.InvariantCulture,
+            $"`examples/pytorch_trainer.py` trains an MLP 784-{s.Hidden}-10 (Adam {s.LearningRate}, batch {s.BatchSize}, 1 torch thread) on what it reads through Kafka and is evaluated on the clean test split.");
+        text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
+        var table = new MarkdownTable("arm", "reads", "loss", "records", "clean-test accuracy", "vs unweighted", "records/s while training");
+        Row(table, result.Unweighted, "weighted + quarantine topics", "CE (every weight 1)", null);
+        Row(table, result.Weighted, "weighted topic", "(w · CE).mean()", result.WeightsGainPoints);
+        Row(table, result.WithFeedback, "weighted topic (2nd pipeline)", "(w · CE).mean(), losses sent as feedback", result.FeedbackGainPoints);
+        text.Append(table).Append('\n');
+        var r = result.Read;
+        var facts = new MarkdownTable("", "value");
+        facts.Add("weights target: weighted ≥ unweighted + 1.0 point", Verdict(result.WeightsTargetMet, $"{result.WeightsGainPoints:+0.00;-0.00} points"))
+            .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
+            .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
+            .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))
+            .Add("read throughput: easyhard client (decoded batches)", string.Create(CultureInfo.InvariantCulture, $"{r.ClientRecordsPerSecond:N0} records/s"))
+            .Add("read target: client ≥ 50 % of bare", Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))
+            .Add("wall time", string.Create(CultureInfo.InvariantCulture, $"{result.SecondsTotal:F0} s"));
+        text.Append(facts);
+        foreach (var problem in result.Problems)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nProblem: {problem}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Row(MarkdownTable table, TrainerArm arm, string reads, string loss, double? gain) =>
+        table.Add(arm.Name, reads, loss, arm.Records.ToString("N0", CultureInfo.InvariantCulture),
+            (100 * arm.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + " %",
+            gain is { } g ? g.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points" : "—",
+            arm.RecordsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+
+    private static string Verdict(bool met, FormattableString value) => (met ? "met: " : "missed: ") + value.ToString(CultureInfo.InvariantCulture);
+}

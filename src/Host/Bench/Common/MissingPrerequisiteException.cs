@@ -1,7 +1,0 @@
-namespace EasyHard.Host.Bench.Common;
-
-/// <summary>
-/// A benchmark needs something the machine does not have (a Python interpreter with its packages): a one-line error
-/// that says what to install, not a defect with a stack trace.
-/// </summary>
-public sealed class MissingPrerequisiteException(string message) : Exception(message);

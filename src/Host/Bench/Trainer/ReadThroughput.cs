@@ -1,8 +1,0 @@
-namespace EasyHard.Host.Bench.Trainer;
-
-/// <summary>
-/// What <c>bench/python/trainer_read.py</c> measured on one topic: records per second of a bare confluent-kafka
-/// consumer (values and headers touched, nothing decoded) and of the client's WeightedStream (samples decoded into
-/// arrays, headers parsed), best of some alternating rounds each.
-/// </summary>
-public sealed record ReadThroughput(long Records, int Rounds, double BareRecordsPerSecond, double ClientRecordsPerSecond, double Ratio);

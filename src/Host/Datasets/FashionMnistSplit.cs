@@ -1,8 +1,0 @@
-namespace EasyHard.Host.Datasets;
-
-/// <summary>The two files pairs of Fashion-MNIST: 60000 training and 10000 test images.</summary>
-public enum FashionMnistSplit
-{
-    Train,
-    Test,
-}

@@ -1,8 +1,0 @@
-namespace EasyHard.Host.Datasets;
-
-/// <summary>Wire format of generated samples on <c>training-samples</c>.</summary>
-public enum SampleFormat
-{
-    Json,
-    Protobuf,
-}

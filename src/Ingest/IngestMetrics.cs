@@ -23,7 +23,7 @@ public static class IngestMetrics
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(64, 4, 10) });
 
     private static readonly FrozenDictionary<string, Counter.Child> DeadLetteredByReason =
-        RejectReasons.All.ToFrozenDictionary(reason => reason, reason => DeadLettered.WithLabels(reason), StringComparer.Ordinal);
+        RejectReasons.Ingest.ToFrozenDictionary(reason => reason, reason => DeadLettered.WithLabels(reason), StringComparer.Ordinal);
 
     /// <summary>The cached child for a reason code from <see cref="RejectReasons"/>.</summary>
     public static Counter.Child DeadLetteredFor(string reason) =>

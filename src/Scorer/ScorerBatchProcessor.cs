@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Core.Kafka;
@@ -93,17 +94,17 @@ public sealed class ScorerBatchProcessor : IBatchProcessor
         }
         catch (InvalidProtocolBufferException e)
         {
-            return (null, "unparsable", $"Record value is not a protobuf easyhard.v1.CanonicalSample: {e.Message}");
+            return (null, RejectReasons.Unparsable, $"Record value is not a protobuf easyhard.v1.CanonicalSample: {e.Message}");
         }
 
         var reason = engine.Validate(sample.Sample);
         return reason switch
         {
             null => (sample, null, null),
-            "wrong_dimension" => (null, reason, $"Sample has {sample.Sample.Features.Count} features; the scorer expects {engine.Dimension}."),
-            "label_out_of_range" => (null, reason, $"Label {sample.Sample.Label} is outside [0, {engine.Classes})."),
-            "missing_sample" => (null, reason, "CanonicalSample carries no sample."),
-            "missing_id" => (null, reason, "Sample has no id."),
+            RejectReasons.WrongDimension => (null, reason, $"Sample has {sample.Sample.Features.Count} features; the scorer expects {engine.Dimension}."),
+            RejectReasons.LabelOutOfRange => (null, reason, $"Label {sample.Sample.Label} is outside [0, {engine.Classes})."),
+            RejectReasons.MissingSample => (null, reason, "CanonicalSample carries no sample."),
+            RejectReasons.MissingId => (null, reason, "Sample has no id."),
             _ => (null, reason, "Sample has a NaN or infinite feature."),
         };
     }

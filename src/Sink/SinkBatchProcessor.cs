@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Core.Kafka;
@@ -139,14 +140,14 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
         }
         catch (InvalidProtocolBufferException e)
         {
-            (reason, message) = (SinkDeadLetterReasons.Unparsable, "Value is not an easyhard.v1.ScoredSample protobuf: " + e.Message);
+            (reason, message) = (RejectReasons.Unparsable, "Value is not an easyhard.v1.ScoredSample protobuf: " + e.Message);
             return false;
         }
 
         var sample = parsed.Canonical?.Sample;
         if (sample is null || string.IsNullOrEmpty(sample.Id) || parsed.Scores is null)
         {
-            (reason, message) = (SinkDeadLetterReasons.Incomplete, "ScoredSample lacks canonical.sample, its id, or scores.");
+            (reason, message) = (RejectReasons.Incomplete, "ScoredSample lacks canonical.sample, its id, or scores.");
             return false;
         }
 
@@ -154,7 +155,7 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             || sample.Source.Contains('\0', StringComparison.Ordinal)
             || (parsed.Canonical!.Origin?.Topic.Contains('\0', StringComparison.Ordinal) ?? false))
         {
-            (reason, message) = (SinkDeadLetterReasons.InvalidText, "Id, source or origin topic contains U+0000, which SQL text cannot store.");
+            (reason, message) = (RejectReasons.InvalidText, "Id, source or origin topic contains U+0000, which SQL text cannot store.");
             return false;
         }
 
@@ -164,7 +165,7 @@ public sealed partial class SinkBatchProcessor : IBatchProcessor
             || !float.IsFinite(s.Influence) || !float.IsFinite(s.Difficulty) || !float.IsFinite(s.Noise)
             || !float.IsFinite(s.Disagreement) || (sample.HasHumanDifficulty && !double.IsFinite(sample.HumanDifficulty)))
         {
-            (reason, message) = (SinkDeadLetterReasons.NonFiniteScore, $"Sample '{sample.Id}' has a NaN or infinite weight or score.");
+            (reason, message) = (RejectReasons.NonFiniteScore, $"Sample '{sample.Id}' has a NaN or infinite weight or score.");
             return false;
         }
 

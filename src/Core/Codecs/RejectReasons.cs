@@ -1,8 +1,11 @@
 namespace EasyHard.Core.Codecs;
 
 /// <summary>
-/// The closed set of reason codes a record can be dead-lettered with. They are metric label values, so the
-/// set is small and fixed; the detail (field, value) goes in <see cref="Rejection.Message"/>, never in the code.
+/// The closed set of reason codes a record can be dead-lettered with, by every role: one catalogue, so a dead letter's
+/// reason means the same wherever it was written. They are metric label values, so the set is small and fixed; the
+/// detail (field, value) goes in <see cref="Rejection.Message"/>, never in the code. Ingest judges what producers
+/// wrote; the Scorer and the Sink judge what the role before them wrote, which only a defect, a different version or
+/// another producer on their topic can make wrong.
 /// </summary>
 public static class RejectReasons
 {
@@ -126,8 +129,26 @@ public static class RejectReasons
     /// <summary>The broker refused the record's output for good (larger than the topic's <c>max.message.bytes</c>, malformed).</summary>
     public const string Undeliverable = "undeliverable";
 
-    /// <summary>Every code, so metrics can pre-create (and export at zero) one labelled child per reason.</summary>
-    public static IReadOnlyList<string> All { get; } =
+    /// <summary>A record between roles is not the protobuf the role before writes (<c>CanonicalSample</c> for the Scorer, <c>ScoredSample</c> for the Sink).</summary>
+    public const string Unparsable = "unparsable";
+
+    /// <summary>A <c>CanonicalSample</c> reaching the Scorer carries no sample.</summary>
+    public const string MissingSample = "missing_sample";
+
+    /// <summary>A sample reaching the Scorer has no id.</summary>
+    public const string MissingId = "missing_id";
+
+    /// <summary>A <c>ScoredSample</c> reaching the Sink lacks its canonical sample, the sample's id, or its scores.</summary>
+    public const string Incomplete = "incomplete";
+
+    /// <summary>A string reaching the Sink contains U+0000, which PostgreSQL text cannot store (it would fail the batch forever).</summary>
+    public const string InvalidText = "invalid_text";
+
+    /// <summary>A score or the weight reaching the Sink is NaN or infinite; trainers and SQL need finite numbers.</summary>
+    public const string NonFiniteScore = "non_finite_score";
+
+    /// <summary>Ingest's codes, so its metrics can pre-create (and export at zero) one labelled child per reason.</summary>
+    public static IReadOnlyList<string> Ingest { get; } =
     [
         EmptyPayload, Oversized, UnsupportedContentType, ContentTypeMismatch, InvalidUtf8, UnparsableJson, JsonNotObject,
         JsonTrailingData, JsonTooDeep, UnparsableProtobuf, CompressedPayload, Utf16Json, JsonArray, DuplicateField, InvalidFieldType, IdTooLong, EmptyId, InvalidId,
@@ -135,4 +156,14 @@ public static class RejectReasons
         ConflictingFeatures, InvalidBase64, WrongDimension, NonFiniteFeature, NonFiniteHumanDifficulty, ParserError,
         OutputTooLarge, Undeliverable,
     ];
+
+    /// <summary>The Scorer's codes: its input's shape, and what the Kafka shell refuses to produce.</summary>
+    public static IReadOnlyList<string> Scorer { get; } =
+        [Unparsable, MissingSample, MissingId, WrongDimension, LabelOutOfRange, NonFiniteFeature, OutputTooLarge, Undeliverable];
+
+    /// <summary>The Sink's codes: its input's shape, and what the Kafka shell refuses to produce.</summary>
+    public static IReadOnlyList<string> Sink { get; } = [Unparsable, Incomplete, InvalidText, NonFiniteScore, OutputTooLarge, Undeliverable];
+
+    /// <summary>Every code of every role.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Ingest.Concat(Scorer).Concat(Sink).Distinct(StringComparer.Ordinal)];
 }

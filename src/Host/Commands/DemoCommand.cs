@@ -99,7 +99,7 @@ public static class DemoCommand
             var producing = Task.Run(() => generator.RunAsync(stream.Samples, encoder, parse.GetValue(malformed), parse.GetValue(seed),
                 parse.GetValue(rate), stream.Dimension, stream.Classes, sent => Interlocked.Exchange(ref produced, sent), ct, KeepBacklogBounded), ct);
 
-            double DeadLettered() => RejectReasons.All.Sum(r => IngestMetrics.DeadLetteredFor(r).Value);
+            double DeadLettered() => RejectReasons.Ingest.Sum(r => IngestMetrics.DeadLetteredFor(r).Value);
             double Emitted() => sink.Produced(topics.Weighted).Value + sink.Produced(topics.Quarantine).Value;
             var scorer = PipelineMetrics.For("scorer");
             var progress = Stopwatch.StartNew();

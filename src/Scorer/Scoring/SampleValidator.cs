@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Contracts.V1;
 
 namespace EasyHard.Scorer.Scoring;
@@ -21,7 +22,7 @@ internal sealed class SampleValidator(int dimension, int classes)
         {
             if (!float.IsFinite(features[i]))
             {
-                return "non_finite_feature";
+                return RejectReasons.NonFiniteFeature;
             }
         }
 
@@ -33,20 +34,20 @@ internal sealed class SampleValidator(int dimension, int classes)
     {
         if (sample is null)
         {
-            return "missing_sample";
+            return RejectReasons.MissingSample;
         }
 
         if (string.IsNullOrEmpty(sample.Id))
         {
-            return "missing_id";
+            return RejectReasons.MissingId;
         }
 
         if (sample.Features.Count != dimension)
         {
-            return "wrong_dimension";
+            return RejectReasons.WrongDimension;
         }
 
-        return sample.Label < 0 || sample.Label >= classes ? "label_out_of_range" : null;
+        return sample.Label < 0 || sample.Label >= classes ? RejectReasons.LabelOutOfRange : null;
     }
 
     /// <summary>Index of the first NaN or infinity, or −1. Vectorized: x − x is 0 for every finite x and NaN otherwise.</summary>

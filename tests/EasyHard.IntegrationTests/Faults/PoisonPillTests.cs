@@ -158,7 +158,7 @@ public sealed class PoisonPillTests
         Assert.Contains("Schema:MaxRecordBytes", failure.Message, StringComparison.Ordinal);
     }
 
-    private static double DeadLettered() => RejectReasons.All.Sum(reason => IngestMetrics.DeadLetteredFor(reason).Value);
+    private static double DeadLettered() => RejectReasons.Ingest.Sum(reason => IngestMetrics.DeadLetteredFor(reason).Value);
 
     private static string IdOf(ConsumeResult<byte[], byte[]> record) =>
         record.Message.Key is null ? "" : Encoding.UTF8.GetString(record.Message.Key);

@@ -1,4 +1,5 @@
 using Dapper;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
@@ -86,21 +87,21 @@ public abstract class ReportTablesTests(string provider) : IAsyncLifetime
     {
         DeadLetteredRecord[] first =
         [
-            new("sink", SinkDeadLetterReasons.Unparsable, 0, 5),
-            new("sink", SinkDeadLetterReasons.Incomplete, 0, 6),
-            new("sink", SinkDeadLetterReasons.Unparsable, 1, 5),
-            new("ingest", SinkDeadLetterReasons.Unparsable, 1, 6),
+            new("sink", RejectReasons.Unparsable, 0, 5),
+            new("sink", RejectReasons.Incomplete, 0, 6),
+            new("sink", RejectReasons.Unparsable, 1, 5),
+            new("ingest", RejectReasons.Unparsable, 1, 6),
         ];
 
         await _store.CountDeadLettersAsync(first, CancellationToken.None);
         // Redelivered from the same committed offset, now with one record more.
-        await _store.CountDeadLettersAsync([.. first, new("sink", SinkDeadLetterReasons.Unparsable, 0, 9)], CancellationToken.None);
+        await _store.CountDeadLettersAsync([.. first, new("sink", RejectReasons.Unparsable, 0, 9)], CancellationToken.None);
 
         await using var connection = DatabaseConnections.Create(_database.Options);
         var counts = await connection.QueryAsync<(string Role, string Reason, long Records)>(
             "SELECT role, reason, SUM(records) FROM dead_letters GROUP BY role, reason ORDER BY role, reason");
         Assert.Equal(
-            [("ingest", SinkDeadLetterReasons.Unparsable, 1L), ("sink", SinkDeadLetterReasons.Incomplete, 1L), ("sink", SinkDeadLetterReasons.Unparsable, 3L)],
+            [("ingest", RejectReasons.Unparsable, 1L), ("sink", RejectReasons.Incomplete, 1L), ("sink", RejectReasons.Unparsable, 3L)],
             counts);
     }
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Dapper;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
 using EasyHard.Sink.Persistence;
@@ -38,7 +39,7 @@ public sealed class DeadLetterLedgerTests : IAsyncLifetime
             DeadLetter(Topics.Input, "label_out_of_range", partition: 0, offset: 4),
             DeadLetter(Topics.Input, "label_out_of_range", partition: 1, offset: 2),
             DeadLetter(Topics.Samples, "output_refused", partition: 0, offset: 5),
-            DeadLetter(Topics.Scored, SinkDeadLetterReasons.Unparsable, partition: 0, offset: 6),
+            DeadLetter(Topics.Scored, RejectReasons.Unparsable, partition: 0, offset: 6),
             DeadLetter(null, null, partition: 1, offset: 3),
         ];
 
@@ -52,7 +53,7 @@ public sealed class DeadLetterLedgerTests : IAsyncLifetime
         [
             ("ingest", "label_out_of_range", 2L),
             ("scorer", "output_refused", 1L),
-            ("sink", SinkDeadLetterReasons.Unparsable, 1L),
+            ("sink", RejectReasons.Unparsable, 1L),
             (DeadLetterRoles.Unknown, DeadLetterRoles.Unknown, 1L),
         ], counts);
     }

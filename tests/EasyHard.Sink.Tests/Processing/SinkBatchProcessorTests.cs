@@ -1,8 +1,9 @@
 using System.Text;
 using Dapper;
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
 using EasyHard.Core.Contracts.V1;
+using EasyHard.Core.Contracts;
 using EasyHard.Sink.Persistence;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -48,7 +49,7 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
         var good = Samples.Record(Samples.Scored("counted", originOffset: 8), 3);
         var bad = Samples.Record("not a protobuf"u8.ToArray(), 4);
         var emitted = SinkMetrics.EmittedTo("easyhard.weighted").Value;
-        var unparsable = SinkMetrics.DeadLettered(SinkDeadLetterReasons.Unparsable).Value;
+        var unparsable = SinkMetrics.DeadLettered(RejectReasons.Unparsable).Value;
 
         IReadOnlyList<Core.Kafka.OutgoingMessage> output = [];
         for (var attempt = 0; attempt < 3; attempt++)
@@ -62,7 +63,7 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
         processor.Committed(output);
 
         Assert.Equal(emitted + 1, SinkMetrics.EmittedTo("easyhard.weighted").Value);
-        Assert.Equal(unparsable + 1, SinkMetrics.DeadLettered(SinkDeadLetterReasons.Unparsable).Value);
+        Assert.Equal(unparsable + 1, SinkMetrics.DeadLettered(RejectReasons.Unparsable).Value);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
 
         var deadLetter = Assert.Single(output, m => m.Topic == "easyhard.dlq");
         Assert.Equal(garbage, deadLetter.Value);
-        Assert.Equal(SinkDeadLetterReasons.Unparsable, Encoding.UTF8.GetString(deadLetter.Headers!.GetLastBytes(HeaderNames.ErrorReason)));
+        Assert.Equal(RejectReasons.Unparsable, Encoding.UTF8.GetString(deadLetter.Headers!.GetLastBytes(HeaderNames.ErrorReason)));
         Assert.Equal("3", Encoding.UTF8.GetString(deadLetter.Headers!.GetLastBytes(HeaderNames.SourceOffset)));
         Assert.Single(output, m => m.Topic == "easyhard.weighted");
         Assert.Equal(1, await _store.CountAsync(CancellationToken.None));
@@ -135,7 +136,7 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
 
         Assert.All(output, m => Assert.Equal("easyhard.dlq", m.Topic));
         Assert.Equal(
-            [SinkDeadLetterReasons.Incomplete, SinkDeadLetterReasons.Incomplete, SinkDeadLetterReasons.NonFiniteScore, SinkDeadLetterReasons.InvalidText],
+            [RejectReasons.Incomplete, RejectReasons.Incomplete, RejectReasons.NonFiniteScore, RejectReasons.InvalidText],
             output.Select(m => Encoding.UTF8.GetString(m.Headers!.GetLastBytes(HeaderNames.ErrorReason))));
         Assert.Equal(0, await _store.CountAsync(CancellationToken.None));
     }

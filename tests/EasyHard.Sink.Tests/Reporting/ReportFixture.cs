@@ -1,3 +1,4 @@
+using EasyHard.Core.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Contracts.V1;
 using EasyHard.Sink.Persistence;
@@ -43,9 +44,9 @@ internal static class ReportFixture
         ], CancellationToken.None);
         await store.CountDeadLettersAsync(
         [
-            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Unparsable, 0, 3),
-            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Unparsable, 1, 3),
-            new DeadLetteredRecord("sink", SinkDeadLetterReasons.Incomplete, 1, 4),
+            new DeadLetteredRecord("sink", RejectReasons.Unparsable, 0, 3),
+            new DeadLetteredRecord("sink", RejectReasons.Unparsable, 1, 3),
+            new DeadLetteredRecord("sink", RejectReasons.Incomplete, 1, 4),
             new DeadLetteredRecord("ingest", "label_out_of_range", 1, 5),
         ], CancellationToken.None);
         return database;

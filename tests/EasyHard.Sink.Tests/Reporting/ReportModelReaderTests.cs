@@ -1,3 +1,4 @@
+using EasyHard.Core.Codecs;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
 using EasyHard.Sink.Tests.Persistence;
@@ -107,8 +108,8 @@ public abstract class ReportModelReaderTests(string provider) : IAsyncLifetime
         Assert.Equal(
             [
                 new DeadLetterCount("ingest", "label_out_of_range", 1),
-                new DeadLetterCount("sink", SinkDeadLetterReasons.Incomplete, 1),
-                new DeadLetterCount("sink", SinkDeadLetterReasons.Unparsable, 2),
+                new DeadLetterCount("sink", RejectReasons.Incomplete, 1),
+                new DeadLetterCount("sink", RejectReasons.Unparsable, 2),
             ],
             _model.DeadLetters);
         Assert.Equal(4, _model.DeadLettered);

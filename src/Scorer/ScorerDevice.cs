@@ -11,14 +11,10 @@ public static class ScorerDevice
     /// <summary>Why <c>Scorer:Device=cuda</c> is refused where libtorch sees no GPU (at start and wherever a device is resolved).</summary>
     public const string CudaUnavailable = "Scorer:Device is cuda but no CUDA device is available (use auto or cpu).";
 
-    public static Device Resolve(string device)
+    public static Device Resolve(ComputeDevice device) => device switch
     {
-        ArgumentNullException.ThrowIfNull(device);
-        return device.ToLowerInvariant() switch
-        {
-            "cpu" => CPU,
-            "cuda" => cuda.is_available() ? CUDA : throw new InvalidOperationException(CudaUnavailable),
-            _ => cuda.is_available() ? CUDA : CPU,
-        };
-    }
+        ComputeDevice.Cpu => CPU,
+        ComputeDevice.Cuda => cuda.is_available() ? CUDA : throw new InvalidOperationException(CudaUnavailable),
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
 }

@@ -11,6 +11,9 @@ namespace EasyHard.Scorer;
 /// </summary>
 public static class ScorerOptionsBinding
 {
+    private static readonly KnownKeys Keys =
+        new(new Dictionary<string, Type> { [ScorerOptions.SectionName] = typeof(ScorerOptions) }, ScorerOptions.RenamedKeys);
+
     /// <summary>Binds section <c>Scorer</c> of <paramref name="configuration"/> and validates it.</summary>
     /// <param name="configuration">The command's configuration (its <c>--Scorer:Key=value</c> overrides).</param>
     /// <param name="offline">True where the command holds the stream back itself, so a lookahead is allowed.</param>
@@ -18,6 +21,13 @@ public static class ScorerOptionsBinding
     public static ScorerOptions Bind(IConfiguration configuration, bool offline)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+
+        // Moved keys and choices outside their names first: the binder would skip the one and throw on the other.
+        if (Keys.Problems(configuration) is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(ScorerOptions.SectionName, typeof(ScorerOptions), problems);
+        }
+
         var options = configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
         var failures = new List<string>(KeyedValidation.Failures(options, ScorerOptions.SectionName));
 

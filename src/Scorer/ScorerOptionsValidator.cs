@@ -1,3 +1,4 @@
+using EasyHard.Scorer.Weighting;
 using Microsoft.Extensions.Options;
 
 namespace EasyHard.Scorer;
@@ -10,19 +11,20 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
 
     /// <param name="options">The options to check.</param>
     /// <param name="offline">True for <c>replay</c> and the benchmarks that hold the stream back themselves, where a
-    /// <see cref="ScorerOptions.ScoreDelaySamples"/> lookahead is allowed.</param>
+    /// <see cref="ProxyOptions.ScoreDelaySamples"/> lookahead is allowed.</param>
     public static ValidateOptionsResult Validate(ScorerOptions options, bool offline)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.WeightMin > options.WeightMax)
+        var (proxy, weighting) = (options.Proxy, options.Weighting);
+        if (weighting.WeightMin > weighting.WeightMax)
         {
-            failures.Add($"Scorer:WeightMin ({options.WeightMin}) must not exceed Scorer:WeightMax ({options.WeightMax}).");
+            failures.Add($"Scorer:Weighting:WeightMin ({weighting.WeightMin}) must not exceed Scorer:Weighting:WeightMax ({weighting.WeightMax}).");
         }
 
-        if (options.Folds > options.EnsembleSize)
+        if (proxy.Folds > proxy.EnsembleSize)
         {
-            failures.Add($"Scorer:Folds ({options.Folds}) must not exceed Scorer:EnsembleSize ({options.EnsembleSize}): every fold needs a head that never trains on it.");
+            failures.Add($"Scorer:Proxy:Folds ({proxy.Folds}) must not exceed Scorer:Proxy:EnsembleSize ({proxy.EnsembleSize}): every fold needs a head that never trains on it.");
         }
 
         if (options.LookaheadConflict() is { } lookahead)
@@ -30,30 +32,27 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add(lookahead);
         }
 
-        if (options.ScoreDelaySamples > 0 && !offline)
+        if (proxy.ScoreDelaySamples > 0 && !offline)
         {
-            failures.Add($"Scorer:ScoreDelaySamples ({options.ScoreDelaySamples}) is for replay and bench quality: the Kafka scorer emits every batch it consumes; set it to 0.");
+            failures.Add($"Scorer:Proxy:ScoreDelaySamples ({proxy.ScoreDelaySamples}) is for replay and bench quality: the Kafka scorer emits every batch it consumes; set it to 0.");
         }
 
-        if (options.HiddenSizes is { } hidden && hidden.Any(h => h is < 1 or > 65_536))
+        if (proxy.HiddenSizes is { } hidden && hidden.Any(h => h is < 1 or > 65_536))
         {
-            failures.Add("Scorer:HiddenSizes entries must lie in [1, 65536].");
+            failures.Add("Scorer:Proxy:HiddenSizes entries must lie in [1, 65536].");
         }
 
-        if (options.Weighting is { } weighting)
+        foreach (var policy in weighting.EnabledPolicies().Where(p => !WeightingOptions.KnownPolicies.Contains(p)))
         {
-            foreach (var policy in weighting.EnabledPolicies().Where(p => !WeightingOptions.KnownPolicies.Contains(p)))
-            {
-                failures.Add($"{WeightingOptions.KeyPrefix}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
-            }
-
-            if (string.Equals(weighting.LossSource, "reducible", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(options.ReferenceModelPath))
-            {
-                failures.Add($"{WeightingOptions.KeyPrefix}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");
-            }
+            failures.Add($"{WeightingOptions.KeyPrefix}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
         }
 
-        if (options.HeadThreadsConflict(onCpu: !string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase)) is { } conflict)
+        if (weighting.LossSource == LossSource.Reducible && string.IsNullOrWhiteSpace(options.ReferenceModelPath))
+        {
+            failures.Add($"{WeightingOptions.KeyPrefix}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");
+        }
+
+        if (options.HeadThreadsConflict(onCpu: options.Device != ComputeDevice.Cuda) is { } conflict)
         {
             failures.Add(conflict);
         }
@@ -63,7 +62,7 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"Scorer:ReferenceModelPath: file '{options.ReferenceModelPath}' does not exist (train one with easyhard train-reference).");
         }
 
-        if (string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
+        if (options.Device == ComputeDevice.Cuda && !TorchSharp.torch.cuda.is_available())
         {
             failures.Add(ScorerDevice.CudaUnavailable);
         }

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using EasyHard.Scorer.Weighting;
 
 namespace EasyHard.Scorer;
 
 /// <summary>
-/// Which weight policies run and how (section <c>Scorer:Weighting</c>). The noise policy's γ and quarantine threshold
-/// and the loss policy's δ, r and burn-in are the <c>Scorer:NoiseGamma</c>, <c>Scorer:QuarantineThreshold</c> and
-/// <c>Scorer:LossPolicy*</c> keys. Validated at start by <see cref="ScorerOptionsValidator"/> (keys named in errors).
+/// Which weight policies run and how, the weights' range and renormalization, and quarantine (section
+/// <c>Scorer:Weighting</c>). Validated at start by <see cref="ScorerOptionsValidator"/> (keys named in errors).
 /// </summary>
 public sealed class WeightingOptions
 {
@@ -19,23 +19,20 @@ public sealed class WeightingOptions
     [Required(AllowEmptyStrings = true)] public string Policies { get; set; } = "noise,loss";
 
     /// <summary>Loss policy shape f(h): <c>linupper</c>, <c>quadratic</c>, <c>extremes</c> or <c>uniform</c> (Sow et al. 2025).</summary>
-    [Required, RegularExpression("^(?i)(linupper|quadratic|extremes|uniform)$", ErrorMessage = "Scorer:Weighting:LossShape must be linupper, quadratic, extremes or uniform.")]
-    public string LossShape { get; set; } = "linupper";
+    [EnumDataType(typeof(LossShape))] public LossShape LossShape { get; set; } = LossShape.LinUpper;
 
     /// <summary>
     /// What the loss policy scores: <c>proxy</c> (proxy loss) or <c>reducible</c> (loss − reference loss, needs
     /// <c>Scorer:ReferenceModelPath</c>). Trainer feedback replaces either for the ids it covers.
     /// </summary>
-    [Required, RegularExpression("^(?i)(proxy|reducible)$", ErrorMessage = "Scorer:Weighting:LossSource must be proxy or reducible.")]
-    public string LossSource { get; set; } = "proxy";
+    [EnumDataType(typeof(LossSource))] public LossSource LossSource { get; set; } = LossSource.Proxy;
 
     /// <summary>
     /// What decides first when the noise and loss policies are both on: <c>posterior</c> (the loss policy weighs each
     /// sample's loss times its clean posterior 1 − noise, so a likely-mislabelled sample, the highest-loss sample of
     /// its batch, can never be lifted by it; weight moves among the samples judged clean) or <c>none</c> (the raw loss).
     /// </summary>
-    [Required, RegularExpression("^(?i)(posterior|none)$", ErrorMessage = "Scorer:Weighting:LossGate must be posterior or none.")]
-    public string LossGate { get; set; } = "posterior";
+    [EnumDataType(typeof(LossGate))] public LossGate LossGate { get; set; } = LossGate.Posterior;
 
     /// <summary>Curriculum pace T (samples after warm-up): s(t) = min(t / T, 1).</summary>
     [Range(1, long.MaxValue)] public long CurriculumPaceSamples { get; set; } = 50_000;
@@ -51,6 +48,28 @@ public sealed class WeightingOptions
 
     /// <summary>The influence factor is clipped to [1 / this, this].</summary>
     [Range(1.0, 1000.0)] public double InfluenceMaxFactor { get; set; } = 3.0;
+
+    /// <summary>Noise at or above this quarantines a sample; a value above 1 disables quarantine.</summary>
+    [Range(0.0, 2.0)] public double QuarantineThreshold { get; set; } = 0.95;
+
+    /// <summary>Exponent γ of the noise factor (1 − noise)^γ.</summary>
+    [Range(0.0, 100.0)] public double NoiseGamma { get; set; } = 1.0;
+
+    /// <summary>LinUpper half-width δ: batch losses are scaled to [−δ, δ] (Sow et al. 2025).</summary>
+    [Range(1e-6, 1000.0)] public double LossPolicyDelta { get; set; } = 1.0;
+
+    /// <summary>LinUpper softmax temperature r.</summary>
+    [Range(1e-6, 1000.0)] public double LossPolicyTemperature { get; set; } = 1.0;
+
+    /// <summary>Samples after warm-up during which the loss policy stays uniform.</summary>
+    [Range(0, int.MaxValue)] public int LossPolicyBurnInSamples { get; set; } = 1000;
+
+    [Range(0.0, 1000.0)] public double WeightMin { get; set; } = 0.05;
+
+    [Range(0.0, 1000.0)] public double WeightMax { get; set; } = 5.0;
+
+    /// <summary>Number of recent weights whose mean is held at 1.</summary>
+    [Range(1, 10_000_000)] public int RenormalizationWindow { get; set; } = 4096;
 
     /// <summary>The enabled policy names, lower-cased and trimmed.</summary>
     public IReadOnlyList<string> EnabledPolicies() =>

@@ -18,7 +18,7 @@ public sealed class StrictConfigurationTests
     [Fact]
     public void Unknown_MistypedKey_NamedWithTheClosestKey()
     {
-        var problems = Keys.Unknown(Config("--Role:LearningRat=0.1"));
+        var problems = Keys.Problems(Config("--Role:LearningRat=0.1"));
 
         Assert.Equal(["Role:LearningRat is not a setting (did you mean Role:LearningRate?)"], problems);
     }
@@ -26,7 +26,7 @@ public sealed class StrictConfigurationTests
     [Fact]
     public void Unknown_MistypedNestedKey_SuggestsWithinItsSection()
     {
-        var problems = Keys.Unknown(Config("--Role:Batching:MaxBatchSise=5"));
+        var problems = Keys.Problems(Config("--Role:Batching:MaxBatchSise=5"));
 
         Assert.Equal(["Role:Batching:MaxBatchSise is not a setting (did you mean Role:Batching:MaxBatchSize?)"], problems);
     }
@@ -34,7 +34,7 @@ public sealed class StrictConfigurationTests
     [Fact]
     public void Unknown_KnownKeysListsAndFreeFormSections_Accepted()
     {
-        var problems = Keys.Unknown(Config(
+        var problems = Keys.Problems(Config(
             "--role:learningrate=0.1", "--Role:Sizes:0=3", "--Role:Sizes:1=4", "--Role:Batching:MaxBatchDelayMs=5",
             "--Kafka:Common:security.protocol=SASL_SSL", "--Kafka:Consumer:FetchMaxBytes=5", "--Kafka:Producer:linger.ms=1",
             "--Delivery:Guarantee=at_least_once", "--Logging:LogLevel:Default=Warning", "--Anything:Else=1"));
@@ -45,7 +45,7 @@ public sealed class StrictConfigurationTests
     [Fact]
     public void Unknown_ValueUsedAsSection_OrListIndexedByName_Reported()
     {
-        var problems = Keys.Unknown(Config("--Role:LearningRate:Max=1", "--Role:Sizes:first=3"));
+        var problems = Keys.Problems(Config("--Role:LearningRate:Max=1", "--Role:Sizes:first=3"));
 
         Assert.Equal(["Role:LearningRate:Max is not a setting (Role:LearningRate is a value, not a section)",
             "Role:Sizes:first is not a setting (Role:Sizes is a list: Role:Sizes:0, Role:Sizes:1, ...)"], problems);
@@ -59,7 +59,7 @@ public sealed class StrictConfigurationTests
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables("EHTEST_").Build();
 
-            Assert.Equal(["Role:Seeed (environment variable EHTEST_Role__Seeed) is not a setting (did you mean Role:Seed?)"], Keys.Unknown(configuration));
+            Assert.Equal(["Role:Seeed (environment variable EHTEST_Role__Seeed) is not a setting (did you mean Role:Seed?)"], Keys.Problems(configuration));
         }
         finally
         {
@@ -70,7 +70,7 @@ public sealed class StrictConfigurationTests
     [Fact]
     public void Unknown_SectionOneLetterOff_SuggestsTheSection()
     {
-        var problems = Keys.Unknown(Config("--Kafak:BootstrapServers=host:9092"));
+        var problems = Keys.Problems(Config("--Kafak:BootstrapServers=host:9092"));
 
         Assert.Equal(["Kafak:BootstrapServers is not a setting (did you mean Kafka:BootstrapServers?)"], problems);
     }
@@ -83,7 +83,7 @@ public sealed class StrictConfigurationTests
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
 
-            var problem = Assert.Single(Keys.Unknown(configuration), p => p.StartsWith("EasyHard:", StringComparison.Ordinal));
+            var problem = Assert.Single(Keys.Problems(configuration), p => p.StartsWith("EasyHard:", StringComparison.Ordinal));
             Assert.Equal("EasyHard:Role:Seed (environment variable EasyHard__Role__Seed) is not a setting (did you mean Role:Seed? "
                 + "As an environment variable: EASYHARD_Role__..., one underscore after the prefix)", problem);
         }
@@ -126,6 +126,36 @@ public sealed class StrictConfigurationTests
 
     [Fact]
     public void Closest_NothingNear_NoSuggestion() => Assert.Null(Suggestions.Closest("--bootstrap", ["--role", "--count"]));
+
+    private static readonly KnownKeys Nested = new(
+        new Dictionary<string, Type> { ["Role"] = typeof(NestedRoleOptions) },
+        new Dictionary<string, string> { ["Role:LearningRate"] = "Role:Proxy:LearningRate", ["Role:Sizes"] = "Role:Proxy:Sizes" });
+
+    [Theory]
+    [InlineData("--Role:LearningRate=0.1", "Role:LearningRate has moved: it is Role:Proxy:LearningRate now")]
+    [InlineData("--Role:Sizes:1=3", "Role:Sizes:1 has moved: it is Role:Proxy:Sizes:1 now")]
+    [InlineData("--Role:Kind=fast", "Role:Kind is 'fast': it must be one of slow, careful")]
+    [InlineData("--Role:Kind=1", "Role:Kind is '1': it must be one of slow, careful")]
+    [InlineData("--Role:Proxy=3", "Role:Proxy is a section, not a value: set its keys (Role:Proxy:...)")]
+    [InlineData("--Role:Learningrat=0.1", "Role:Learningrat is not a setting (did you mean Role:Proxy:LearningRate?)")]
+    public void Problems_MovedKeysChoicesAndSections_EachOneLineNamingWhatToSet(string setting, string expected) =>
+        Assert.Equal([expected], Nested.Problems(Config(setting)));
+
+    [Fact]
+    public void Problems_ChoiceInAnyCase_IsFine() => Assert.Empty(Nested.Problems(Config("--Role:Kind=CAREFUL", "--Role:Proxy:LearningRate=0.1")));
+
+    public enum RoleKind
+    {
+        Slow,
+        Careful,
+    }
+
+    public sealed class NestedRoleOptions
+    {
+        public RoleKind Kind { get; set; }
+
+        public RoleOptions Proxy { get; set; } = new();
+    }
 
     public sealed class RoleOptions
     {

@@ -114,23 +114,22 @@ public sealed class CheckpointUpgradeTests
     /// <summary>The options the fixture was written with; the checkpoint's header must match them.</summary>
     private static ScorerOptions Options(string path, string optimizer) => new()
     {
-        Device = "cpu",
-        HiddenSizes = [8],
-        EnsembleSize = 3,
-        Optimizer = optimizer,
-        LearningRate = 3e-3,
-        LearningRateStartFactor = 1, // the fixture was trained at a constant rate
-        WarmupSamples = 0,
-        LossPolicyBurnInSamples = 0,
+        Device = ComputeDevice.Cpu,
+        Proxy =
+        {
+            HiddenSizes = [8],
+            EnsembleSize = 3,
+            Optimizer = Enum.Parse<ProxyOptimizer>(optimizer, ignoreCase: true),
+            LearningRate = 3e-3,
+            LearningRateStartFactor = 1, // the fixture was trained at a constant rate
+            Folds = 1,
+            RehearsalRatio = 0,
+            SelfPacedThreshold = 0, // and every sample in full
+        },
+        Statistics = { WarmupSamples = 0, ClassWindow = 16, InfluenceReservoirSize = 4, SampleHistoryCapacity = 8 },
+        Weighting = { LossPolicyBurnInSamples = 0, RenormalizationWindow = 16 },
         CheckpointPath = path,
         CheckpointIntervalSeconds = 0,
-        ClassWindow = 16,
-        InfluenceReservoirSize = 4,
-        RenormalizationWindow = 16,
-        SampleHistoryCapacity = 8,
-        Folds = 1,
-        RehearsalRatio = 0,
-        SelfPacedThreshold = 0, // and every sample in full
         Batching = new() { MaxBatchSize = 32, MaxBatchDelayMs = 50 },
     };
 

@@ -116,7 +116,7 @@ public sealed class CrossFittedEngineTests
         var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 5);
         var options = TestData.Options(TestData.TempCheckpoint());
         using var engine = new ScoringEngine(options, 16, 4);
-        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        var folds = new FoldAssignment(options.Proxy.Folds, options.Proxy.EnsembleSize);
         engine.Score(samples.Take(128).ToList());
 
         // One micro-batch: ids 0..31 come back, ids 128..159 are new. Before it is scored: the heads' probabilities.
@@ -144,8 +144,8 @@ public sealed class CrossFittedEngineTests
     public void Score_HeadNeverTrainsOnItsFold_NotEvenFromRehearsal()
     {
         var options = TestData.Options(TestData.TempCheckpoint());
-        options.RehearsalRatio = 2;
-        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        options.Proxy.RehearsalRatio = 2;
+        var folds = new FoldAssignment(options.Proxy.Folds, options.Proxy.EnsembleSize);
         var (samples, _) = TestData.Clusters(600, 16, 4, 0.2, seed: 6);
         var foldZero = samples.Where(s => folds.FoldOf(s.Sample.Id) == 0).Take(128).ToList();
         using var engine = new ScoringEngine(options, 16, 4);
@@ -169,8 +169,8 @@ public sealed class ScoreDelayTests
     {
         var (samples, _) = TestData.Clusters(320, 16, 4, 0.2, seed: 7);
         var options = TestData.Options(TestData.TempCheckpoint());
-        options.ScoreDelaySamples = 128;
-        var folds = new FoldAssignment(options.Folds, options.EnsembleSize);
+        options.Proxy.ScoreDelaySamples = 128;
+        var folds = new FoldAssignment(options.Proxy.Folds, options.Proxy.EnsembleSize);
         using var engine = new ScoringEngine(options, 16, 4);
 
         // Batches of 64: batch 0 is due once 128 samples trained after it, i.e. once batch 2 has trained.
@@ -206,19 +206,19 @@ public sealed class ScoreDelayTests
     public void Engine_DelayWithoutFolds_FailsNamingBothKeys()
     {
         var options = TestData.Options(TestData.TempCheckpoint());
-        options.ScoreDelaySamples = 64;
-        options.Folds = 1;
+        options.Proxy.ScoreDelaySamples = 64;
+        options.Proxy.Folds = 1;
         var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(options, 16, 4));
-        Assert.Contains("Scorer:ScoreDelaySamples", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Scorer:Folds", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Proxy:ScoreDelaySamples", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Proxy:Folds", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Validator_DelayForTheKafkaScorer_FailsNamingTheKey()
     {
-        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { ScoreDelaySamples = 1000 });
+        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { Proxy = { ScoreDelaySamples = 1000 } });
         Assert.True(result.Failed);
-        Assert.Contains("Scorer:ScoreDelaySamples", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Proxy:ScoreDelaySamples", result.FailureMessage, StringComparison.Ordinal);
     }
 }
 
@@ -229,8 +229,8 @@ public sealed class RehearsalLoadTests
     {
         var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 8);
         var options = TestData.Options(TestData.TempCheckpoint());
-        options.RehearsalRatio = 2;
-        options.RehearsalRatioUnderLoad = 0;
+        options.Proxy.RehearsalRatio = 2;
+        options.Proxy.RehearsalRatioUnderLoad = 0;
         using var engine = new ScoringEngine(options, 16, 4);
         engine.Score(samples.Take(64).ToList());
         long start = engine.ModelVersion;

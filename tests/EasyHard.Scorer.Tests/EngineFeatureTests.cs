@@ -2,6 +2,7 @@ using EasyHard.Core.Contracts.V1;
 using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Proxy;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.Weighting;
 using static TorchSharp.torch;
 
 namespace EasyHard.Scorer.Tests;
@@ -91,7 +92,7 @@ public sealed class EngineFeatureTests
         {
             var options = TestData.Options(TestData.TempCheckpoint());
             options.Weighting.Policies = "loss";
-            options.WeightMax = 100;
+            options.Weighting.WeightMax = 100;
             return options;
         }
 
@@ -145,7 +146,7 @@ public sealed class EngineFeatureTests
         }
 
         options.ReferenceModelPath = path;
-        options.Weighting.LossSource = "reducible";
+        options.Weighting.LossSource = LossSource.Reducible;
         using var engine = new ScoringEngine(options, 16, 4);
         using var reference = ReferenceModel.Load(path, CPU);
         var batch = samples.Skip(384).Take(64).ToList();
@@ -175,7 +176,7 @@ public sealed class EngineFeatureTests
         // The influence target is a cache of the model's gradient over the target set, rebuilt after a restart; refreshed
         // every batch, both engines score the next batch against the same one.
         var options = TestData.Options(path);
-        options.InfluenceRefreshBatches = 1;
+        options.Statistics.InfluenceRefreshBatches = 1;
         using var original = new ScoringEngine(options, 16, 4, time);
         original.Score(samples.Take(192).ToList());
         original.SaveCheckpoint();

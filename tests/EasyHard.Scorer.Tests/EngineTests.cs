@@ -26,7 +26,7 @@ public sealed class EngineTests
         }
 
         // One step on the batch's 64 samples, then the replayed ones in minibatches of 64.
-        int replayed = (int)Math.Round(options.RehearsalRatio * 64);
+        int replayed = (int)Math.Round(options.Proxy.RehearsalRatio * 64);
         Assert.Equal(versionBefore + 1 + ((replayed + 63) / 64), engine.ModelVersion);
         Assert.Equal(engine.ModelVersion, scored[0].ModelVersion);
         Assert.NotEqual(before, after);
@@ -39,9 +39,9 @@ public sealed class EngineTests
         // A sample whose activations overflow: left out of training by every range of heads alike.
         samples[70].Sample.Features[0] = 3e38f;
         var together = TestData.Options(TestData.TempCheckpoint());
-        together.HeadThreads = 1;
+        together.Threads.Heads = 1;
         var apart = TestData.Options(TestData.TempCheckpoint());
-        apart.HeadThreads = 2;
+        apart.Threads.Heads = 2;
         using var one = new ScoringEngine(together, 16, 4);
         using var two = new ScoringEngine(apart, 16, 4);
 
@@ -66,10 +66,10 @@ public sealed class EngineTests
     public void Constructor_HeadThreadsWhereLibtorchStepsEveryHead_FailsNamingTheKey()
     {
         var options = TestData.Options(TestData.TempCheckpoint());
-        (options.HeadThreads, options.Optimizer) = (2, "sgd");
+        (options.Threads.Heads, options.Proxy.Optimizer) = (2, ProxyOptimizer.Sgd);
 
         var thrown = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(options, 16, 4));
-        Assert.Contains("Scorer:HeadThreads", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Threads:Heads", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class EngineTests
 
         // The first batch finds the rehearsal buffer empty (one step); each later one takes a step on its own 64 samples
         // and one per 64 replayed ones.
-        int replaySteps = (int)Math.Ceiling(Math.Round(TestData.Options(path).RehearsalRatio * 64) / 64);
+        int replaySteps = (int)Math.Ceiling(Math.Round(TestData.Options(path).Proxy.RehearsalRatio * 64) / 64);
         Assert.Equal(1 + (2 * (1 + replaySteps)), restored.ModelVersion);
         Assert.Equal(1_700_000_000_000, restored.Score(samples.Take(1).ToList())[0].ScoredAtUnixMs);
     }
@@ -134,7 +134,7 @@ public sealed class EngineTests
     public void Score_WarmUpAndQuarantine_WarmingWeighsOneAndQuarantineFollowsThreshold()
     {
         var options = TestData.Options(TestData.TempCheckpoint(), warmup: 64);
-        options.QuarantineThreshold = 0.0;
+        options.Weighting.QuarantineThreshold = 0.0;
         var (samples, _) = TestData.Clusters(128, 16, 4, 0.0, seed: 4);
         using var engine = new ScoringEngine(options, 16, 4);
 

@@ -83,9 +83,9 @@ public sealed class SelfPacedTrainingTests
     {
         var (samples, _) = TestData.Clusters(256, 16, 4, 0.3, seed: 12);
         var paced = TestData.Options(TestData.TempCheckpoint(), warmup: 128);
-        paced.SelfPacedThreshold = 1;
+        paced.Proxy.SelfPacedThreshold = 1;
         var full = TestData.Options(TestData.TempCheckpoint(), warmup: 128);
-        full.SelfPacedThreshold = 0;
+        full.Proxy.SelfPacedThreshold = 0;
         using var pacedEngine = new ScoringEngine(paced, 16, 4);
         using var fullEngine = new ScoringEngine(full, 16, 4);
 

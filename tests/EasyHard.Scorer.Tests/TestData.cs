@@ -43,12 +43,10 @@ internal static class TestData
 
     public static ScorerOptions Options(string checkpointPath, int batchSize = 64, int warmup = 0) => new()
     {
-        Device = "cpu",
-        HiddenSizes = [32],
-        EnsembleSize = 3,
-        LearningRate = 3e-3,
-        WarmupSamples = warmup,
-        LossPolicyBurnInSamples = 0,
+        Device = ComputeDevice.Cpu,
+        Proxy = { HiddenSizes = [32], EnsembleSize = 3, LearningRate = 3e-3 },
+        Statistics = { WarmupSamples = warmup },
+        Weighting = { LossPolicyBurnInSamples = 0 },
         CheckpointPath = checkpointPath,
         CheckpointIntervalSeconds = 0,
         Batching = new() { MaxBatchSize = batchSize, MaxBatchDelayMs = 50 },

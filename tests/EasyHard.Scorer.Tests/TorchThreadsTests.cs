@@ -17,13 +17,13 @@ public sealed class TorchThreadsTests
     public void Threads_Automatic_ShareTheCoresButOneAmongTheHeadThreads() =>
         Assert.Equal(Math.Max(1, (Environment.ProcessorCount - 1) / Math.Min(3, Environment.ProcessorCount)), LibtorchThreadsWithEngine(configured: 0));
 
-    /// <summary>libtorch's thread count once a CPU engine with <c>Scorer:Threads</c> = <paramref name="configured"/> has started; restored after.</summary>
+    /// <summary>libtorch's thread count once a CPU engine with <c>Scorer:Threads:Torch</c> = <paramref name="configured"/> has started; restored after.</summary>
     private static int LibtorchThreadsWithEngine(int configured)
     {
         int previous = TorchSharp.torch.get_num_threads();
         var options = TestData.Options(TestData.TempCheckpoint());
-        options.Device = "cpu";
-        options.Threads = configured;
+        options.Device = ComputeDevice.Cpu;
+        options.Threads.Torch = configured;
         try
         {
             using var engine = new ScoringEngine(options, 16, 4);

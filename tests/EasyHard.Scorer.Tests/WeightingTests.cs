@@ -91,7 +91,7 @@ public sealed class WeightingTests
     [Fact]
     public void PolicySet_EnabledPolicies_MultiplyAndClip()
     {
-        var options = new ScorerOptions { NoiseGamma = 1, WeightMin = 0.1, WeightMax = 5 };
+        var options = new ScorerOptions { Weighting = { NoiseGamma = 1, WeightMin = 0.1, WeightMax = 5 } };
         options.Weighting.Policies = "noise, curriculum,balance";
         options.Weighting.CurriculumPaceSamples = 100;
         options.Weighting.BalanceAlpha = 1;
@@ -113,7 +113,7 @@ public sealed class WeightingTests
         // Three samples: an easy clean one (loss 0.1), a hard clean one (loss 2, noise 0.1) and a likely-mislabelled
         // one (loss 4, noise 0.9). Ungated, linupper lifts the mislabelled sample most; gated, the loss policy sees
         // loss × (1 − noise) = [0.1, 1.8, 0.4] and lifts the hard clean sample instead.
-        var options = new ScorerOptions { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10 };
+        var options = new ScorerOptions { Weighting = { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10 } };
         options.Weighting.Policies = "noise,loss";
         var inputs = new PolicyInputs([0f, 0.1f, 0.9f], [0.1f, 2f, 4f], [0f, 0f, 0f], [0f, 0f, 0f], [1, 1, 1], 0, true);
 
@@ -126,7 +126,7 @@ public sealed class WeightingTests
         Assert.Equal(0.1 * expectedLoss[2], gated[2], 5);
         Assert.True(expectedLoss[2] < expectedLoss[1]);
 
-        options.Weighting.LossGate = "none";
+        options.Weighting.LossGate = LossGate.None;
         var raw = new double[3];
         new WeightPolicySet(options).Combine(inputs, raw);
         var rawLoss = new double[3];

@@ -18,7 +18,7 @@ public static class QualityBenchCommand
     {
         var defaults = new ScorerOptions();
         var noise = BenchCommandOptions.Noise();
-        var seed = new Option<int>("--seed") { Description = "Seed of noise, folds, models and shuffles (also Scorer:Seed)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of noise, folds, models and shuffles (also Scorer:Proxy:Seed)", DefaultValueFactory = _ => 0 };
         var count = new Option<int>("--count") { Description = "Training samples (from the start of the train split)", DefaultValueFactory = _ => 60_000 };
         var testCount = new Option<int?>("--test-count") { Description = "Clean test samples for the downstream accuracies (default: the whole test split)" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the stream through the scoring engine (same ids, shuffled order per epoch)", DefaultValueFactory = _ => 1 };
@@ -27,10 +27,10 @@ public static class QualityBenchCommand
         var hidden = new Option<int[]>("--hidden")
         {
             Description = "Hidden layer widths of the offline models and of the scorer's heads (default: the scorer's)",
-            DefaultValueFactory = _ => defaults.HiddenSizes,
+            DefaultValueFactory = _ => defaults.Proxy.HiddenSizes,
             AllowMultipleArgumentsPerToken = true,
         };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.LearningRate };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.Proxy.LearningRate };
         var batchSize = new Option<int>("--batch-size") { Description = "Minibatch of the offline models", DefaultValueFactory = _ => 128 };
         var keepFraction = new Option<double>("--keep-fraction") { Description = "Share of the data kept by influence and at random", DefaultValueFactory = _ => 0.5 };
         var threads = new Option<int>("--threads")
@@ -96,8 +96,8 @@ public static class QualityBenchCommand
                 return 2;
             }
 
-            scorer.HiddenSizes = [.. settings.Hidden];
-            scorer.Seed = settings.Seed;
+            scorer.Proxy.HiddenSizes = [.. settings.Hidden];
+            scorer.Proxy.Seed = settings.Seed;
             scorer.CheckpointPath = Path.Combine(Path.GetTempPath(), $"easyhard-bench-quality-{Guid.NewGuid():N}.ckpt");
             scorer.CheckpointIntervalSeconds = 0;
 

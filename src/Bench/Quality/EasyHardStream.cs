@@ -40,7 +40,7 @@ public static class EasyHardStream
             rowOf[samples[i].Id] = i;
         }
 
-        // By id: with a lookahead (Scorer:ScoreDelaySamples) the engine returns earlier samples than the ones handed in.
+        // By id: with a lookahead (Scorer:Proxy:ScoreDelaySamples) the engine returns earlier samples than the ones handed in.
         void Record(IReadOnlyList<ScoredSample> scored)
         {
             foreach (var s in scored)
@@ -66,7 +66,7 @@ public static class EasyHardStream
                 Record(engine.Score([.. rows.Select(r => canonical[r])]));
             }
 
-            // The epoch's last samples held back by Scorer:ScoreDelaySamples: scored before the next epoch begins.
+            // The epoch's last samples held back by Scorer:Proxy:ScoreDelaySamples: scored before the next epoch begins.
             Record(engine.Flush());
 
             first ??= scores.Copy();

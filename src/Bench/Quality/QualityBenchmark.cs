@@ -309,8 +309,8 @@ public static class QualityBenchmark
     private static ReportSettings Settings(QualitySettings settings, ScorerOptions scorer, DenseDataset train, DenseDataset test, NoisyLabels noisy) => new(
         train.Name, train.Dimension, train.Classes, train.Count, test.Count, settings.Noise.ToString(), noisy.RealizedRate, noisy.IsNoisy.LongCount(n => n), settings.Seed,
         settings.Epochs, settings.Folds, settings.TrainEpochs, settings.Hidden, settings.LearningRate, settings.BatchSize, settings.KeepFraction,
-        new ScorerSettings(scorer.HiddenSizes, scorer.EnsembleSize, scorer.Optimizer, scorer.LearningRate, scorer.Batching.MaxBatchSize,
-            scorer.TrainMinibatchSize, scorer.WarmupSamples, scorer.BootstrapRate, scorer.Seed));
+        new ScorerSettings(scorer.Proxy.HiddenSizes, scorer.Proxy.EnsembleSize, scorer.Proxy.Optimizer.Name(), scorer.Proxy.LearningRate, scorer.Batching.MaxBatchSize,
+            scorer.Proxy.TrainMinibatchSize, scorer.Statistics.WarmupSamples, scorer.Proxy.BootstrapRate, scorer.Proxy.Seed));
 
     private static ReportMachine Machine(string scorerDevice) => new(
         RuntimeInformation.OSDescription,

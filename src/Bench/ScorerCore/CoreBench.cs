@@ -24,7 +24,7 @@ public static class CoreBench
         var encoder = new SampleEncoder(format);
         var encoded = samples.Select(encoder.Encode).ToArray();
         var (gemm, core) = ScorerCoreBench.MeasureWithPeak(samples, encoded, scorer, dimension, ThroughputSettings.Classes, log);
-        return new Result(machine, count, dimension, scorer.Batching.MaxBatchSize, scorer.EnsembleSize, scorer.HiddenSizes, scorer.TrainMinibatchSize,
+        return new Result(machine, count, dimension, scorer.Batching.MaxBatchSize, scorer.Proxy.EnsembleSize, scorer.Proxy.HiddenSizes, scorer.Proxy.TrainMinibatchSize,
             extraConfig, gemm, core, core.Gflops / gemm.PeakGflops);
     }
 }

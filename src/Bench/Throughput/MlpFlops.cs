@@ -5,9 +5,9 @@ namespace EasyHard.Bench.Throughput;
 /// the dense layers, 2 FLOPs each; biases, activations and softmax are negligible). Per head and sample: the scoring
 /// forward pass; the training forward pass of every minibatch but the first, which trains on its rows of the scoring
 /// pass (so a minibatch that covers the batch adds none); the backward pass (weight gradients of every layer and input
-/// gradients of every layer but the first); the rehearsal's <c>Scorer:RehearsalRatio</c> replayed samples per scored
+/// gradients of every layer but the first); the rehearsal's <c>Scorer:Proxy:RehearsalRatio</c> replayed samples per scored
 /// one, each with a forward and a backward pass of its own; and the forward pass over the influence reservoir, which is
-/// redone once every <c>Scorer:InfluenceRefreshBatches</c> batches and shared by them.
+/// redone once every <c>Scorer:Statistics:InfluenceRefreshBatches</c> batches and shared by them.
 /// </summary>
 public sealed record MlpFlops(double ForwardPerHead, double BackwardPerHead, double ReservoirPerHead, int Heads, double ForwardPasses, double PerSample)
 {

@@ -38,7 +38,7 @@ public static class ScorerCoreBench
         ArgumentNullException.ThrowIfNull(log);
         var device = ScorerDevice.Resolve(options.Device);
         log.WriteLine($"GEMM peak (TorchSharp on {device}, {TorchSharp.torch.get_num_threads()} threads)...");
-        var gemm = GemmPeak.Measure(options.Batching.MaxBatchSize, options.TrainMinibatchSize, dimension, options.HiddenSizes[0], TimeSpan.FromSeconds(1), device);
+        var gemm = GemmPeak.Measure(options.Batching.MaxBatchSize, options.Proxy.TrainMinibatchSize, dimension, options.Proxy.HiddenSizes[0], TimeSpan.FromSeconds(1), device);
         foreach (var shape in gemm.Shapes)
         {
             log.WriteLine($"  {shape.Name}: {shape.Gflops:F1} GFLOP/s");
@@ -101,7 +101,7 @@ public static class ScorerCoreBench
                 }
             }
 
-            var flops = MlpFlops.For(dimension, options.HiddenSizes, classes, options.EnsembleSize, batch, options.InfluenceReservoirSize, options.InfluenceRefreshBatches, options.TrainMinibatchSize, options.RehearsalRatio);
+            var flops = MlpFlops.For(dimension, options.Proxy.HiddenSizes, classes, options.Proxy.EnsembleSize, batch, options.Statistics.InfluenceReservoirSize, options.Statistics.InfluenceRefreshBatches, options.Proxy.TrainMinibatchSize, options.Proxy.RehearsalRatio);
             var trials = new (double Seconds, double CpuSeconds)[Trials];
             for (var trial = 0; trial < Trials; trial++)
             {

@@ -104,12 +104,12 @@ public static class ThroughputBench
             pythonReport = await process.WaitAsync<PythonScorer.Report>(TimeSpan.FromMinutes(2), cancellationToken);
         }
 
-        // Scorer:Threads, when set, limited libtorch's pool for the whole process; the peak is the machine's, on all threads.
+        // Scorer:Threads:Torch, when set, limited libtorch's pool for the whole process; the peak is the machine's, on all threads.
         TorchSharp.torch.set_num_threads(machine.TorchThreads);
         var (gemm, core) = ScorerCoreBench.MeasureWithPeak(Samples(settings).Samples, encoded, scorer, dimension, ThroughputSettings.Classes, log);
 
         var setup = new ThroughputResult.Setup(settings.Count, dimension, ThroughputSettings.Classes, settings.Format.ToString().ToLowerInvariant(),
-            ThroughputSettings.Noise.ToString(), scorer.Batching.MaxBatchSize, scorer.EnsembleSize, scorer.HiddenSizes, scorer.TrainMinibatchSize,
+            ThroughputSettings.Noise.ToString(), scorer.Batching.MaxBatchSize, scorer.Proxy.EnsembleSize, scorer.Proxy.HiddenSizes, scorer.Proxy.TrainMinibatchSize,
             partitions, maxBacklog, warmup, settings.ExtraConfig);
         var ratios = new ThroughputResult.RatioSet(
             full.SamplesPerSecond / ceiling.SamplesPerSecond,
@@ -179,19 +179,19 @@ public static class ThroughputBench
             "--format", settings.Format == SampleFormat.Json ? "json" : "protobuf",
             "--batch-size", Number(scorer.Batching.MaxBatchSize),
             "--max-batch-delay-ms", Number(scorer.Batching.MaxBatchDelayMs),
-            "--hidden", .. scorer.HiddenSizes.Select(h => Number(h)),
-            "--ensemble", Number(scorer.EnsembleSize),
-            "--train-minibatch", Number(scorer.TrainMinibatchSize),
-            "--lr", Number(scorer.LearningRate),
-            "--bootstrap-rate", Number(scorer.BootstrapRate),
-            "--warmup-samples", Number(scorer.WarmupSamples),
-            "--burn-in-samples", Number(scorer.LossPolicyBurnInSamples),
-            "--delta", Number(scorer.LossPolicyDelta),
-            "--temperature", Number(scorer.LossPolicyTemperature),
-            "--weight-min", Number(scorer.WeightMin),
-            "--weight-max", Number(scorer.WeightMax),
+            "--hidden", .. scorer.Proxy.HiddenSizes.Select(h => Number(h)),
+            "--ensemble", Number(scorer.Proxy.EnsembleSize),
+            "--train-minibatch", Number(scorer.Proxy.TrainMinibatchSize),
+            "--lr", Number(scorer.Proxy.LearningRate),
+            "--bootstrap-rate", Number(scorer.Proxy.BootstrapRate),
+            "--warmup-samples", Number(scorer.Statistics.WarmupSamples),
+            "--burn-in-samples", Number(scorer.Weighting.LossPolicyBurnInSamples),
+            "--delta", Number(scorer.Weighting.LossPolicyDelta),
+            "--temperature", Number(scorer.Weighting.LossPolicyTemperature),
+            "--weight-min", Number(scorer.Weighting.WeightMin),
+            "--weight-max", Number(scorer.Weighting.WeightMax),
             "--threads", Number(Environment.ProcessorCount),
-            "--seed", Number(scorer.Seed),
+            "--seed", Number(scorer.Proxy.Seed),
         ];
     }
 }

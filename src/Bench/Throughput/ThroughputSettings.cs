@@ -3,7 +3,7 @@ using EasyHard.Evaluation.Datasets;
 namespace EasyHard.Bench.Throughput;
 
 /// <summary>What <c>easyhard bench throughput</c> was asked to run.</summary>
-/// <param name="ExtraConfig">EasyHard configuration overrides (<c>--Scorer:EnsembleSize=5</c>) applied to every part.</param>
+/// <param name="ExtraConfig">EasyHard configuration overrides (<c>--Scorer:Proxy:EnsembleSize=5</c>) applied to every part.</param>
 public sealed record ThroughputSettings(
     int Count, int Dimension, SampleFormat Format, bool SkipPython, string PythonInterpreter, string? PythonScript,
     IReadOnlyList<string> ExtraConfig, int Seed = ThroughputSettings.DefaultSeed)

@@ -73,7 +73,7 @@ public static class TrainerBench
             var tracker = new ArrivalTracker(capacity);
             using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker, countPerTopic: true);
             await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, topics, TrainerSettings.Dimension, TrainerSettings.Classes,
-                [$"--Scorer:Seed={settings.Seed}", .. settings.ExtraConfig], cancellationToken);
+                [$"--Scorer:Proxy:Seed={settings.Seed}", .. settings.ExtraConfig], cancellationToken);
             var total = (long)samples.Count * settings.StreamEpochs;
             var trainers = new List<PythonScript>();
             try

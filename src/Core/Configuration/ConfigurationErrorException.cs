@@ -2,7 +2,7 @@ namespace EasyHard.Core.Configuration;
 
 /// <summary>
 /// Configuration that cannot work, found before anything starts: each problem is one line an operator can act on,
-/// naming the key (e.g. <c>Scorer:LearningRat is not a setting (did you mean Scorer:LearningRate?)</c>).
+/// naming the key (e.g. <c>Scorer:LearningRat is not a setting (did you mean Scorer:Proxy:LearningRate?)</c>).
 /// </summary>
 public sealed class ConfigurationErrorException : Exception
 {

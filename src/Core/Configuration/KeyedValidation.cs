@@ -7,7 +7,7 @@ namespace EasyHard.Core.Configuration;
 
 /// <summary>
 /// DataAnnotations for an options section and every options object nested in it, with each message naming the full
-/// configuration key: <c>The field Scorer:LearningRate must be between 1E-07 and 10 (got 5).</c> instead of the stock
+/// configuration key: <c>The field Scorer:Proxy:LearningRate must be between 1E-07 and 10 (got 5).</c> instead of the stock
 /// validator's <c>'LearningRate' with the error …ScorerOptions</c>, which names a class member the operator never typed.
 /// </summary>
 public static class KeyedValidation

@@ -14,12 +14,15 @@ namespace EasyHard.Core.Configuration;
 public sealed class KnownKeys
 {
     private readonly Dictionary<string, Node> _sections;
+    private readonly Dictionary<string, string> _renamed;
 
     /// <param name="sections">Section name → options type, e.g. <c>Scorer</c> → <c>ScorerOptions</c>.</param>
-    public KnownKeys(IReadOnlyDictionary<string, Type> sections)
+    /// <param name="renamed">Keys of an earlier layout → the key that replaced each (a section's key renames every key below it).</param>
+    public KnownKeys(IReadOnlyDictionary<string, Type> sections, IReadOnlyDictionary<string, string>? renamed = null)
     {
         ArgumentNullException.ThrowIfNull(sections);
         _sections = sections.ToDictionary(kv => kv.Key, kv => Node.For(kv.Value, depth: 0), StringComparer.OrdinalIgnoreCase);
+        _renamed = new Dictionary<string, string>(renamed ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The section names, as spelled by the options classes.</summary>
@@ -28,10 +31,11 @@ public sealed class KnownKeys
     public bool IsSection(string name) => _sections.ContainsKey(name);
 
     /// <summary>
-    /// One line per key set under an EasyHard section that no option reads, with the closest known key. Keys outside
-    /// those sections (the environment holds many) are not EasyHard's to judge.
+    /// One line per key set under an EasyHard section that no option reads (with the closest known key, or the key
+    /// that replaced it), and per choice set to a value that is none of its names. Keys outside those sections (the
+    /// environment holds many) are not EasyHard's to judge.
     /// </summary>
-    public IReadOnlyList<string> Unknown(IConfiguration configuration)
+    public IReadOnlyList<string> Problems(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
@@ -40,12 +44,12 @@ public sealed class KnownKeys
         {
             foreach (var (key, value) in configuration.GetSection(name).AsEnumerable())
             {
-                if (value is null || Problem(name, root, key) is not { } problem || !reported.Add(problem.Key))
+                if (value is null || Problem(name, root, key, value) is not { } problem || !reported.Add(problem.Key))
                 {
                     continue;
                 }
 
-                problems.Add($"{problem.Key}{Source(configuration, key)} is not a setting{problem.Hint}");
+                problems.Add($"{problem.Key}{Source(configuration, key)}{problem.Text}");
             }
         }
 
@@ -84,7 +88,23 @@ public sealed class KnownKeys
     /// <summary>Every leaf key (free-form ones end in <c>:*</c>), for help text and tests.</summary>
     public IEnumerable<string> All() => _sections.SelectMany(kv => kv.Value.Leaves(kv.Key));
 
-    private static (string Key, string Hint)? Problem(string section, Node root, string key)
+    /// <summary>What is wrong with <paramref name="key"/> = <paramref name="value"/>: the key as it should be named and the rest of the line.</summary>
+    private (string Key, string Text)? Problem(string section, Node root, string key, string value)
+    {
+        var steps = key.Split(':');
+        for (int i = steps.Length; i >= 2; i--)
+        {
+            if (_renamed.TryGetValue(string.Join(':', steps[..i]), out var renamed))
+            {
+                var now = string.Join(':', [renamed, .. steps[i..]]);
+                return (key, $" has moved: it is {now} now");
+            }
+        }
+
+        return Lookup(section, root, key, value);
+    }
+
+    private static (string Key, string Text)? Lookup(string section, Node root, string key, string value)
     {
         var steps = key.Split(':');
         var node = root;
@@ -101,7 +121,7 @@ public sealed class KnownKeys
             {
                 if (!int.TryParse(step, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 {
-                    return ($"{path}:{step}", $" ({path} is a list: {path}:0, {path}:1, ...)");
+                    return ($"{path}:{step}", $" is not a setting ({path} is a list: {path}:0, {path}:1, ...)");
                 }
 
                 (node, path) = (element, $"{path}:{step}");
@@ -110,16 +130,37 @@ public sealed class KnownKeys
 
             if (node.Children is not { } children)
             {
-                return ($"{path}:{step}", $" ({path} is a value, not a section)");
+                return ($"{path}:{step}", $" is not a setting ({path} is a value, not a section)");
             }
 
             if (!children.TryGetValue(step, out var child))
             {
                 var siblings = children.Keys.Select(k => $"{path}:{k}");
-                return ($"{path}:{step}", Suggestions.DidYouMean($"{path}:{step}", siblings));
+                var hint = Suggestions.DidYouMean($"{path}:{step}", siblings);
+                if (hint.Length == 0 && i == steps.Length - 1)
+                {
+                    // A key at the wrong level (Scorer:Foldz for Scorer:Proxy:Folds): the section's leaf with the closest name.
+                    var leaves = root.Leaves(section).ToDictionary(l => l, l => l[(l.LastIndexOf(':') + 1)..], StringComparer.Ordinal)
+                        .Where(l => l.Value != "*" && !char.IsDigit(l.Value[0])).ToDictionary(StringComparer.Ordinal);
+                    hint = Suggestions.Closest(step, leaves.Values) is { } name ? $" (did you mean {leaves.First(l => l.Value == name).Key}?)" : string.Empty;
+                }
+
+                return ($"{path}:{step}", " is not a setting" + hint);
             }
 
             (node, path) = (child, $"{path}:{children.Keys.First(k => string.Equals(k, step, StringComparison.OrdinalIgnoreCase))}");
+        }
+
+        if (node.Children is not null)
+        {
+            return (path, $" is a section, not a value: set its keys ({path}:...)");
+        }
+
+        // The binder would also take a choice's number ("1") or fail with its type's name; a person gets the names.
+        if (node.Choice is { } choice && !Enum.GetNames(choice).Any(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase)))
+        {
+            var names = string.Join(", ", Enum.GetNames(choice).Select(n => n.ToLowerInvariant()));
+            return (path, $" is '{value}': it must be one of {names}");
         }
 
         return null;
@@ -161,12 +202,15 @@ public sealed class KnownKeys
 
         public bool FreeForm { get; private init; }
 
+        /// <summary>The enum a leaf holds: one of its names is the only value it takes.</summary>
+        public Type? Choice { get; private init; }
+
         public static Node For(Type type, int depth)
         {
             var t = Nullable.GetUnderlyingType(type) ?? type;
             if (IsLeaf(t) || depth > MaxDepth)
             {
-                return new Node();
+                return new Node { Choice = t.IsEnum ? t : null };
             }
 
             if (typeof(IEnumerable<KeyValuePair<string, string>>).IsAssignableFrom(t) || IsDictionary(t))

@@ -14,18 +14,18 @@ internal static class CommandSettings
     private const string Environment = "The same keys work as environment variables (Section__Key or EASYHARD_Section__Key) and in appsettings.json; an unknown key stops the command.";
 
     private static readonly string[] ScorerKeys =
-        ["Scorer:Device", "Scorer:LearningRate", "Scorer:EnsembleSize", "Scorer:HiddenSizes:0", "Scorer:Folds", "Scorer:Weighting:Policies", "Scorer:Seed"];
+        ["Scorer:Device", "Scorer:Proxy:LearningRate", "Scorer:Proxy:EnsembleSize", "Scorer:Proxy:HiddenSizes:0", "Scorer:Proxy:Folds", "Scorer:Weighting:Policies", "Scorer:Proxy:Seed"];
 
     private static readonly Dictionary<string, (string[] Keys, string Example)> ByCommand = new(StringComparer.Ordinal)
     {
         ["run"] = (
             ["Kafka:BootstrapServers", "Sink:Database:Provider", "Sink:Database:ConnectionString", "Schema:Dimension", "Schema:Classes",
-             "Delivery:Guarantee", "Http:Port", "Scorer:Device", "Scorer:LearningRate", "Scorer:Weighting:Policies"],
+             "Delivery:Guarantee", "Http:Port", "Scorer:Device", "Scorer:Proxy:LearningRate", "Scorer:Weighting:Policies"],
             "easyhard run --role sink --Kafka:BootstrapServers=kafka:9092 --Sink:Database:Provider=postgres --Sink:Database:ConnectionString=\"Host=db;Username=easyhard\""),
-        ["demo"] = ([.. ScorerKeys, "Scorer:QuarantineThreshold", "Sink:TrainerStream:Mode", "Http:Port"], "easyhard demo --count 20000 --Scorer:LearningRate=0.002 --Http:Port=9401"),
-        ["replay"] = ([.. ScorerKeys, "Scorer:ScoreDelaySamples"], "easyhard replay --input samples.jsonl --output scored.jsonl --Scorer:EnsembleSize=5 --Scorer:Folds=5"),
+        ["demo"] = ([.. ScorerKeys, "Scorer:Weighting:QuarantineThreshold", "Sink:TrainerStream:Mode", "Http:Port"], "easyhard demo --count 20000 --Scorer:Proxy:LearningRate=0.002 --Http:Port=9401"),
+        ["replay"] = ([.. ScorerKeys, "Scorer:Proxy:ScoreDelaySamples"], "easyhard replay --input samples.jsonl --output scored.jsonl --Scorer:Proxy:EnsembleSize=5 --Scorer:Proxy:Folds=5"),
         ["report"] = (["Schema:ClassNames:0", "Schema:ClassNames:1"], "easyhard report --database sqlite:data/demo/easyhard.db --out report --Schema:ClassNames:0=T-shirt/top --Schema:ClassNames:1=Trouser"),
-        ["train-reference"] = ([.. ScorerKeys], "easyhard train-reference --input clean.jsonl --output reference.pt --Scorer:HiddenSizes:0=256"),
+        ["train-reference"] = ([.. ScorerKeys], "easyhard train-reference --input clean.jsonl --output reference.pt --Scorer:Proxy:HiddenSizes:0=256"),
     };
 
     /// <summary>
@@ -81,7 +81,7 @@ internal static class CommandSettings
         // The benchmarks and any later command that takes overrides: the scorer's keys, which all of them read.
         var (keys, example) = ByCommand.TryGetValue(command.Name, out var known)
             ? known
-            : (ScorerKeys, $"{CommandOverrides.Path(command)} --Scorer:LearningRate=0.002");
+            : (ScorerKeys, $"{CommandOverrides.Path(command)} --Scorer:Proxy:LearningRate=0.002");
         var lines = new List<string> { "Settings (--Section:Key=value), the common ones shown with their defaults:" };
         lines.AddRange(keys.Select(k => $"  --{k}={Quoted(EasyHardSections.Default(k))}"));
         lines.Add("  Example: " + example);

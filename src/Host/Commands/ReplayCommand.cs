@@ -16,7 +16,7 @@ public static class ReplayCommand
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Start from (and save to) this scorer checkpoint; default: a fresh proxy" };
         var passes = new Option<int>("--passes")
         {
-            Description = "Passes over the file; only the last is written. 2 = train on the whole file, then score every sample out-of-fold (K-fold cross-validation of the file, Scorer:Folds)",
+            Description = "Passes over the file; only the last is written. 2 = train on the whole file, then score every sample out-of-fold (K-fold cross-validation of the file, Scorer:Proxy:Folds)",
             DefaultValueFactory = _ => 1,
         };
         var command = new Command("replay", "Score a file of samples with the same core as the pipeline (arrival order, same batching, online learning).")

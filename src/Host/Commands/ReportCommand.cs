@@ -48,7 +48,7 @@ public static class ReportCommand
             .AddEnvironmentVariables("EASYHARD_")
             .AddCommandLine([.. overrides])
             .Build();
-        if (EasyHardSections.Keys.Unknown(configuration) is { Count: > 0 } unknown)
+        if (EasyHardSections.Keys.Problems(configuration) is { Count: > 0 } unknown)
         {
             throw new ConfigurationErrorException(unknown);
         }

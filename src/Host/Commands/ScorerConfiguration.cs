@@ -19,7 +19,7 @@ internal static class ScorerConfiguration
     {
         var problems = ConfigurationOverrides.Problems(overrides, []).ToList();
         var configuration = new ConfigurationBuilder().AddCommandLine([.. overrides]).Build();
-        problems.AddRange(EasyHardSections.Keys.Unknown(configuration));
+        problems.AddRange(EasyHardSections.Keys.Problems(configuration));
         if (problems.Count > 0)
         {
             // A mistyped key would otherwise leave its option at the default without a word.

@@ -26,7 +26,7 @@ public static class ConfigurationOverrides
             var hasValue = token.Contains('=', StringComparison.Ordinal);
             var name = hasValue ? token[..token.IndexOf('=', StringComparison.Ordinal)] : token;
             var nextIsValue = !hasValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith('-');
-            var nextIsSettingValue = !hasValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal); // "--Scorer:Seed -1"
+            var nextIsSettingValue = !hasValue && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal); // "--Scorer:Proxy:Seed -1"
             if (!token.StartsWith('-'))
             {
                 problems.Add($"unexpected argument '{token}'{SettingHint(token)}");
@@ -73,7 +73,7 @@ public static class ConfigurationOverrides
         var problems = Problems(tokens, optionNames);
         if (problems.Count == 0)
         {
-            problems = EasyHardSections.Keys.Unknown(new ConfigurationBuilder().AddCommandLine([.. tokens]).Build());
+            problems = EasyHardSections.Keys.Problems(new ConfigurationBuilder().AddCommandLine([.. tokens]).Build());
         }
 
         return problems.Count == 0 ? [.. tokens] : throw new ConfigurationErrorException(problems);

@@ -59,7 +59,7 @@ public static class EasyHardApp
             .AddCheck<RoleReadiness>("roles", tags: ["ready"])
             .AddCheck<RoleLiveness>("stuck", tags: ["live"]);
         configure?.Invoke(builder);
-        if (EasyHardSections.Keys.Unknown(builder.Configuration) is { Count: > 0 } unknown)
+        if (EasyHardSections.Keys.Problems(builder.Configuration) is { Count: > 0 } unknown)
         {
             throw new ConfigurationErrorException(unknown);
         }

@@ -24,9 +24,9 @@ public static class EasyHardSections
         [HttpOptions.SectionName] = typeof(HttpOptions),
     };
 
-    public static KnownKeys Keys { get; } = new(Types);
+    public static KnownKeys Keys { get; } = new(Types, ScorerOptions.RenamedKeys);
 
-    /// <summary>The default of a leaf key as a fresh options object holds it (<c>Scorer:LearningRate</c> → <c>0.001</c>), or null.</summary>
+    /// <summary>The default of a leaf key as a fresh options object holds it (<c>Scorer:Proxy:LearningRate</c> → <c>0.001</c>), or null.</summary>
     public static string? Default(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -49,6 +49,7 @@ public static class EasyHardSections
             null => null,
             string text => text,
             System.Collections.IEnumerable list => string.Join(',', list.Cast<object>()),
+            Enum choice => choice.ToString().ToLowerInvariant(),
             IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
             _ => value.ToString(),
         };

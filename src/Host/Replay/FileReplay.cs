@@ -14,7 +14,7 @@ namespace EasyHard.Host.Replay;
 /// Streams a JSON-lines file through the same Ingest → Scorer core as the Kafka pipeline, in arrival order,
 /// with the same micro-batching and online learning. Bad lines are reported with their line number and skipped.
 /// With several passes the proxy trains on the whole file first and only the last pass is written: with the
-/// cross-fitted ensemble (<c>Scorer:Folds</c>) every sample of that pass is scored by heads that never trained on it,
+/// cross-fitted ensemble (<c>Scorer:Proxy:Folds</c>) every sample of that pass is scored by heads that never trained on it,
 /// which is K-fold cross-validation of the file.
 /// </summary>
 public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors)
@@ -105,7 +105,7 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
                 Flush();
             }
 
-            // Samples held back by Scorer:ScoreDelaySamples, in arrival order like the rest.
+            // Samples held back by Scorer:Proxy:ScoreDelaySamples, in arrival order like the rest.
             Write(engine.Flush());
         }
     }

@@ -26,9 +26,9 @@ public static class ScorerHostingExtensions
         services.AddSampleSchemaOptions();
         services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateKeys(TopicOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new FeedbackStore(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeedbackCapacity));
+        services.TryAddSingleton(sp => new FeedbackStore(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Statistics.FeedbackCapacity));
         services.TryAddSingleton(sp => new TargetBuffer(
-            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.TargetBufferSize,
+            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Statistics.TargetBufferSize,
             sp.GetRequiredService<IOptions<SampleSchemaOptions>>().Value.Dimension));
         services.AddHostedService<FeedbackConsumer>();
         services.AddHostedService<TargetConsumer>();

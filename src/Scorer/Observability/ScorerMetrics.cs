@@ -50,7 +50,7 @@ public static class ScorerMetrics
         "easyhard_scorer_sample_history_ids", "Sample ids held in the per-id history (loss EMA, AUM, forgetting events).");
 
     public static readonly Counter HistoryEvictions = Metrics.CreateCounter(
-        "easyhard_scorer_sample_history_evictions_total", "Ids dropped from the per-id history to stay within Scorer:SampleHistoryCapacity.");
+        "easyhard_scorer_sample_history_evictions_total", "Ids dropped from the per-id history to stay within Scorer:Statistics:SampleHistoryCapacity.");
 
     public static readonly Counter NonFiniteSamples = Metrics.CreateCounter(
         "easyhard_scorer_non_finite_samples_total", "Samples whose proxy outputs were not finite: excluded from training, weight 0, quarantined.");

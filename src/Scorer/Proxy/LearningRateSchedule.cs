@@ -11,9 +11,9 @@ namespace EasyHard.Scorer.Proxy;
 /// 60,000-sample one (0.9749). 5× or over 500 steps measured within 0.003 of this on every case; over 3,000 steps,
 /// symmetric 0.6 and pair flips 0.45 lost 0.004–0.005.
 /// </summary>
-/// <param name="BaseRate"><c>Scorer:LearningRate</c>.</param>
-/// <param name="StartFactor"><c>Scorer:LearningRateStartFactor</c> (1: constant).</param>
-/// <param name="DecaySteps"><c>Scorer:LearningRateDecaySteps</c> (0: constant).</param>
+/// <param name="BaseRate"><c>Scorer:Proxy:LearningRate</c>.</param>
+/// <param name="StartFactor"><c>Scorer:Proxy:LearningRateStartFactor</c> (1: constant).</param>
+/// <param name="DecaySteps"><c>Scorer:Proxy:LearningRateDecaySteps</c> (0: constant).</param>
 public readonly record struct LearningRateSchedule(double BaseRate, double StartFactor = 1, long DecaySteps = 0)
 {
     /// <summary>The rate of Adam step <paramref name="step"/> (1 for the first step).</summary>

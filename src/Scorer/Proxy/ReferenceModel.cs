@@ -33,7 +33,7 @@ public sealed class ReferenceModel : IDisposable
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
-        var ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, CPU);
+        var ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, options.Proxy.Optimizer.Name(), options.Proxy.LearningRate, options.Proxy.Seed, CPU);
         var features = new float[samples.Count * dimension];
         var labels = new long[samples.Count];
         for (int i = 0; i < samples.Count; i++)
@@ -42,9 +42,9 @@ public sealed class ReferenceModel : IDisposable
             labels[i] = samples[i].Label;
         }
 
-        var random = new Random(options.Seed);
+        var random = new Random(options.Proxy.Seed);
         var order = Enumerable.Range(0, samples.Count).ToArray();
-        int size = options.TrainMinibatchSize;
+        int size = options.Proxy.TrainMinibatchSize;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             random.Shuffle(order);

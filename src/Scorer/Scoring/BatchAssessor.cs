@@ -63,14 +63,14 @@ internal sealed class BatchAssessor(
         }
 
         long samplesSeen = progress.SamplesSeen;
-        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), warm: samplesSeen + n > options.WarmupSamples);
-        var random = new Random(unchecked((options.Seed * 1_000_003) + (int)progress.ModelVersion));
+        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), warm: samplesSeen + n > options.Statistics.WarmupSamples);
+        var random = new Random(unchecked((options.Proxy.Seed * 1_000_003) + (int)progress.ModelVersion));
         var warming = new bool[n];
         var active = new List<int>(n);
         int correct = 0, nonFinite = 0;
         for (int i = 0; i < n; i++)
         {
-            warming[i] = samplesSeen + i < options.WarmupSamples;
+            warming[i] = samplesSeen + i < options.Statistics.WarmupSamples;
             if (!finite[i])
             {
                 nonFinite++;

@@ -9,7 +9,7 @@ namespace EasyHard.Scorer.Scoring;
 /// One micro-batch through the proxy: the scoring pass of every range of heads, the training step (on the batch
 /// itself, its bootstrap views and replayed samples), and beside the training the host-side assessment and records of
 /// what was scored. Prequential, the batch scored is the batch trained on; with the lookahead of
-/// <c>Scorer:ScoreDelaySamples</c> the batch scored is an earlier one held in <see cref="DelayQueue"/>.
+/// <c>Scorer:Proxy:ScoreDelaySamples</c> the batch scored is an earlier one held in <see cref="DelayQueue"/>.
 /// </summary>
 internal sealed class BatchPipeline(
     ProxyEnsemble ensemble,
@@ -28,11 +28,11 @@ internal sealed class BatchPipeline(
 
     private Device Device => ensemble.Device;
 
-    /// <summary>Replayed samples per new one in the batches trained now (<c>Scorer:RehearsalRatio</c> or its under-load value).</summary>
+    /// <summary>Replayed samples per new one in the batches trained now (<c>Scorer:Proxy:RehearsalRatio</c> or its under-load value).</summary>
     public double RehearsalRatio { get; set; }
 
     /// <summary>
-    /// The lookahead of <c>Scorer:ScoreDelaySamples</c> = N: the arriving batch trains at once (cross-fitted: its fold's
+    /// The lookahead of <c>Scorer:Proxy:ScoreDelaySamples</c> = N: the arriving batch trains at once (cross-fitted: its fold's
     /// heads never see it) and waits; a waiting batch is scored, by its fold's heads, once the heads have trained on at
     /// least N samples after it. Out-of-fold as a K-fold prediction, and by a model that has seen N more of the stream
     /// than a prequential score would: latency traded for quality.
@@ -49,7 +49,7 @@ internal sealed class BatchPipeline(
 
     /// <summary>
     /// Scores <paramref name="score"/> and trains on <paramref name="train"/>, either of which may be absent. Prequential
-    /// (<c>Scorer:ScoreDelaySamples</c> 0) they are the same batch: scored by the model before it trains on it, and the
+    /// (<c>Scorer:Proxy:ScoreDelaySamples</c> 0) they are the same batch: scored by the model before it trains on it, and the
     /// first training minibatch trains on its rows of the scoring pass. Delayed, the batch scored is an earlier one that
     /// every head but its fold's has trained on, so its fold's heads alone score it.
     /// </summary>

@@ -27,9 +27,9 @@ internal sealed class BatchTraining(ProxyEnsemble ensemble, ClassStatistics stat
         var trainX = rows is null ? x : x.index_select(0, tensor(Array.ConvertAll(rows, i => (long)i)).to(device));
         var bootstrap = training.BootstrapWeights(n, modelVersion, folds, train.Folds);
 
-        var random = new Random(unchecked((options.Seed * 104_729) + ((int)modelVersion * 7) + 3));
+        var random = new Random(unchecked((options.Proxy.Seed * 104_729) + ((int)modelVersion * 7) + 3));
         int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(rehearsalRatio * (rows?.Length ?? n));
-        var (replayFeatures, replayLabels, replayFolds, replayWeights) = rehearsal.Sample(count, random, folds, options.EnsembleSize);
+        var (replayFeatures, replayLabels, replayFolds, replayWeights) = rehearsal.Sample(count, random, folds, options.Proxy.EnsembleSize);
         for (int i = 0; i < n; i++)
         {
             if (finite is null || finite[i])
@@ -39,10 +39,10 @@ internal sealed class BatchTraining(ProxyEnsemble ensemble, ClassStatistics stat
         }
 
         var replayX = HostTensor.Copy(replayFeatures, replayLabels.Length, dimension).to(device);
-        if (options.SelfPacedThreshold > 0 && samplesSeen >= options.WarmupSamples)
+        if (options.Proxy.SelfPacedThreshold > 0 && samplesSeen >= options.Statistics.WarmupSamples)
         {
             // The statistics are those the previous batch left: this batch's host side starts after this preparation.
-            var thresholds = SelfPacedWeights.Thresholds(options.SelfPacedThreshold, statistics.RowTrust());
+            var thresholds = SelfPacedWeights.Thresholds(options.Proxy.SelfPacedThreshold, statistics.RowTrust());
             SelfPacedWeights.Scale(bootstrap, scored is null
                 ? SelfPacedWeights.OutOfFold(ensemble, x, train.Labels, train.Folds, folds, thresholds)
                 : SelfPacedWeights.FromScoringPass(scored.Scored.Logits, train.Labels, ensemble.EnsembleSize, ensemble.Classes, thresholds));

@@ -11,7 +11,7 @@ internal sealed class BatchWeighting(ScorerOptions options, ClassStatistics stat
     private readonly WeightPolicySet policies = new(options);
 
     /// <summary>The window the weights' mean is held at 1 over; a checkpoint carries it.</summary>
-    public WeightRenormalizer Renormalizer { get; } = new(options.RenormalizationWindow);
+    public WeightRenormalizer Renormalizer { get; } = new(options.Weighting.RenormalizationWindow);
 
     /// <summary>
     /// The loss the loss policy weighs: the proxy's <paramref name="loss"/> minus the reference model's where
@@ -43,8 +43,8 @@ internal sealed class BatchWeighting(ScorerOptions options, ClassStatistics stat
             [.. active.Select(i => difficulty[i])],
             [.. active.Select(i => influence[i])],
             [.. active.Select(i => total > 0 ? statistics.ConfidenceWeight[labels[i]] / total * statistics.Classes : 1.0)],
-            Math.Max(0, samplesSeen - options.WarmupSamples),
-            samplesSeen >= (long)options.WarmupSamples + options.LossPolicyBurnInSamples);
+            Math.Max(0, samplesSeen - options.Statistics.WarmupSamples),
+            samplesSeen >= (long)options.Statistics.WarmupSamples + options.Weighting.LossPolicyBurnInSamples);
         var activeWeights = new double[active.Count];
         policies.Combine(inputs, activeWeights);
         Renormalizer.Renormalize(activeWeights);

@@ -1,7 +1,7 @@
 namespace EasyHard.Scorer.Scoring;
 
 /// <summary>
-/// The batches <c>Scorer:ScoreDelaySamples</c> holds back: trained on, not yet scored, oldest first. A batch is due once
+/// The batches <c>Scorer:Proxy:ScoreDelaySamples</c> holds back: trained on, not yet scored, oldest first. A batch is due once
 /// the heads have trained on at least the delay's number of samples after it.
 /// </summary>
 internal sealed class DelayQueue(int delaySamples)

@@ -119,9 +119,9 @@ internal sealed class EngineCheckpoint(
     }
 
     /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine.</summary>
-    private string Layout() => FormattableString.Invariant($"{ProxyLayout()} folds={options.Folds} rehearsal={rehearsal.Capacity}");
+    private string Layout() => FormattableString.Invariant($"{ProxyLayout()} folds={options.Proxy.Folds} rehearsal={rehearsal.Capacity}");
 
     /// <summary>The layout of formats 2 and 3, which had neither folds nor a rehearsal buffer.</summary>
     private string ProxyLayout() => FormattableString.Invariant(
-        $"dimension={dimension} classes={classes} hidden={string.Join('-', options.HiddenSizes)} heads={options.EnsembleSize} optimizer={ensemble.OptimizerName} classWindow={options.ClassWindow} reservoir={options.InfluenceReservoirSize} renormalizationWindow={options.RenormalizationWindow}");
+        $"dimension={dimension} classes={classes} hidden={string.Join('-', options.Proxy.HiddenSizes)} heads={options.Proxy.EnsembleSize} optimizer={ensemble.OptimizerName} classWindow={options.Statistics.ClassWindow} reservoir={options.Statistics.InfluenceReservoirSize} renormalizationWindow={options.Weighting.RenormalizationWindow}");
 }

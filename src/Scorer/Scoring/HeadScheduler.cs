@@ -16,7 +16,7 @@ internal sealed class HeadScheduler : IDisposable
     private readonly HeadThread[] threads;
 
     /// <param name="heads">The ensemble's size.</param>
-    /// <param name="parts">Ranges wanted (<see cref="ScorerOptions.HeadThreads"/> resolved); at most one per head.</param>
+    /// <param name="parts">Ranges wanted (<see cref="ScorerThreadOptions.Heads"/> resolved); at most one per head.</param>
     /// <param name="torchThreads">libtorch threads per head thread, set once on each (libtorch keeps it per thread).</param>
     public HeadScheduler(int heads, int parts, int torchThreads)
     {
@@ -27,7 +27,7 @@ internal sealed class HeadScheduler : IDisposable
     /// <summary>
     /// The head threads and the libtorch threads per thread that <paramref name="options"/> give a proxy on the CPU
     /// (<paramref name="onCpu"/>) or on a GPU, with the calling thread's libtorch threads set to match. Throws
-    /// <see cref="InvalidOperationException"/> when <c>Scorer:HeadThreads</c> asks for threads the optimizer on that
+    /// <see cref="InvalidOperationException"/> when <c>Scorer:Threads:Heads</c> asks for threads the optimizer on that
     /// device cannot use: the options' validator cannot tell where <c>Scorer:Device</c> is auto, which resolves only in
     /// the engine.
     /// </summary>

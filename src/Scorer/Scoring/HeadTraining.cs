@@ -5,12 +5,12 @@ namespace EasyHard.Scorer.Scoring;
 
 /// <summary>
 /// The training of a scored batch: each head on its own bootstrap view of the batch, in minibatches of
-/// <c>Scorer:TrainMinibatchSize</c>, one range of heads per thread.
+/// <c>Scorer:Proxy:TrainMinibatchSize</c>, one range of heads per thread.
 /// </summary>
 internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options)
 {
     /// <summary>Training steps a batch of <paramref name="trainable"/> rows takes: one per minibatch, taken or skipped.</summary>
-    public int Steps(int trainable) => (trainable + options.TrainMinibatchSize - 1) / options.TrainMinibatchSize;
+    public int Steps(int trainable) => (trainable + options.Proxy.TrainMinibatchSize - 1) / options.Proxy.TrainMinibatchSize;
 
     /// <summary>
     /// [E, B] per-sample weights of each head's bootstrap view: Poisson(λ) counts (online bagging, Oza &amp; Russell
@@ -38,14 +38,14 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
     {
         int heads = ensemble.EnsembleSize;
         var weights = new float[heads * n];
-        double rate = options.BootstrapRate;
+        double rate = options.Proxy.BootstrapRate;
         if (rate <= 0 || heads == 1)
         {
             Array.Fill(weights, 1f);
         }
         else
         {
-            var random = new Random(unchecked((options.Seed * 7919) + ((int)modelVersion * 31) + 17));
+            var random = new Random(unchecked((options.Proxy.Seed * 7919) + ((int)modelVersion * 31) + 17));
             double limit = Math.Exp(-rate);
             for (int k = 0; k < weights.Length; k++)
             {
@@ -66,7 +66,7 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
     }
 
     /// <summary>
-    /// Training steps of heads <paramref name="heads"/> on minibatches of <c>Scorer:TrainMinibatchSize</c>, each with
+    /// Training steps of heads <paramref name="heads"/> on minibatches of <c>Scorer:Proxy:TrainMinibatchSize</c>, each with
     /// its own forward pass under the parameters the previous step left; head e weighs sample i by
     /// <paramref name="bootstrap"/>[e·n + i]. <paramref name="x"/> holds the trainable rows: all of the batch, or the
     /// <paramref name="rows"/> whose outputs were finite. Returns the number of steps skipped for a non-finite loss.
@@ -75,7 +75,7 @@ internal sealed class HeadTraining(ProxyEnsemble ensemble, ScorerOptions options
     public int TrainInMinibatches(HeadRange heads, ForwardPass? scoringPass, Tensor x, long[] labels, float[] bootstrap, int[]? rows)
     {
         int n = labels.Length, trainable = rows?.Length ?? n;
-        int size = options.TrainMinibatchSize, skipped = 0;
+        int size = options.Proxy.TrainMinibatchSize, skipped = 0;
         for (int offset = 0; offset < trainable; offset += size)
         {
             var length = Math.Min(size, trainable - offset);

@@ -14,7 +14,7 @@ internal sealed class InfluenceTargetCache(ProxyEnsemble ensemble, CleanReservoi
     private long targetVersion = -1;
 
     /// <summary>
-    /// Ḡ for the batch after <paramref name="batches"/> batches: recomputed every <c>Scorer:InfluenceRefreshBatches</c>
+    /// Ḡ for the batch after <paramref name="batches"/> batches: recomputed every <c>Scorer:Statistics:InfluenceRefreshBatches</c>
     /// batches or when new targets arrived; null while there is no target.
     /// </summary>
     public InfluenceTarget? Current(long batches)
@@ -26,7 +26,7 @@ internal sealed class InfluenceTargetCache(ProxyEnsemble ensemble, CleanReservoi
         }
 
         long version = useTargets ? targets!.Version : -1;
-        if (target is not null && batches % options.InfluenceRefreshBatches != 0 && version == targetVersion)
+        if (target is not null && batches % options.Statistics.InfluenceRefreshBatches != 0 && version == targetVersion)
         {
             return target;
         }

@@ -28,7 +28,7 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
             ScoredSample scored;
             if (finite[i])
             {
-                bool quarantined = !warming[i] && noise[i] >= options.QuarantineThreshold;
+                bool quarantined = !warming[i] && noise[i] >= options.Weighting.QuarantineThreshold;
                 var (suggested, suggestedP) = SuggestedLabel.Suggest((int)batch.Labels[i], noise[i], signals.Alternative[i], signals.AlternativeShare[i]);
                 warmingCount += warming[i] ? 1 : 0;
                 quarantinedCount += quarantined ? 1 : 0;
@@ -119,7 +119,7 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
         Weight = 0,
         Bucket = Bucket.Hard,
         ModelVersion = progress.ModelVersion,
-        Warming = progress.SamplesSeen < options.WarmupSamples,
+        Warming = progress.SamplesSeen < options.Statistics.WarmupSamples,
         Quarantined = true,
         ScoredAtUnixMs = now,
     };

@@ -17,7 +17,7 @@ namespace EasyHard.Scorer.Scoring;
 /// out-of-sample), attaches noise, bucket, influence and weight, then takes one training step on the batch.
 /// Used by <see cref="ScorerBatchProcessor"/>, <c>easyhard replay</c> and the benchmarks. Meant for one calling
 /// thread (calls are serialized, so a host may save at stop); within a batch the engine runs ranges of the ensemble's
-/// heads on threads of its own (<see cref="ScorerOptions.HeadThreads"/>).
+/// heads on threads of its own (<see cref="ScorerThreadOptions.Heads"/>).
 /// </summary>
 public sealed class ScoringEngine : IDisposable
 {
@@ -67,24 +67,24 @@ public sealed class ScoringEngine : IDisposable
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
         var (headThreadCount, torchThreads) = HeadScheduler.ResolveThreads(options, onCpu: Device.type == DeviceType.CPU);
-        ensemble = new ProxyEnsemble(dimension, classes, options.HiddenSizes, options.EnsembleSize, options.Optimizer, options.LearningRate, options.Seed, Device,
-            new LearningRateSchedule(options.LearningRate, options.LearningRateStartFactor, options.LearningRateDecaySteps));
-        heads = new HeadScheduler(options.EnsembleSize, headThreadCount, torchThreads);
+        ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, options.Proxy.Optimizer.Name(), options.Proxy.LearningRate, options.Proxy.Seed, Device,
+            new LearningRateSchedule(options.Proxy.LearningRate, options.Proxy.LearningRateStartFactor, options.Proxy.LearningRateDecaySteps));
+        heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
         validator = new SampleValidator(dimension, classes);
-        statistics = new ClassStatistics(classes, options.ClassWindow, options.ThresholdDecay);
-        var reservoir = new CleanReservoir(options.InfluenceReservoirSize, dimension);
+        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay);
+        var reservoir = new CleanReservoir(options.Statistics.InfluenceReservoirSize, dimension);
         if (options.LookaheadConflict() is { } lookahead)
         {
             throw new InvalidOperationException(lookahead);
         }
 
-        folds = new FoldAssignment(options.Folds, options.EnsembleSize);
-        rehearsal = new RehearsalBuffer(options.RehearsalRatio > 0 ? options.RehearsalCapacity : 0, dimension);
-        delayed = new DelayQueue(options.ScoreDelaySamples);
+        folds = new FoldAssignment(options.Proxy.Folds, options.Proxy.EnsembleSize);
+        rehearsal = new RehearsalBuffer(options.Proxy.RehearsalRatio > 0 ? options.Proxy.RehearsalCapacity : 0, dimension);
+        delayed = new DelayQueue(options.Proxy.ScoreDelaySamples);
         batchTraining = new BatchTraining(ensemble, statistics, training, rehearsal, folds, options, Device, dimension);
         var weighting = new BatchWeighting(options, statistics);
-        history = new SampleHistory(options.SampleHistoryCapacity);
+        history = new SampleHistory(options.Statistics.SampleHistoryCapacity);
         influenceTargets = new InfluenceTargetCache(ensemble, reservoir, targets, options);
         if (!string.IsNullOrWhiteSpace(options.ReferenceModelPath))
         {
@@ -97,13 +97,13 @@ public sealed class ScoringEngine : IDisposable
             }
         }
 
-        assessor = new BatchAssessor(options, dimension, options.EnsembleSize, statistics, history, reservoir, weighting, folds, feedback, reference is not null, progress);
+        assessor = new BatchAssessor(options, dimension, options.Proxy.EnsembleSize, statistics, history, reservoir, weighting, folds, feedback, reference is not null, progress);
         records = new ScoredRecordBuilder(options, reference is not null, progress, statistics, history, this.timeProvider);
         var log = (ILogger?)logger ?? NullLogger.Instance;
         pipeline = new BatchPipeline(ensemble, heads, batchTraining, delayed, influenceTargets, reference, assessor, records, progress);
         checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, rehearsal, log);
         ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
-        ScorerLog.ProxyStarted(log, Device.ToString(), options.EnsembleSize, heads.Ranges.Count, torchThreads, string.Join('-', options.HiddenSizes), ensemble.OptimizerName, options.LearningRate, dimension, classes);
+        ScorerLog.ProxyStarted(log, Device.ToString(), options.Proxy.EnsembleSize, heads.Ranges.Count, torchThreads, string.Join('-', options.Proxy.HiddenSizes), ensemble.OptimizerName, options.Proxy.LearningRate, dimension, classes);
 
         if (File.Exists(options.CheckpointPath))
         {
@@ -191,7 +191,7 @@ public sealed class ScoringEngine : IDisposable
     /// </summary>
     /// <param name="backlogged">
     /// The caller has more input waiting (the Kafka scorer consumed a full batch): rehearsal uses
-    /// <c>Scorer:RehearsalRatioUnderLoad</c> instead of <c>Scorer:RehearsalRatio</c>, so the scorer keeps up.
+    /// <c>Scorer:Proxy:RehearsalRatioUnderLoad</c> instead of <c>Scorer:Proxy:RehearsalRatio</c>, so the scorer keeps up.
     /// </param>
     public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples, List<ScoreDetails>? details, bool backlogged = false)
     {
@@ -222,11 +222,11 @@ public sealed class ScoringEngine : IDisposable
 
             lock (gate)
             {
-                pipeline.RehearsalRatio = backlogged ? options.RehearsalRatioUnderLoad : options.RehearsalRatio;
+                pipeline.RehearsalRatio = backlogged ? options.Proxy.RehearsalRatioUnderLoad : options.Proxy.RehearsalRatio;
                 for (int b = 0; b < packed.Count; b++)
                 {
                     var batch = MicroBatchOf(samples, b * size, packed[b].Features, packed[b].Labels);
-                    if (options.ScoreDelaySamples == 0)
+                    if (options.Proxy.ScoreDelaySamples == 0)
                     {
                         pipeline.ScoreBatch(batch, batch, results, details);
                     }
@@ -255,7 +255,7 @@ public sealed class ScoringEngine : IDisposable
     }
 
     /// <summary>
-    /// Scores every sample still held back by <c>Scorer:ScoreDelaySamples</c>, oldest first, without training: the end
+    /// Scores every sample still held back by <c>Scorer:Proxy:ScoreDelaySamples</c>, oldest first, without training: the end
     /// of a finite stream (a file, a benchmark). Empty when nothing is pending.
     /// </summary>
     public IReadOnlyList<ScoredSample> Flush()
@@ -275,7 +275,7 @@ public sealed class ScoringEngine : IDisposable
     /// <summary><c>Scorer:Batching:MaxBatchSize</c>: a Kafka batch this large means more input is waiting.</summary>
     public int MaxBatchSize => options.Batching.MaxBatchSize;
 
-    /// <summary>Samples held back by <c>Scorer:ScoreDelaySamples</c>, not yet scored.</summary>
+    /// <summary>Samples held back by <c>Scorer:Proxy:ScoreDelaySamples</c>, not yet scored.</summary>
     public int PendingSamples => delayed.Samples;
 
     /// <summary>Writes the whole proxy state to <c>Scorer:CheckpointPath</c> atomically (temporary file + rename).</summary>

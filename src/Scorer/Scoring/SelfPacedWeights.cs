@@ -5,7 +5,7 @@ namespace EasyHard.Scorer.Scoring;
 
 /// <summary>
 /// How much the proxy trains on each sample: min(1, p̂ / τ_y), where p̂ is an out-of-sample probability of the
-/// sample's given label y and τ_y = <c>Scorer:SelfPacedThreshold</c> × (1 − a_y). A sample the proxy already finds
+/// sample's given label y and τ_y = <c>Scorer:Proxy:SelfPacedThreshold</c> × (1 − a_y). A sample the proxy already finds
 /// plausible trains in full; one whose label it finds unlikely, the likely mislabelled, trains less, so the proxy learns
 /// the clean classes faster and its out-of-sample probabilities separate wrong labels better. This is self-paced
 /// learning (Kumar, Packer &amp; Koller 2010) in the soft form that the small-loss selection of Co-teaching (Han et al.

@@ -16,9 +16,9 @@ public sealed class WeightPolicySet
         Curriculum = enabled.Contains("curriculum");
         Balance = enabled.Contains("balance");
         Influence = enabled.Contains("influence");
-        Shape = Enum.Parse<LossShape>(w.LossShape, ignoreCase: true);
-        ReducibleLoss = string.Equals(w.LossSource, "reducible", StringComparison.OrdinalIgnoreCase);
-        GateLossByPosterior = string.Equals(w.LossGate, "posterior", StringComparison.OrdinalIgnoreCase);
+        Shape = w.LossShape;
+        ReducibleLoss = w.LossSource == LossSource.Reducible;
+        GateLossByPosterior = w.LossGate == LossGate.Posterior;
         Options = options;
     }
 
@@ -50,7 +50,7 @@ public sealed class WeightPolicySet
         var o = Options;
         if (Loss && inputs.LossPolicyActive)
         {
-            LossPolicy.Compute(GateLossByPosterior ? GatedLoss(inputs) : inputs.Loss, Shape, o.LossPolicyDelta, o.LossPolicyTemperature, weights);
+            LossPolicy.Compute(GateLossByPosterior ? GatedLoss(inputs) : inputs.Loss, Shape, o.Weighting.LossPolicyDelta, o.Weighting.LossPolicyTemperature, weights);
         }
         else
         {
@@ -68,7 +68,7 @@ public sealed class WeightPolicySet
             double w = weights[i];
             if (Noise)
             {
-                w *= NoiseFactor.Compute(inputs.Noise[i], o.NoiseGamma);
+                w *= NoiseFactor.Compute(inputs.Noise[i], o.Weighting.NoiseGamma);
             }
 
             if (Curriculum)
@@ -81,7 +81,7 @@ public sealed class WeightPolicySet
                 w *= BalanceFactor.Compute(inputs.ClassShare[i], alpha);
             }
 
-            weights[i] = Math.Clamp(w, o.WeightMin, o.WeightMax);
+            weights[i] = Math.Clamp(w, o.Weighting.WeightMin, o.Weighting.WeightMax);
         }
     }
 

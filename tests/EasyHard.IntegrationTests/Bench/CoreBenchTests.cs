@@ -11,7 +11,7 @@ public sealed class CoreBenchTests
     [Fact]
     public void CoreBench_TinyRun_ScoresEverySampleAndWritesJsonAndMarkdown()
     {
-        var result = CoreBench.Run(1500, 48, SampleFormat.Protobuf, ["--Scorer:Device=cpu", "--Scorer:EnsembleSize=2", "--Scorer:Folds=2"], new StringWriter());
+        var result = CoreBench.Run(1500, 48, SampleFormat.Protobuf, ["--Scorer:Device=cpu", "--Scorer:Proxy:EnsembleSize=2", "--Scorer:Proxy:Folds=2"], new StringWriter());
 
         Assert.Equal(1500, result.Core.Samples);
         Assert.Equal(2, result.EnsembleSize);
@@ -32,7 +32,7 @@ public sealed class CoreBenchTests
             var (jsonPath, markdownPath) = BenchOutput.Write(directory, "core", result, CoreBenchReport.Markdown(result), new StringWriter());
             using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
             Assert.Equal(1500, json.RootElement.GetProperty("core").GetProperty("samples").GetInt32());
-            Assert.Contains("--Scorer:EnsembleSize=2", File.ReadAllText(markdownPath), StringComparison.Ordinal);
+            Assert.Contains("--Scorer:Proxy:EnsembleSize=2", File.ReadAllText(markdownPath), StringComparison.Ordinal);
             Assert.Contains("GEMM score forward 256x48 @ 48x128", File.ReadAllText(markdownPath), StringComparison.Ordinal);
             Assert.Contains("best of 3 trials (", File.ReadAllText(markdownPath), StringComparison.Ordinal);
             Assert.Equal(3, json.RootElement.GetProperty("core").GetProperty("trial_rates").GetArrayLength());

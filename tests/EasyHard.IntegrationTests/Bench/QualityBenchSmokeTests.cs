@@ -20,7 +20,7 @@ public sealed class QualityBenchSmokeTests
 
         var exitCode = root.Parse([
             "bench", "quality", "--noise", "symmetric:0.4", "--seed", "0", "--count", "3000", "--test-count", "2000",
-            "--folds", "2", "--epochs", "2", "--train-epochs", "2", "--out", directory, "--Scorer:WarmupSamples=500",
+            "--folds", "2", "--epochs", "2", "--train-epochs", "2", "--out", directory, "--Scorer:Statistics:WarmupSamples=500",
         ]).Invoke();
 
         Assert.Equal(0, exitCode);

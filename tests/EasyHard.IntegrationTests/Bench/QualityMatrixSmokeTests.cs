@@ -20,7 +20,7 @@ public sealed class QualityMatrixSmokeTests
         var root = new RootCommand { BenchCommand.Create() };
 
         var exitCode = root.Parse([
-            "bench", "quality", "--matrix", "smoke", "--folds", "2", "--train-epochs", "2", "--out", directory, "--Scorer:WarmupSamples=500",
+            "bench", "quality", "--matrix", "smoke", "--folds", "2", "--train-epochs", "2", "--out", directory, "--Scorer:Statistics:WarmupSamples=500",
         ]).Invoke();
 
         Assert.Equal(0, exitCode);

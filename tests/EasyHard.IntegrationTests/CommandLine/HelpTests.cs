@@ -20,7 +20,7 @@ public sealed partial class HelpTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"easyhard {string.Join(' ', command)} [options] [--Section:Key=value ...]", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Settings (--Section:Key=value), the common ones shown with their defaults:", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("  --Scorer:LearningRate=0.001", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  --Scorer:Proxy:LearningRate=0.001", result.Stdout, StringComparison.Ordinal);
         Assert.Contains($"  Example: easyhard {string.Join(' ', command)} ", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Additional Arguments", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Arguments passed to the application that is being run", result.Stdout, StringComparison.Ordinal);

@@ -24,9 +24,9 @@ public sealed class StrictConfigurationTests
     [Fact]
     public async Task Run_MistypedKey_StopsSuggestingTheKey()
     {
-        var result = await CliProcess.RunAsync(Run("--Scorer:LearningRat=0.1"), Quick);
+        var result = await CliProcess.RunAsync(Run("--Scorer:Proxy:LearningRat=0.1"), Quick);
 
-        result.AssertShortError("Scorer:LearningRat is not a setting (did you mean Scorer:LearningRate?)");
+        result.AssertShortError("Scorer:Proxy:LearningRat is not a setting (did you mean Scorer:Proxy:LearningRate?)");
     }
 
     [Fact]
@@ -40,17 +40,17 @@ public sealed class StrictConfigurationTests
     [Fact]
     public async Task Run_MistypedSection_StopsSuggestingTheSection()
     {
-        var result = await CliProcess.RunAsync(Run("--Scorrer:LearningRate=0.1"), Quick);
+        var result = await CliProcess.RunAsync(Run("--Scorrer:Proxy:LearningRate=0.1"), Quick);
 
-        result.AssertShortError("there is no section 'Scorrer' (did you mean --Scorer:LearningRate?)");
+        result.AssertShortError("there is no section 'Scorrer' (did you mean --Scorer:Proxy:LearningRate?)");
     }
 
     [Fact]
     public async Task Run_ValueOutOfRange_NamesTheFullKeyNotTheClassMember()
     {
-        var result = await CliProcess.RunAsync(Run("--Scorer:LearningRate=50"), Quick);
+        var result = await CliProcess.RunAsync(Run("--Scorer:Proxy:LearningRate=50"), Quick);
 
-        result.AssertShortError("Scorer:LearningRate must be between 1E-07 and 10 (got 50)");
+        result.AssertShortError("Scorer:Proxy:LearningRate must be between 1E-07 and 10 (got 50)");
         Assert.DoesNotContain("ScorerOptions", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -65,9 +65,9 @@ public sealed class StrictConfigurationTests
     [Fact]
     public async Task Run_ValueOfTheWrongType_NamesTheKey()
     {
-        var result = await CliProcess.RunAsync(Run("--Scorer:LearningRate=fast"), Quick);
+        var result = await CliProcess.RunAsync(Run("--Scorer:Proxy:LearningRate=fast"), Quick);
 
-        result.AssertShortError("'fast' at 'Scorer:LearningRate'");
+        result.AssertShortError("'fast' at 'Scorer:Proxy:LearningRate'");
     }
 
     [Fact]
@@ -81,10 +81,10 @@ public sealed class StrictConfigurationTests
     [Fact]
     public async Task Run_Verbose_AddsTheStackTrace()
     {
-        var result = await CliProcess.RunAsync(Run("--Scorer:LearningRate=50", "--verbose"), Quick);
+        var result = await CliProcess.RunAsync(Run("--Scorer:Proxy:LearningRate=50", "--verbose"), Quick);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Scorer:LearningRate", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Proxy:LearningRate", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -95,7 +95,7 @@ public sealed class StrictConfigurationTests
         var result = await CliProcess.RunAsync(["replay", "--input", input, "--output", input + ".out", "--Scorer:Foldz=3"], Quick);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Scorer:Foldz is not a setting (did you mean Scorer:Folds?)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Scorer:Foldz is not a setting (did you mean Scorer:Proxy:Folds?)", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed partial class DashboardQueriesTests
             $"--Scorer:CheckpointPath={Path.Combine(directory.FullName, "scorer.ckpt")}",
             "--Scorer:CheckpointIntervalSeconds=1",
             "--Scorer:Device=cpu",
-            "--Scorer:WarmupSamples=100",
+            "--Scorer:Statistics:WarmupSamples=100",
             $"--Schema:Dimension={Dimension}",
             $"--Schema:Classes={Classes}",
             "--Ingest:Batching:MaxBatchDelayMs=20",

@@ -165,10 +165,10 @@ public sealed class KubernetesManifestTests
             Assert.NotNull(AtPointer(scorer, path.EndsWith("/-", StringComparison.Ordinal) ? path[..^2] : path));
         }
 
-        var threads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__Threads");
+        var threads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__Threads__Torch");
         Assert.Equal("1", RequireStr(threads, "value", "value"));
         // Two CPUs requested: the heads on two threads, whatever the node's core count.
-        var headThreads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__HeadThreads");
+        var headThreads = operations.Single(o => RequireStr(o, "op") == "add" && RequireStr(o, "value", "name") == "Scorer__Threads__Heads");
         Assert.Equal("2", RequireStr(headThreads, "value", "value"));
 
         var deviceOp = operations.Single(o => RequireStr(o, "path") == "/spec/template/spec/containers/0/env/0");

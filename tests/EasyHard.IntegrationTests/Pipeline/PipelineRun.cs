@@ -33,7 +33,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             $"--Schema:Dimension={Dimension}",
             "--Schema:Classes=10",
             $"--Scorer:CheckpointPath={CheckpointPath}",
-            "--Scorer:WarmupSamples=500",
+            "--Scorer:Statistics:WarmupSamples=500",
             "--Logging:LogLevel:Default=Warning",
             $"--Delivery:InstanceId={prefix}",
             // Against the mock cluster offsets need the journal; `auto` recognises it by its cluster id too, but the

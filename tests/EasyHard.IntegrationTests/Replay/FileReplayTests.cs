@@ -29,7 +29,7 @@ public sealed class FileReplayTests
         }
 
         var errors = new StringWriter();
-        var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, "ckpt"), CheckpointIntervalSeconds = 0, WarmupSamples = 100 };
+        var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, "ckpt"), CheckpointIntervalSeconds = 0, Statistics = { WarmupSamples = 100 } };
         var result = new FileReplay(options, classes: 10, dimension: null, errors).Run(input, output);
 
         Assert.Equal(8, result.Dimension);
@@ -60,7 +60,7 @@ public sealed class FileReplayTests
         {
             var output = Path.Combine(directory, $"out-{passes}.jsonl");
             var errors = new StringWriter();
-            var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, $"ckpt-{passes}"), CheckpointIntervalSeconds = 0, WarmupSamples = 200 };
+            var options = new ScorerOptions { CheckpointPath = Path.Combine(directory, $"ckpt-{passes}"), CheckpointIntervalSeconds = 0, Statistics = { WarmupSamples = 200 } };
             var result = new FileReplay(options, classes: 10, dimension: 16, errors).Run(input, output, passes);
             Assert.Equal(3000, result.Scored);
             Assert.Equal(1, result.Rejected);

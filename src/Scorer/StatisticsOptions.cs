@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EasyHard.Scorer;
+
+/// <summary>
+/// The running statistics the scores are computed from (section <c>Scorer:Statistics</c>): warm-up, per-class windows
+/// and confident-learning decay, the per-id history, the influence target and the trainer feedback kept.
+/// </summary>
+public sealed class StatisticsOptions
+{
+    /// <summary>Samples seen before scores count: until then they are marked warming and weigh 1.</summary>
+    [Range(0, int.MaxValue)] public int WarmupSamples { get; set; } = 2000;
+
+    /// <summary>Recent losses/difficulties kept per class for the loss mixture and the bucket quantiles.</summary>
+    [Range(16, 1_000_000)] public int ClassWindow { get; set; } = 512;
+
+    /// <summary>Per-sample decay of the confident-learning class statistics (1 = plain running mean).</summary>
+    [Range(0.9, 1.0)] public double ThresholdDecay { get; set; } = 0.999;
+
+    /// <summary>Sample ids whose history (loss EMA, AUM, forgetting events) is kept for later exposures; 0 disables it.</summary>
+    [Range(0, 100_000_000)] public int SampleHistoryCapacity { get; set; } = 200_000;
+
+    /// <summary>Recent clean samples whose mean gradient is the influence target.</summary>
+    [Range(1, 1_000_000)] public int InfluenceReservoirSize { get; set; } = 256;
+
+    /// <summary>Batches between recomputations of the influence target's mean gradient (under the model of that moment).</summary>
+    [Range(1, 1_000_000)] public int InfluenceRefreshBatches { get; set; } = 8;
+
+    /// <summary>Most recent samples kept from the targets topic (the influence target set when non-empty).</summary>
+    [Range(1, 1_000_000)] public int TargetBufferSize { get; set; } = 1024;
+
+    /// <summary>Most recent trainer losses kept from the feedback topic, by sample id.</summary>
+    [Range(1, 100_000_000)] public int FeedbackCapacity { get; set; } = 200_000;
+}

@@ -15,6 +15,7 @@ WORKDIR /src
 # Restore first, from the project files only, so that source edits do not invalidate the package layer.
 COPY global.json .editorconfig Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
+COPY src/Contracts/EasyHard.Contracts.csproj src/Contracts/
 COPY src/Core/EasyHard.Core.csproj src/Core/
 COPY src/Ingest/EasyHard.Ingest.csproj src/Ingest/
 COPY src/Scorer/EasyHard.Scorer.csproj src/Scorer/

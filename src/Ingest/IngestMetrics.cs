@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using Prometheus;
 
 namespace EasyHard.Ingest;

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Kafka;
 using EasyHard.Sink.Persistence;
 using Microsoft.Extensions.Options;

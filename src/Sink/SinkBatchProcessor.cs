@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Core.Kafka;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.TrainerStream;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Kafka;
 
 namespace EasyHard.Core.Tests;

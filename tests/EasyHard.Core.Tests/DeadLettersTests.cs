@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
 using EasyHard.Core.Hosting.Delivery;
 using EasyHard.Core.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;

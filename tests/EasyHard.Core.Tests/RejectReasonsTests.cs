@@ -1,5 +1,5 @@
 using System.Reflection;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 
 namespace EasyHard.Core.Tests;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

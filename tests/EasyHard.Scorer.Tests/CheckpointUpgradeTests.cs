@@ -1,5 +1,5 @@
 using System.Globalization;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer.Scoring;
 
 namespace EasyHard.Scorer.Tests;

@@ -148,7 +148,7 @@ public sealed class EngineTests
     /// Equal scores, except that influence (a GEMM over the target set, whose float summation order the CPU
     /// kernels may vary between runs) is compared to 1e−5 relative.
     /// </summary>
-    internal static void AssertSameUpToInfluenceRounding(IReadOnlyList<EasyHard.Core.Contracts.V1.ScoredSample> a, IReadOnlyList<EasyHard.Core.Contracts.V1.ScoredSample> b)
+    internal static void AssertSameUpToInfluenceRounding(IReadOnlyList<EasyHard.Contracts.V1.ScoredSample> a, IReadOnlyList<EasyHard.Contracts.V1.ScoredSample> b)
     {
         Assert.Equal(a.Count, b.Count);
         for (int i = 0; i < a.Count; i++)

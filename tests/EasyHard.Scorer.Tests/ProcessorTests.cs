@@ -1,8 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Core.Kafka;
 using EasyHard.Scorer.Scoring;
 using Google.Protobuf;

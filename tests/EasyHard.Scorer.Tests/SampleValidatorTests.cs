@@ -1,5 +1,5 @@
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer.Scoring;
 
 namespace EasyHard.Scorer.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using Google.Protobuf;
 
 namespace EasyHard.Sink.Tests;

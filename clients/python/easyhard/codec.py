@@ -1,4 +1,4 @@
-"""The producer's `easyhard.v1.TrainingSample` in its two forms (src/Core/Protos/easyhard.proto):
+"""The producer's `easyhard.v1.TrainingSample` in its two forms (src/Contracts/Protos/easyhard.proto):
 
 * JSON: ``{"id": "s-1", "features": [0.1, ...] | "features_b64": "<little-endian float32>", "label": 3, ...}``
 * protobuf: the same message in the binary wire format.

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using EasyHard.Bench.Common;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Hosting.Retention;
 using EasyHard.Core.Kafka;
 using EasyHard.Bench.Common;

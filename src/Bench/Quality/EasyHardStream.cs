@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Scoring;
@@ -80,6 +80,6 @@ public static class EasyHardStream
     {
         var message = new TrainingSample { Id = sample.Id, Label = sample.Label, Source = "bench-quality" };
         message.Features.AddRange(sample.Features.ToArray());
-        return new CanonicalSample { Sample = message, ContentType = Core.Contracts.ContentTypes.Protobuf };
+        return new CanonicalSample { Sample = message, ContentType = Contracts.ContentTypes.Protobuf };
     }
 }

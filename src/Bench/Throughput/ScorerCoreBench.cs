@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Bench.Common;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Scorer;

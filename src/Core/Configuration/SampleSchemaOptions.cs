@@ -38,7 +38,7 @@ public sealed class SampleSchemaOptions : IValidatableObject
     /// part of the original bytes, so a record made mostly of attributes may still be too large to forward, and is
     /// then dead-lettered as <c>output_too_large</c>.
     /// </summary>
-    public long OutputOverheadBytes => (4L * Dimension) + (2L * MaxIdLength) + Codecs.SampleLimits.MaxSourceBytes + 4096;
+    public long OutputOverheadBytes => (4L * Dimension) + (2L * MaxIdLength) + Contracts.Codecs.SampleLimits.MaxSourceBytes + 4096;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 
 namespace EasyHard.Core.Kafka;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Evaluation.Datasets;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Hosting;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.IO.Compression;
 using System.Text;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Proxy;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Evaluation.Datasets;
 
 namespace EasyHard.Host.Producing;

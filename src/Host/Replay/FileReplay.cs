@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Ingest.Parsing;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Scoring;
@@ -110,7 +110,7 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
         }
     }
 
-    private const string ContentTypesJson = Core.Contracts.ContentTypes.Json;
+    private const string ContentTypesJson = Contracts.ContentTypes.Json;
 
     private static int? FirstValidDimension(string path)
     {

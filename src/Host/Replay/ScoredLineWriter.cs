@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Host.Replay;
 

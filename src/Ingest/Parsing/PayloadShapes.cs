@@ -1,4 +1,4 @@
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 
 namespace EasyHard.Ingest.Parsing;
 

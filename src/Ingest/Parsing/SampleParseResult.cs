@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Ingest.Parsing;
 

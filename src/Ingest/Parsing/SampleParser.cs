@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using Google.Protobuf;
 
 namespace EasyHard.Ingest.Parsing;

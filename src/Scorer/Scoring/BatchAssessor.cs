@@ -1,4 +1,4 @@
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Proxy;
 

@@ -1,4 +1,4 @@
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 
 namespace EasyHard.Scorer.Scoring;
 

@@ -1,4 +1,4 @@
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Scorer.Scoring;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Scorer.Scoring;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Scorer.Scoring;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Proxy;
 using Microsoft.Extensions.Logging;

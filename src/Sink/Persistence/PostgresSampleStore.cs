@@ -1,5 +1,5 @@
 using Dapper;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.Reporting;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Dapper;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.Reporting;
 
 namespace EasyHard.Sink.Persistence;

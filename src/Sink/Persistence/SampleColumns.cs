@@ -1,5 +1,5 @@
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 
 namespace EasyHard.Sink.Persistence;
 

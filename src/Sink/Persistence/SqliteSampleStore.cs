@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.Reporting;
 using Microsoft.Data.Sqlite;
 

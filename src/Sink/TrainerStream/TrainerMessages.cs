@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Core.Kafka;
 
 namespace EasyHard.Sink.TrainerStream;

@@ -1,7 +1,7 @@
 using System.Text;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Ingest.Tests.BadInput;
 
 namespace EasyHard.Ingest.Tests.Fuzzing;

@@ -1,5 +1,5 @@
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
 
 namespace EasyHard.Ingest.Tests.Parsing;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Ingest.Parsing;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.Host.Composition;
@@ -99,7 +99,7 @@ public sealed class StallLivenessTests
                 {
                     Sample = new TrainingSample { Id = id, Label = 3, Features = { features } },
                     OriginalPayload = ByteString.CopyFromUtf8($$"""{"id":"{{id}}","label":3}"""),
-                    ContentType = Core.Contracts.ContentTypes.Json,
+                    ContentType = Contracts.ContentTypes.Json,
                     Origin = new Origin { Topic = "in", Partition = 0, Offset = i, TimestampUnixMs = 1_700_000_000_000 },
                 },
                 Scores = new Scores { Loss = 1, SelfConfidence = 0.5f, Difficulty = 0.5f, Noise = 0.1f },

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.IntegrationTests.Infrastructure;

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using EasyHard.Bench.Common;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
 using EasyHard.Evaluation.Datasets;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Core.Configuration;
 using EasyHard.IntegrationTests.Operations;
 using EasyHard.Sink.TrainerStream;

@@ -1,6 +1,6 @@
 using Dapper;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
 using Microsoft.Extensions.Time.Testing;

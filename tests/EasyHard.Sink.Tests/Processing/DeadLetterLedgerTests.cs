@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Dapper;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
 using EasyHard.Sink.Persistence;
@@ -91,8 +91,8 @@ public sealed class DeadLetterLedgerTests : IAsyncLifetime
         };
         var headers = DeadLetters.Create(Topics.DeadLetter, source, reason ?? "x", "why").Headers!;
         var kept = new Headers();
-        foreach (var header in headers.Where(h => (sourceTopic is not null || h.Key != Core.Contracts.HeaderNames.SourceTopic)
-            && (reason is not null || h.Key != Core.Contracts.HeaderNames.ErrorReason)))
+        foreach (var header in headers.Where(h => (sourceTopic is not null || h.Key != Contracts.HeaderNames.SourceTopic)
+            && (reason is not null || h.Key != Contracts.HeaderNames.ErrorReason)))
         {
             kept.Add(header.Key, header.GetValueBytes());
         }

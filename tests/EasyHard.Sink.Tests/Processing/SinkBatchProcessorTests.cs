@@ -1,9 +1,9 @@
 using System.Text;
 using Dapper;
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts.V1;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts.V1;
+using EasyHard.Contracts;
 using EasyHard.Sink.Persistence;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

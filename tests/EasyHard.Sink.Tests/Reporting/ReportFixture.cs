@@ -1,6 +1,6 @@
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
 using EasyHard.Sink.Tests.Persistence;

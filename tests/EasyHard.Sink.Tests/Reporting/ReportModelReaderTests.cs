@@ -1,4 +1,4 @@
-using EasyHard.Core.Codecs;
+using EasyHard.Contracts.Codecs;
 using EasyHard.Sink.Persistence;
 using EasyHard.Sink.Reporting;
 using EasyHard.Sink.Tests.Persistence;

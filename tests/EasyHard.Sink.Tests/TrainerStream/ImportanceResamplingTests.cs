@@ -1,6 +1,6 @@
 using System.Text;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts;
 using EasyHard.Sink.TrainerStream;
 
 namespace EasyHard.Sink.Tests.TrainerStream;

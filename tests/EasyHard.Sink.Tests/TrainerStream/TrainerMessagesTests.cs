@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using EasyHard.Core.Configuration;
-using EasyHard.Core.Contracts;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts;
+using EasyHard.Contracts.V1;
 using EasyHard.Sink.TrainerStream;
 using Google.Protobuf;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using EasyHard.Core.Codecs;
-using EasyHard.Core.Contracts;
+using EasyHard.Contracts.Codecs;
+using EasyHard.Contracts;
 using EasyHard.Core.Kafka;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 
-namespace EasyHard.Core.Contracts;
+namespace EasyHard.Contracts;
 
 /// <summary>Lower-case names of difficulty buckets as they appear in headers, SQL and JSON.</summary>
 public static class BucketNames

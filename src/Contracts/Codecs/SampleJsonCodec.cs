@@ -7,9 +7,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// Reads and writes the JSON form of a <see cref="TrainingSample"/>.

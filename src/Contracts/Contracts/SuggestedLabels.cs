@@ -1,6 +1,6 @@
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 
-namespace EasyHard.Core.Contracts;
+namespace EasyHard.Contracts;
 
 /// <summary>The one rule for whether a scored sample carries a suggested label.</summary>
 public static class SuggestedLabels

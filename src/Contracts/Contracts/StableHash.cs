@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EasyHard.Core.Contracts;
+namespace EasyHard.Contracts;
 
 /// <summary>
 /// Hashes of sample ids that every process and run agree on (unlike <see cref="string.GetHashCode()"/>), so that a

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// The JSON form of <see cref="Contracts.V1.TrainingSample"/> as a plain object, serialized through the

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>Source-generated System.Text.Json metadata for the sample's JSON form.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = SampleJsonCodec.MaxDepth)]

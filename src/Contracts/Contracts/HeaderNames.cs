@@ -1,4 +1,4 @@
-namespace EasyHard.Core.Contracts;
+namespace EasyHard.Contracts;
 
 /// <summary>Kafka header names EasyHard writes on its output topics.</summary>
 public static class HeaderNames

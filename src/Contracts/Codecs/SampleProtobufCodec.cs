@@ -2,10 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
-using EasyHard.Core.Contracts.V1;
+using EasyHard.Contracts.V1;
 using Google.Protobuf;
 
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// Reads and writes the protobuf form of a <see cref="TrainingSample"/>.

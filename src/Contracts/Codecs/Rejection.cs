@@ -1,4 +1,4 @@
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// Why a record was not accepted: a low-cardinality <paramref name="Reason"/> code from <see cref="RejectReasons"/>

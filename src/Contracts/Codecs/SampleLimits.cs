@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// Fixed limits on the free-form fields of a sample, beside the configurable ones of <c>Schema</c>: they bound what

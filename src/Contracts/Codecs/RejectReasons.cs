@@ -1,4 +1,4 @@
-namespace EasyHard.Core.Codecs;
+namespace EasyHard.Contracts.Codecs;
 
 /// <summary>
 /// The closed set of reason codes a record can be dead-lettered with, by every role: one catalogue, so a dead letter's

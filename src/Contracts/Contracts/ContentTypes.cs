@@ -1,4 +1,4 @@
-namespace EasyHard.Core.Contracts;
+namespace EasyHard.Contracts;
 
 /// <summary>Values of the <c>content-type</c> header that select a sample codec.</summary>
 public static class ContentTypes

@@ -84,7 +84,7 @@ public sealed class ScorerBatchProcessor : IBatchProcessor
     {
         if (value is null || value.Length == 0)
         {
-            return (null, "empty_record", "Record value is empty; expected a protobuf easyhard.v1.CanonicalSample.");
+            return (null, RejectReasons.EmptyPayload, "Record value is empty; expected a protobuf easyhard.v1.CanonicalSample.");
         }
 
         CanonicalSample sample;

@@ -159,7 +159,7 @@ public static class RejectReasons
 
     /// <summary>The Scorer's codes: its input's shape, and what the Kafka shell refuses to produce.</summary>
     public static IReadOnlyList<string> Scorer { get; } =
-        [Unparsable, MissingSample, MissingId, WrongDimension, LabelOutOfRange, NonFiniteFeature, OutputTooLarge, Undeliverable];
+        [EmptyPayload, Unparsable, MissingSample, MissingId, WrongDimension, LabelOutOfRange, NonFiniteFeature, OutputTooLarge, Undeliverable];
 
     /// <summary>The Sink's codes: its input's shape, and what the Kafka shell refuses to produce.</summary>
     public static IReadOnlyList<string> Sink { get; } = [Unparsable, Incomplete, InvalidText, NonFiniteScore, OutputTooLarge, Undeliverable];

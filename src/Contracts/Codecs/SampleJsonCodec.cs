@@ -19,6 +19,8 @@ namespace EasyHard.Contracts.Codecs;
 /// source-generated <see cref="SampleJsonContext"/>.
 /// Shape checks (dimension, label range, id rules) belong to the caller, which knows the schema; this codec
 /// checks only what is specific to JSON: syntax, types, presence of <c>label</c> and of one features field.
+/// One file of about 700 lines on purpose: the reader is one pass over one <see cref="Utf8JsonReader"/>, a ref struct
+/// that every field's handler advances, with the error each case answers with beside it.
 /// </summary>
 public static class SampleJsonCodec
 {

@@ -8,6 +8,8 @@ namespace EasyHard.Scorer.Scoring;
 /// a window of recent noise log-odds per class with the two-component mixture fitted on it and the calibration
 /// shift derived from both, and a window of recent difficulties per class for the bucket quantiles.
 /// Host arrays hold the state (small: O(C·W + C²)), and the per-sample formulas are loops over them on the host.
+/// About 470 lines on purpose: the noise score, its calibration and the checkpoint of that state read the same arrays,
+/// and keeping them together keeps the checkpoint in step with what the scores use.
 /// </summary>
 internal sealed class ClassStatistics
 {

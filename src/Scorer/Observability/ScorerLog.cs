@@ -19,9 +19,6 @@ internal static partial class ScorerLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Saved scorer checkpoint {Path} at model version {ModelVersion}")]
     public static partial void CheckpointSaved(ILogger logger, string path, long modelVersion);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dead-lettered {Topic} {Partition} {Offset}: {Reason}")]
-    public static partial void DeadLettered(ILogger logger, string topic, int partition, long offset, string reason);
-
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Reading {Topic} into the scorer's memory as consumer group {GroupId}")]
     public static partial void SideTopicReading(ILogger logger, string topic, string groupId);
 

@@ -16,7 +16,7 @@ import uuid
 
 from confluent_kafka import Consumer, KafkaError
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "clients", "python"))
 from easyhard import WeightedStream  # noqa: E402
 
 

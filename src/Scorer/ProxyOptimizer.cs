@@ -9,9 +9,3 @@ public enum ProxyOptimizer
     /// <summary>SGD with momentum 0.9.</summary>
     Sgd,
 }
-
-/// <summary>The optimizer's name as <see cref="Proxy.ProxyEnsemble"/> and its checkpoints spell it.</summary>
-public static class ProxyOptimizerNames
-{
-    public static string Name(this ProxyOptimizer optimizer) => optimizer.ToString().ToLowerInvariant();
-}

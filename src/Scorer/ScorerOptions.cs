@@ -57,7 +57,7 @@ public sealed class ScorerOptions
 
     /// <summary>Why <see cref="ScorerThreadOptions.Heads"/> cannot be kept for a proxy on the CPU or not; null when it can.</summary>
     public string? HeadThreadsConflict(bool onCpu) => Threads.Heads > 1 && !StepsHeadsApart(onCpu)
-        ? $"Scorer:Threads:Heads ({Threads.Heads}) above 1 needs Scorer:Proxy:Optimizer adam on the CPU; {Proxy.Optimizer.ToString().ToLowerInvariant()} on {(onCpu ? "cpu" : "cuda")} steps every head at once."
+        ? $"Scorer:Threads:Heads ({Threads.Heads}) above 1 needs Scorer:Proxy:Optimizer adam on the CPU; {Choices.Name(Proxy.Optimizer)} on {(onCpu ? "cpu" : "cuda")} steps every head at once."
         : null;
 
     /// <summary>Why <see cref="ProxyOptions.ScoreDelaySamples"/> cannot be kept with <see cref="ProxyOptions.Folds"/>; null when it can.</summary>

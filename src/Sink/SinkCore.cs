@@ -17,12 +17,6 @@ namespace EasyHard.Sink;
 internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions stream, TopicOptions topics, ILogger logger, SchemaState? schema)
     : IRecordProcessor<ScoredSample>
 {
-    private readonly ISampleStore _store = store;
-    private readonly TrainerStreamOptions _stream = stream;
-    private readonly TopicOptions _topics = topics;
-    private readonly ILogger _logger = logger;
-    private readonly SchemaState? _schema = schema;
-
     public async Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<Accepted<ScoredSample>> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -31,7 +25,7 @@ internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions 
         foreach (var (scored, record) in inputs)
         {
             rows.Add(scored);
-            if (TrainerMessages.Build(scored, _stream, _topics) is { } trainerRecord)
+            if (TrainerMessages.Build(scored, stream, topics) is { } trainerRecord)
             {
                 output.Add(trainerRecord with { Source = record });
             }
@@ -47,7 +41,7 @@ internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions 
 
     /// <summary>
     /// Counts the records of a committed batch once each: what was emitted, by topic, and the dead letters by reason
-    /// (this core's, or the shell's when a trainer record could not be produced).
+    /// (the decoder's, or the shell's when a trainer record could not be produced).
     /// </summary>
     public void Committed(IReadOnlyList<OutgoingMessage> outputs)
     {
@@ -64,7 +58,7 @@ internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions 
 
     private async Task WriteAsync(List<ScoredSample> rows, CancellationToken cancellationToken)
     {
-        if (_schema is { NotReadyReason: { } notReady })
+        if (schema is { NotReadyReason: { } notReady })
         {
             // Thrown like any SQL failure: the shell backs off, retries the batch and reports the role not ready.
             throw new InvalidOperationException($"SQL schema not migrated yet: {notReady}");
@@ -73,12 +67,12 @@ internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions 
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await _store.UpsertAsync(rows, cancellationToken);
+            await store.UpsertAsync(rows, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             SinkMetrics.SqlErrors.Inc();
-            LogSqlWriteFailed(_logger, e, rows.Count);
+            LogSqlWriteFailed(logger, e, rows.Count);
             throw;
         }
 

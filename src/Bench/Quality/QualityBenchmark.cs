@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Evaluation.Metrics;
 using EasyHard.Scorer;
@@ -309,7 +310,7 @@ public static class QualityBenchmark
     private static ReportSettings Settings(QualitySettings settings, ScorerOptions scorer, DenseDataset train, DenseDataset test, NoisyLabels noisy) => new(
         train.Name, train.Dimension, train.Classes, train.Count, test.Count, settings.Noise.ToString(), noisy.RealizedRate, noisy.IsNoisy.LongCount(n => n), settings.Seed,
         settings.Epochs, settings.Folds, settings.TrainEpochs, settings.Hidden, settings.LearningRate, settings.BatchSize, settings.KeepFraction,
-        new ScorerSettings(scorer.Proxy.HiddenSizes, scorer.Proxy.EnsembleSize, scorer.Proxy.Optimizer.Name(), scorer.Proxy.LearningRate, scorer.Batching.MaxBatchSize,
+        new ScorerSettings(scorer.Proxy.HiddenSizes, scorer.Proxy.EnsembleSize, Choices.Name(scorer.Proxy.Optimizer), scorer.Proxy.LearningRate, scorer.Batching.MaxBatchSize,
             scorer.Proxy.TrainMinibatchSize, scorer.Statistics.WarmupSamples, scorer.Proxy.BootstrapRate, scorer.Proxy.Seed));
 
     private static ReportMachine Machine(string scorerDevice) => new(

@@ -101,12 +101,11 @@ public sealed class KnownKeys
             }
         }
 
-        return Lookup(section, root, key, value);
+        return Lookup(section, root, steps, value);
     }
 
-    private static (string Key, string Text)? Lookup(string section, Node root, string key, string value)
+    private static (string Key, string Text)? Lookup(string section, Node root, string[] steps, string value)
     {
-        var steps = key.Split(':');
         var node = root;
         var path = section;
         for (int i = 1; i < steps.Length; i++)
@@ -140,9 +139,8 @@ public sealed class KnownKeys
                 if (hint.Length == 0 && i == steps.Length - 1)
                 {
                     // A key at the wrong level (Scorer:Foldz for Scorer:Proxy:Folds): the section's leaf with the closest name.
-                    var leaves = root.Leaves(section).ToDictionary(l => l, l => l[(l.LastIndexOf(':') + 1)..], StringComparer.Ordinal)
-                        .Where(l => l.Value != "*" && !char.IsDigit(l.Value[0])).ToDictionary(StringComparer.Ordinal);
-                    hint = Suggestions.Closest(step, leaves.Values) is { } name ? $" (did you mean {leaves.First(l => l.Value == name).Key}?)" : string.Empty;
+                    var leaves = root.Leaves(section).Where(l => !char.IsDigit(LastStep(l)[0]) && LastStep(l) != "*").ToList();
+                    hint = Suggestions.Closest(step, leaves.Select(LastStep)) is { } name ? $" (did you mean {leaves.First(l => LastStep(l) == name)}?)" : string.Empty;
                 }
 
                 return ($"{path}:{step}", " is not a setting" + hint);
@@ -159,12 +157,13 @@ public sealed class KnownKeys
         // The binder would also take a choice's number ("1") or fail with its type's name; a person gets the names.
         if (node.Choice is { } choice && !Enum.GetNames(choice).Any(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase)))
         {
-            var names = string.Join(", ", Enum.GetNames(choice).Select(n => n.ToLowerInvariant()));
-            return (path, $" is '{value}': it must be one of {names}");
+            return (path, $" is '{value}': it must be one of {Choices.Names(choice)}");
         }
 
         return null;
     }
+
+    private static string LastStep(string key) => key[(key.LastIndexOf(':') + 1)..];
 
     /// <summary>Where a key came from, so the line says what to edit: " (environment variable …)" and the like.</summary>
     private static string Source(IConfiguration configuration, string key)

@@ -73,7 +73,7 @@ public abstract partial class DecodingStage<TInput> : IBatchProcessor
     }
 
     /// <summary>Each record's dead letter or its outputs (the core's come in input order), record by record.</summary>
-    private static OutgoingMessage[] InInputOrder(IReadOnlyList<ConsumeResult<byte[], byte[]>> batch, OutgoingMessage?[] deadLetters, IReadOnlyList<OutgoingMessage> outputs)
+    private static List<OutgoingMessage> InInputOrder(IReadOnlyList<ConsumeResult<byte[], byte[]>> batch, OutgoingMessage?[] deadLetters, IReadOnlyList<OutgoingMessage> outputs)
     {
         var merged = new List<OutgoingMessage>(batch.Count + outputs.Count);
         var next = 0;
@@ -97,7 +97,7 @@ public abstract partial class DecodingStage<TInput> : IBatchProcessor
             merged.Add(outputs[next]);
         }
 
-        return [.. merged];
+        return merged;
     }
 
     [LoggerMessage(Message = "Dead-lettered {Topic} {Partition} {Offset}: {Reason} ({Detail})")]

@@ -49,7 +49,7 @@ public static class EasyHardSections
             null => null,
             string text => text,
             System.Collections.IEnumerable list => string.Join(',', list.Cast<object>()),
-            Enum choice => choice.ToString().ToLowerInvariant(),
+            Enum choice => Choices.Name(choice),
             IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
             _ => value.ToString(),
         };

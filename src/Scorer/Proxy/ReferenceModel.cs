@@ -1,4 +1,5 @@
 using EasyHard.Contracts.V1;
+using EasyHard.Core.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public sealed class ReferenceModel : IDisposable
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
-        var ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, options.Proxy.Optimizer.Name(), options.Proxy.LearningRate, options.Proxy.Seed, CPU);
+        var ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, Choices.Name(options.Proxy.Optimizer), options.Proxy.LearningRate, options.Proxy.Seed, CPU);
         var features = new float[samples.Count * dimension];
         var labels = new long[samples.Count];
         for (int i = 0; i < samples.Count; i++)

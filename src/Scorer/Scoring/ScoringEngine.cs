@@ -67,7 +67,7 @@ public sealed class ScoringEngine : IDisposable
         Classes = classes;
         Device = ScorerDevice.Resolve(options.Device);
         var (headThreadCount, torchThreads) = HeadScheduler.ResolveThreads(options, onCpu: Device.type == DeviceType.CPU);
-        ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, options.Proxy.Optimizer.Name(), options.Proxy.LearningRate, options.Proxy.Seed, Device,
+        ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, Choices.Name(options.Proxy.Optimizer), options.Proxy.LearningRate, options.Proxy.Seed, Device,
             new LearningRateSchedule(options.Proxy.LearningRate, options.Proxy.LearningRateStartFactor, options.Proxy.LearningRateDecaySteps));
         heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);

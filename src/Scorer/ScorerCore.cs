@@ -3,6 +3,7 @@ using EasyHard.Contracts.V1;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.Sync;
 using Google.Protobuf;
 
 namespace EasyHard.Scorer;
@@ -11,7 +12,7 @@ namespace EasyHard.Scorer;
 /// The scorer's functional core: scores the batch's valid samples as one prequential batch and returns one
 /// <see cref="ScoredSample"/> per sample on the scored topic (key = UTF-8 sample id), in input order.
 /// </summary>
-internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics) : IRecordProcessor<CanonicalSample>
+internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, ModelSync? sync) : IRecordProcessor<CanonicalSample>
 {
     public Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<Accepted<CanonicalSample>> inputs, CancellationToken cancellationToken)
     {
@@ -25,6 +26,7 @@ internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics) : IR
             output[k] = new OutgoingMessage(topics.Scored, Encoding.UTF8.GetBytes(result.Canonical.Sample.Id), result.ToByteArray()) { Source = inputs[k].Record };
         }
 
+        sync?.AfterBatch();
         return Task.FromResult<IReadOnlyList<OutgoingMessage>>(output);
     }
 

@@ -33,6 +33,9 @@ public sealed class ScorerOptions
     /// <summary>Weight policies, the weights' range, quarantine (section <c>Scorer:Weighting</c>).</summary>
     [Required] public WeightingOptions Weighting { get; set; } = new();
 
+    /// <summary>Model averaging across scorer instances (section <c>Scorer:Sync</c>).</summary>
+    [Required] public SyncOptions Sync { get; set; } = new();
+
     /// <summary>
     /// Optional frozen reference model (<c>easyhard train-reference</c>); when set, reducible loss = loss − reference
     /// loss (RHO-LOSS, Mindermann et al. 2022) is computed and can drive the loss policy.

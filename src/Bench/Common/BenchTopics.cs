@@ -25,6 +25,8 @@ public sealed class BenchTopics
             DeadLetter = Name("dlq"),
             Feedback = Name("feedback"),
             OffsetJournal = Name("offsets"),
+            Model = Name("model"),
+            ScorerState = Name("scorer-state"),
         };
     }
 
@@ -55,6 +57,8 @@ public sealed class BenchTopics
             ("Topics:DeadLetter", Options.DeadLetter),
             ("Topics:Feedback", Options.Feedback),
             ("Topics:OffsetJournal", Options.OffsetJournal),
+            ("Topics:Model", Options.Model),
+            ("Topics:ScorerState", Options.ScorerState),
             ("Ingest:GroupId", GroupOf("ingest")),
             ("Scorer:GroupId", GroupOf("scorer")),
             ("Sink:GroupId", GroupOf("sink")),

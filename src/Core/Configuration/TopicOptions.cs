@@ -36,6 +36,18 @@ public sealed class TopicOptions
     [Required(AllowEmptyStrings = false)] public string OffsetJournal { get; set; } = "easyhard.offsets";
 
     /// <summary>
+    /// Scale-out: each scorer instance's latest proxy and statistics, keyed by instance id (compacted; one record per
+    /// instance is all a reader needs).
+    /// </summary>
+    [Required(AllowEmptyStrings = false)] public string Model { get; set; } = "easyhard.model";
+
+    /// <summary>
+    /// Scale-out: the scorer's per-id history, keyed by sample id, in the partition of the input it came from
+    /// (compacted; a changelog restored when its input partition is assigned, as Kafka Streams restores a state store).
+    /// </summary>
+    [Required(AllowEmptyStrings = false)] public string ScorerState { get; set; } = "easyhard.scorer-state";
+
+    /// <summary>
     /// Influence target samples (JSON or protobuf <c>TrainingSample</c>s, e.g. a curated validation set); empty (the
     /// default) disables it and influence is measured against a reservoir of recent samples judged clean.
     /// </summary>
@@ -45,6 +57,6 @@ public sealed class TopicOptions
     [Range(1, 1024)] public int Partitions { get; set; } = 8;
 
     public IEnumerable<string> All() => string.IsNullOrWhiteSpace(Targets)
-        ? [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal]
-        : [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal, Targets];
+        ? [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal, Model, ScorerState]
+        : [Input, Samples, Scored, Weighted, Quarantine, DeadLetter, Feedback, OffsetJournal, Model, ScorerState, Targets];
 }

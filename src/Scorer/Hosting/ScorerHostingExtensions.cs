@@ -1,6 +1,7 @@
 using EasyHard.Core.Configuration;
 using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,7 @@ public static class ScorerHostingExtensions
 {
     /// <summary>
     /// Binds and validates <c>Scorer</c>, <c>Schema</c> and <c>Topics</c> at start, and registers
-    /// <see cref="ScoringEngine"/>, <see cref="ScorerBatchProcessor"/>, the feedback store and target buffer as singletons,
+    /// <see cref="ScoringEngine"/>, <see cref="ScorerBatchProcessor"/>, the feedback store, target buffer and <see cref="ModelSync"/> as singletons,
     /// the readers of the feedback and targets topics as hosted services (plus
     /// <see cref="TimeProvider.System"/> when none is registered).
     /// </summary>
@@ -33,6 +34,9 @@ public static class ScorerHostingExtensions
         services.AddHostedService<FeedbackConsumer>();
         services.AddHostedService<TargetConsumer>();
         services.TryAddSingleton<ScoringEngine>();
+        // Before the Kafka worker (added by the host after this): a starting instance reads the fleet's model first.
+        services.TryAddSingleton<ModelSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelSync>());
         services.TryAddSingleton<ScorerBatchProcessor>();
         return builder;
     }

@@ -342,6 +342,50 @@ internal sealed class ProxyEnsemble : IDisposable
         LoadOptimizer(reader);
     }
 
+    /// <summary>Number of parameters of every head together (weights and biases of every layer).</summary>
+    public long ParameterCount => Parameters().Sum(p => p.NumberOfElements);
+
+    /// <summary>Every parameter, flattened in checkpoint order, on the host: what scorer instances average.</summary>
+    public float[] ExportParameters()
+    {
+        var values = new float[ParameterCount];
+        int at = 0;
+        foreach (var parameter in Parameters())
+        {
+            using var detached = parameter.detach();
+            using var host = detached.cpu();
+            host.data<float>().CopyTo(values, at);
+            at += (int)parameter.NumberOfElements;
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Overwrites every parameter with <paramref name="values"/> (the order of <see cref="ExportParameters"/>). The
+    /// optimizer's moments stay: in local SGD each worker keeps its own optimizer state across averaging rounds.
+    /// </summary>
+    public void ImportParameters(float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != ParameterCount)
+        {
+            throw new ArgumentException($"{values.Length} parameters where the ensemble has {ParameterCount}.", nameof(values));
+        }
+
+        using (no_grad())
+        {
+            int at = 0;
+            foreach (var parameter in Parameters())
+            {
+                int count = (int)parameter.NumberOfElements;
+                using var loaded = tensor(values.AsSpan(at, count).ToArray(), parameter.shape);
+                parameter.copy_(loaded);
+                at += count;
+            }
+        }
+    }
+
     /// <summary>
     /// Lets <paramref name="update"/> write into the optimizer's live state (its options and per-parameter state, in the
     /// order of <see cref="OptimizerParameters"/>) and returns what it returns; when it wrote (true), every head's Adam

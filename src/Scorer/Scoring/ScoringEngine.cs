@@ -43,6 +43,7 @@ public sealed class ScoringEngine : IDisposable
     private readonly EngineCheckpoint checkpoint;
     private readonly ScoringProgress progress = new();
     private readonly BatchPipeline pipeline;
+    private readonly ModelExchange exchange;
     private long lastCheckpointTimestamp;
 
     /// <summary>Host constructor: dimension and classes come from the <c>Schema</c> section.</summary>
@@ -101,6 +102,7 @@ public sealed class ScoringEngine : IDisposable
         records = new ScoredRecordBuilder(options, reference is not null, progress, statistics, history, this.timeProvider);
         var log = (ILogger?)logger ?? NullLogger.Instance;
         pipeline = new BatchPipeline(ensemble, heads, batchTraining, delayed, influenceTargets, reference, assessor, records, progress);
+        exchange = new ModelExchange(ensemble, statistics, progress, options);
         checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, rehearsal, log);
         ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
         ScorerLog.ProxyStarted(log, Device.ToString(), options.Proxy.EnsembleSize, heads.Ranges.Count, torchThreads, string.Join('-', options.Proxy.HiddenSizes), ensemble.OptimizerName, options.Proxy.LearningRate, dimension, classes);
@@ -284,6 +286,31 @@ public sealed class ScoringEngine : IDisposable
         lock (gate)
         {
             SaveCheckpointCore();
+        }
+    }
+
+    /// <summary>
+    /// This engine's proxy parameters and class statistics for its peers (scale-out, <see cref="Sync.ModelSync"/>);
+    /// <paramref name="samplesSinceMerge"/> is its weight in their averages.
+    /// </summary>
+    public ModelSnapshot ExportModel(string instance, long sequence, long samplesSinceMerge)
+    {
+        lock (gate)
+        {
+            return exchange.Export(instance, sequence, samplesSinceMerge, timeProvider.GetUtcNow());
+        }
+    }
+
+    /// <summary>A peer's snapshot decoded for <see cref="MergePeers"/>, or null with the reason it cannot merge here.</summary>
+    internal PeerModel? DecodePeer(ModelSnapshot snapshot, out string? reason) => exchange.Decode(snapshot, out reason);
+
+    /// <summary>Averages the peers' models into this engine's (<see cref="ModelExchange.Merge"/>), between batches.</summary>
+    internal void MergePeers(IReadOnlyList<(PeerModel Model, double Weight)> peers, double ownWeight)
+    {
+        lock (gate)
+        {
+            exchange.Merge(peers, ownWeight);
+            ScorerMetrics.ModelVersion.Set(ModelVersion);
         }
     }
 

@@ -21,6 +21,8 @@ public sealed class TestTopics
             DeadLetter = $"{id}.dlq",
             Feedback = $"{id}.feedback",
             OffsetJournal = $"{id}.offsets",
+            Model = $"{id}.model",
+            ScorerState = $"{id}.scorer-state",
         };
     }
 
@@ -40,6 +42,8 @@ public sealed class TestTopics
         $"--Topics:DeadLetter={Options.DeadLetter}",
         $"--Topics:Feedback={Options.Feedback}",
         $"--Topics:OffsetJournal={Options.OffsetJournal}",
+        $"--Topics:Model={Options.Model}",
+        $"--Topics:ScorerState={Options.ScorerState}",
         $"--Ingest:GroupId={Id}-ingest",
         $"--Scorer:GroupId={Id}-scorer",
         $"--Sink:GroupId={Id}-sink",

@@ -276,20 +276,29 @@ public sealed partial class ModelSync : BackgroundService
         }
     }
 
-    public override void Dispose()
+    /// <summary>Stops following the topic, then sends what is still queued (best effort: a model not published only delays a merge).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await base.StopAsync(cancellationToken);
         try
         {
             producer?.Flush(TimeSpan.FromSeconds(5));
         }
         catch (KafkaException)
         {
-            // Best effort: a model not published is only a merge that waits for the next one.
+        }
+    }
+
+    /// <summary>Registered as a singleton and as a hosted service, so disposed twice: the second time finds nothing left.</summary>
+    public override void Dispose()
+    {
+        Interlocked.Exchange(ref producer, null)?.Dispose();
+        if (Interlocked.Exchange(ref reader, null) is { } consumer)
+        {
+            consumer.Close();
+            consumer.Dispose();
         }
 
-        producer?.Dispose();
-        reader?.Close();
-        reader?.Dispose();
         base.Dispose();
     }
 

@@ -2,6 +2,7 @@ using EasyHard.Contracts.V1;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.State;
 using EasyHard.Scorer.Sync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,5 +14,8 @@ namespace EasyHard.Scorer;
 /// the shell's <see cref="DecodingStage{TInput}"/> dead-letters the ones that cannot be scored, and
 /// <see cref="ScorerCore"/> scores the rest as one prequential batch; all outputs in input order.
 /// </summary>
-public sealed class ScorerBatchProcessor(ScoringEngine engine, IOptions<TopicOptions> topics, ILogger<ScorerBatchProcessor> logger, ModelSync? sync = null)
-    : DecodingStage<CanonicalSample>(new ScorerDecoder(engine), new ScorerCore(engine, topics.Value, sync), topics.Value.DeadLetter, LogLevel.Warning, logger);
+/// <param name="sync">Model averaging with the other scorer instances; null: none.</param>
+/// <param name="changelog">The per-id history's changelog; null: the history stays in this instance.</param>
+public sealed class ScorerBatchProcessor(ScoringEngine engine, IOptions<TopicOptions> topics, ILogger<ScorerBatchProcessor> logger, ModelSync? sync = null,
+    HistoryChangelog? changelog = null)
+    : DecodingStage<CanonicalSample>(new ScorerDecoder(engine), new ScorerCore(engine, topics.Value, sync, changelog), topics.Value.DeadLetter, LogLevel.Warning, logger);

@@ -1,8 +1,10 @@
 using System.Text;
+using Confluent.Kafka;
 using EasyHard.Contracts.V1;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.State;
 using EasyHard.Scorer.Sync;
 using Google.Protobuf;
 
@@ -10,20 +12,31 @@ namespace EasyHard.Scorer;
 
 /// <summary>
 /// The scorer's functional core: scores the batch's valid samples as one prequential batch and returns one
-/// <see cref="ScoredSample"/> per sample on the scored topic (key = UTF-8 sample id), in input order.
+/// <see cref="ScoredSample"/> per sample on the scored topic (key = UTF-8 sample id), in input order, each followed by
+/// the sample's history record on the changelog when there is one (<see cref="HistoryChangelog"/>); then lets
+/// <see cref="ModelSync"/> exchange models with the other scorer instances when one is due. The history of an input
+/// partition comes from its changelog when the partition is assigned and goes when it is revoked.
 /// </summary>
-internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, ModelSync? sync) : IRecordProcessor<CanonicalSample>
+internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, ModelSync? sync, HistoryChangelog? changelog) : IRecordProcessor<CanonicalSample>
 {
     public Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<Accepted<CanonicalSample>> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         // A full batch means the consumer has more input waiting: the scorer is the bottleneck, so it rehearses less.
         var scored = engine.Score([.. inputs.Select(i => i.Value)], null, backlogged: inputs.Count >= engine.MaxBatchSize);
-        var output = new OutgoingMessage[scored.Count];
+        var history = changelog is null
+            ? null
+            : engine.ClaimHistory([.. inputs.Select(i => i.Value.Sample.Id)], [.. inputs.Select(i => i.Record.Partition.Value)]);
+        var output = new List<OutgoingMessage>(scored.Count * (history is null ? 1 : 2));
         for (int k = 0; k < scored.Count; k++)
         {
             var result = scored[k];
-            output[k] = new OutgoingMessage(topics.Scored, Encoding.UTF8.GetBytes(result.Canonical.Sample.Id), result.ToByteArray()) { Source = inputs[k].Record };
+            var id = result.Canonical.Sample.Id;
+            output.Add(new OutgoingMessage(topics.Scored, Encoding.UTF8.GetBytes(id), result.ToByteArray()) { Source = inputs[k].Record });
+            if (history?[k] is { } record)
+            {
+                output.Add(changelog!.Record(id, record, inputs[k].Record));
+            }
         }
 
         sync?.AfterBatch();
@@ -40,6 +53,29 @@ internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, Mode
             {
                 ScorerMetrics.DeadLetter(reason).Inc();
             }
+            else if (changelog is not null && output.Topic == changelog.Topic)
+            {
+                StateMetrics.Written.Inc();
+            }
+        }
+    }
+
+    public void PartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        if (changelog is null || partitions.Count == 0)
+        {
+            return;
+        }
+
+        var assigned = partitions.Select(p => p.Partition.Value).ToHashSet();
+        engine.RestoreHistory(assigned, changelog.Read(assigned));
+    }
+
+    public void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        if (changelog is not null && partitions.Count > 0)
+        {
+            StateMetrics.Dropped.Inc(engine.DropHistory(partitions.Select(p => p.Partition.Value).ToHashSet()));
         }
     }
 }

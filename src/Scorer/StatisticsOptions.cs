@@ -20,6 +20,13 @@ public sealed class StatisticsOptions
     /// <summary>Sample ids whose history (loss EMA, AUM, forgetting events) is kept for later exposures; 0 disables it.</summary>
     [Range(0, 100_000_000)] public int SampleHistoryCapacity { get; set; } = 200_000;
 
+    /// <summary>
+    /// The Kafka scorer writes each id's history to <c>Topics:ScorerState</c> in the partition of its input, within the
+    /// batch's transaction, restores a partition's history when the partition is assigned and forgets it when revoked:
+    /// the history moves with its partition between instances. Off: each instance keeps what it saw, in its checkpoint.
+    /// </summary>
+    public bool HistoryChangelog { get; set; } = true;
+
     /// <summary>Recent clean samples whose mean gradient is the influence target.</summary>
     [Range(1, 1_000_000)] public int InfluenceReservoirSize { get; set; } = 256;
 

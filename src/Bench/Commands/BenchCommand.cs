@@ -15,6 +15,7 @@ public static class BenchCommand
         command.Subcommands.Add(CoreBenchCommand.Create());
         command.Subcommands.Add(ChaosBenchCommand.Create());
         command.Subcommands.Add(TrainerBenchCommand.Create());
+        command.Subcommands.Add(ScaleBenchCommand.Create());
         return command;
     }
 }

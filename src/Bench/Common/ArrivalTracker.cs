@@ -41,6 +41,9 @@ public sealed class ArrivalTracker
     /// <summary>Arrivals whose key names no index sent through this tracker.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
+    /// <summary>Offsets the broker deleted before the reader read them (<see cref="MarkLost"/>).</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
     public long InFlight => Math.Max(0, Sent - Arrived - Interlocked.Read(ref _lost));
 
     /// <summary>

@@ -31,6 +31,10 @@ public static class BenchOutput
         return (jsonPath, markdownPath);
     }
 
+    /// <summary>"met: value" or "missed: value", a report's verdict on one target.</summary>
+    public static string Verdict(bool met, FormattableString value) =>
+        (met ? "met: " : "missed: ") + value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
 
     /// <summary>" Overrides: `--Section:Key=value …`." for a report, or nothing when there are none.</summary>

@@ -25,12 +25,12 @@ public static class TrainerReport
         text.Append(table).Append('\n');
         var r = result.Read;
         var facts = new MarkdownTable("", "value");
-        facts.Add("weights target: weighted ≥ unweighted + 1.0 point", Verdict(result.WeightsTargetMet, $"{result.WeightsGainPoints:+0.00;-0.00} points"))
+        facts.Add("weights target: weighted ≥ unweighted + 1.0 point", BenchOutput.Verdict(result.WeightsTargetMet, $"{result.WeightsGainPoints:+0.00;-0.00} points"))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
             .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))
             .Add("read throughput: easyhard client (decoded batches)", string.Create(CultureInfo.InvariantCulture, $"{r.ClientRecordsPerSecond:N0} records/s"))
-            .Add("read target: client ≥ 50 % of bare", Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))
+            .Add("read target: client ≥ 50 % of bare", BenchOutput.Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))
             .Add("wall time", string.Create(CultureInfo.InvariantCulture, $"{result.SecondsTotal:F0} s"));
         text.Append(facts);
         foreach (var problem in result.Problems)
@@ -46,6 +46,4 @@ public static class TrainerReport
             (100 * arm.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + " %",
             gain is { } g ? g.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points" : "—",
             arm.RecordsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
-
-    private static string Verdict(bool met, FormattableString value) => (met ? "met: " : "missed: ") + value.ToString(CultureInfo.InvariantCulture);
 }

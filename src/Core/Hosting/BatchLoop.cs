@@ -65,6 +65,7 @@ internal sealed partial class BatchLoop
         _pauses.Assigned(partitions);
         var starts = _starts?.Assigned(partitions) ?? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
         _stallWatch.Started(starts);
+        _processor.PartitionsAssigned(partitions);
         LogAssigned(_definition.Role, string.Join(", ", starts.Select(s => $"{s.Topic}[{s.Partition.Value}]@{s.Offset}")));
         _readiness.Step(_definition.Role, RoleReadiness.CollectingStep);
         return starts;
@@ -127,6 +128,7 @@ internal sealed partial class BatchLoop
             inFlight.Records.RemoveAll(r => gone.Contains(r.TopicPartition));
         }
 
+        _processor.PartitionsRevoked(gone);
         var dropped = _batch.RemoveAll(r => gone.Contains(r.TopicPartition));
         _metrics.Revoked.Inc(dropped);
         LogRevoked(_definition.Role, how, string.Join(',', gone), dropped);

@@ -59,6 +59,10 @@ public abstract partial class DecodingStage<TInput> : IBatchProcessor
 
     public void Committed(IReadOnlyList<OutgoingMessage> outputs) => _core.Committed(outputs);
 
+    public void PartitionsAssigned(IReadOnlyList<TopicPartition> partitions) => _core.PartitionsAssigned(partitions);
+
+    public void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions) => _core.PartitionsRevoked(partitions);
+
     private Decoded<TInput> Decode(ConsumeResult<byte[], byte[]> record)
     {
         try

@@ -20,4 +20,17 @@ public interface IBatchProcessor
     void Committed(IReadOnlyList<OutgoingMessage> outputs)
     {
     }
+
+    /// <summary>
+    /// Input partitions this member now owns (inside the rebalance, before any of their records is processed): a role
+    /// with state per partition restores it here. Incremental: only the partitions added.
+    /// </summary>
+    void PartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+    }
+
+    /// <summary>Input partitions this member no longer owns (after their commit in flight landed): their state goes.</summary>
+    void PartitionsRevoked(IReadOnlyCollection<TopicPartition> partitions)
+    {
+    }
 }

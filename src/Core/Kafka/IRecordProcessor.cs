@@ -15,4 +15,14 @@ public interface IRecordProcessor<TInput>
     void Committed(IReadOnlyList<OutgoingMessage> outputs)
     {
     }
+
+    /// <inheritdoc cref="IBatchProcessor.PartitionsAssigned"/>
+    void PartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartition> partitions)
+    {
+    }
+
+    /// <inheritdoc cref="IBatchProcessor.PartitionsRevoked"/>
+    void PartitionsRevoked(IReadOnlyCollection<Confluent.Kafka.TopicPartition> partitions)
+    {
+    }
 }

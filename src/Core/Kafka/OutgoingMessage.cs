@@ -12,6 +12,12 @@ public sealed record OutgoingMessage(string Topic, byte[]? Key, byte[] Value, He
     /// </summary>
     public ConsumeResult<byte[], byte[]>? Source { get; init; }
 
+    /// <summary>
+    /// The partition to write to; null lets the producer's partitioner choose by key. A changelog sets it to its input's
+    /// partition, so that the new owner of an input partition finds the state of that partition in one place.
+    /// </summary>
+    public int? Partition { get; init; }
+
     /// <summary>The reason code when this output is a dead letter (<see cref="DeadLetters"/>), else null.</summary>
     public string? DeadLetterReason { get; init; }
 

@@ -1,7 +1,10 @@
 using EasyHard.Core.Configuration;
 using EasyHard.Scorer.Feedback;
 using EasyHard.Scorer.Scoring;
+using EasyHard.Scorer.State;
 using EasyHard.Scorer.Sync;
+using EasyHard.Core.Kafka;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -37,7 +40,14 @@ public static class ScorerHostingExtensions
         // Before the Kafka worker (added by the host after this): a starting instance reads the fleet's model first.
         services.TryAddSingleton<ModelSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelSync>());
-        services.TryAddSingleton<ScorerBatchProcessor>();
+        services.TryAddSingleton(sp => new ScorerBatchProcessor(
+            sp.GetRequiredService<ScoringEngine>(),
+            sp.GetRequiredService<IOptions<TopicOptions>>(),
+            sp.GetRequiredService<ILogger<ScorerBatchProcessor>>(),
+            sp.GetRequiredService<ModelSync>(),
+            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Statistics.HistoryChangelog && sp.GetService<KafkaConnection>() is { } connection
+                ? new HistoryChangelog(connection, sp.GetRequiredService<IOptions<TopicOptions>>().Value.ScorerState, sp.GetRequiredService<ILogger<HistoryChangelog>>())
+                : null));
         return builder;
     }
 }

@@ -4,7 +4,9 @@ namespace EasyHard.Scorer.Scoring;
 /// Bounded per-id memory of earlier exposures (least recently seen id evicted first). A later exposure of an id
 /// blends its new out-of-sample estimates with the earlier ones, which lowers their variance: the streaming
 /// counterpart of averaging a sample's statistics over epochs as AUM (Pleiss et al. 2020) and forgetting events
-/// (Toneva et al. 2019) do.
+/// (Toneva et al. 2019) do. Under Kafka each id also belongs to the input partition it came from
+/// (<see cref="Claim"/>; <see cref="NoPartition"/> until then), so a partition's ids can leave with it
+/// (<see cref="DropPartitions"/>) and come back from its changelog (<see cref="Put"/>).
 /// </summary>
 internal sealed class SampleHistory
 {
@@ -13,6 +15,9 @@ internal sealed class SampleHistory
     /// average that follows a model which keeps improving.
     /// </summary>
     internal const double MinBlend = 0.3;
+
+    /// <summary>The partition of an id read from a checkpoint or scored outside Kafka.</summary>
+    public const int NoPartition = -1;
 
     private readonly Dictionary<string, LinkedListNode<Entry>> index;
     private readonly LinkedList<Entry> order = new();
@@ -64,15 +69,67 @@ internal sealed class SampleHistory
                 old.ForgettingEvents + (old.LastCorrect && !correct ? 1 : 0),
                 correct);
             order.Remove(node);
-            node.Value = new Entry(id, updated);
+            node.Value = node.Value with { Record = updated };
             order.AddLast(node);
             return updated;
         }
 
         updated = new SampleRecord(1, loss, noiseLogOdds, difficulty, logMargin, 0, correct);
+        Add(id, updated, NoPartition);
+        return updated;
+    }
+
+    /// <summary>Marks <paramref name="id"/> (when held) as belonging to input partition <paramref name="partition"/> and returns its record.</summary>
+    public bool Claim(string id, int partition, out SampleRecord record)
+    {
+        if (index.TryGetValue(id, out var node))
+        {
+            node.Value = node.Value with { Partition = partition };
+            record = node.Value.Record;
+            return true;
+        }
+
+        record = default;
+        return false;
+    }
+
+    /// <summary>Forgets every id of the partitions for which <paramref name="drop"/> is true; returns how many.</summary>
+    public int DropPartitions(Func<int, bool> drop)
+    {
+        int dropped = 0;
+        for (var node = order.First; node is not null;)
+        {
+            var next = node.Next;
+            if (drop(node.Value.Partition))
+            {
+                order.Remove(node);
+                index.Remove(node.Value.Id);
+                dropped++;
+            }
+
+            node = next;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Sets an id's record as restored from its partition's changelog (the most recently seen, as if just observed).</summary>
+    public void Put(string id, SampleRecord record, int partition)
+    {
+        if (index.TryGetValue(id, out var node))
+        {
+            order.Remove(node);
+            index.Remove(id);
+        }
+
+        Add(id, record, partition);
+    }
+
+    private void Add(string id, SampleRecord record, int partition)
+    {
         if (Capacity == 0)
         {
-            return updated;
+            return;
         }
 
         if (index.Count >= Capacity)
@@ -83,8 +140,7 @@ internal sealed class SampleHistory
             Evictions++;
         }
 
-        index[id] = order.AddLast(new Entry(id, updated));
-        return updated;
+        index[id] = order.AddLast(new Entry(id, record, partition));
     }
 
     private static float Mix(float old, float value, float blend) => old + (blend * (value - old));
@@ -94,7 +150,7 @@ internal sealed class SampleHistory
     {
         writer.Write(index.Count);
         writer.Write(Evictions);
-        foreach (var (id, r) in order)
+        foreach (var (id, r, _) in order)
         {
             writer.Write(id);
             writer.Write(r.Exposures);
@@ -119,10 +175,10 @@ internal sealed class SampleHistory
             var record = new SampleRecord(reader.ReadInt32(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle(), reader.ReadInt32(), reader.ReadBoolean());
             if (i >= count - Capacity)
             {
-                index[id] = order.AddLast(new Entry(id, record));
+                index[id] = order.AddLast(new Entry(id, record, NoPartition));
             }
         }
     }
 
-    private readonly record struct Entry(string Id, SampleRecord Record);
+    private readonly record struct Entry(string Id, SampleRecord Record, int Partition);
 }

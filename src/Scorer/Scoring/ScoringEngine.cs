@@ -174,6 +174,54 @@ public sealed class ScoringEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Each id's history record (null when it holds none), marking the id as belonging to its input partition, so that
+    /// <see cref="DropHistory"/> forgets it with the partition: what the Kafka scorer writes to its changelog.
+    /// </summary>
+    public SampleRecord?[] ClaimHistory(IReadOnlyList<string> ids, IReadOnlyList<int> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(partitions);
+        var records = new SampleRecord?[ids.Count];
+        lock (gate)
+        {
+            for (int i = 0; i < ids.Count; i++)
+            {
+                records[i] = history.Claim(ids[i], partitions[i], out var record) ? record : null;
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>Forgets the history of the ids of <paramref name="partitions"/> (they moved to another instance); returns how many.</summary>
+    public int DropHistory(IReadOnlySet<int> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        lock (gate)
+        {
+            return history.DropPartitions(partitions.Contains);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the history of <paramref name="partitions"/> by <paramref name="records"/> (read from their changelog),
+    /// and forgets the ids of no known partition (read from a checkpoint: the changelog is the newer source).
+    /// </summary>
+    public void RestoreHistory(IReadOnlySet<int> partitions, IEnumerable<(string Id, SampleRecord Record, int Partition)> records)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(records);
+        lock (gate)
+        {
+            history.DropPartitions(p => p == SampleHistory.NoPartition || partitions.Contains(p));
+            foreach (var (id, record, partition) in records)
+            {
+                history.Put(id, record, partition);
+            }
+        }
+    }
+
     /// <summary>Reason code when the sample cannot be scored by this engine, else null.</summary>
     public string? Validate(TrainingSample? sample) => validator.Validate(sample);
 

@@ -22,7 +22,15 @@ internal static class OutputProducer
             {
                 try
                 {
-                    producer.Produce(output.Topic, message, reports?.Expect(output));
+                    if (output.Partition is { } partition)
+                    {
+                        producer.Produce(new TopicPartition(output.Topic, partition), message, reports?.Expect(output));
+                    }
+                    else
+                    {
+                        producer.Produce(output.Topic, message, reports?.Expect(output));
+                    }
+
                     metrics.Produced(output.Topic).Inc();
                     break;
                 }

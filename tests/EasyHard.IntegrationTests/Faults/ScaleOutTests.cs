@@ -1,0 +1,61 @@
+using EasyHard.Host.Composition;
+using EasyHard.IntegrationTests.Infrastructure;
+using EasyHard.Scorer.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace EasyHard.IntegrationTests.Faults;
+
+/// <summary>
+/// Scorer instances joining and leaving with model sync on: a new instance starts from the model on the model topic,
+/// every sample still goes through exactly once, and each id's history moves with its input partition (restored from
+/// the changelog on assignment, dropped on revocation).
+/// </summary>
+public sealed class ScaleOutTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ScorerInstances_JoinAndLeave_HistoryMovesWithItsPartitions_ExactlyOnce()
+    {
+        await using var harness = FaultHarness.WithSqlite("scale-out", "--Scorer:Sync:IntervalBatches=1");
+        await harness.Run.StartAsync();
+        var first = await harness.ProduceAsync(seed: 41);
+        await harness.WaitForAllAsync(first);
+        var firstEngine = harness.Run.App!.Services.GetRequiredService<ScoringEngine>();
+        var before = first.ToDictionary(id => id, id => firstEngine.TryGetHistory(id, out var record) ? record : (SampleRecord?)null, StringComparer.Ordinal);
+        Assert.All(before.Values, record => Assert.NotNull(record));
+
+        // A second scorer joins: some partitions move to it, and their ids' history with them.
+        var second = await harness.Run.StartInstanceAsync("scorer-2", Roles.Scorer);
+        var secondEngine = second.Services.GetRequiredService<ScoringEngine>();
+        // With nothing to score yet, it holds the model the first instance published, not a fresh one.
+        Assert.InRange(secondEngine.ModelVersion, 1, firstEngine.ModelVersion);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(secondEngine.HistoryCount > 0 && firstEngine.HistoryCount + secondEngine.HistoryCount == first.Count),
+            TimeSpan.FromMinutes(1), () => $"history split between the instances: {firstEngine.HistoryCount} + {secondEngine.HistoryCount} of {first.Count}");
+        var moved = first.Where(id => secondEngine.TryGetHistory(id, out _)).ToList();
+        output.WriteLine($"{moved.Count} of {first.Count} ids moved to the second scorer with their history");
+        Assert.InRange(moved.Count, 1, first.Count - 1);
+        foreach (var id in moved)
+        {
+            Assert.False(firstEngine.TryGetHistory(id, out _), $"{id} is still held by the instance that gave its partition up");
+            Assert.True(secondEngine.TryGetHistory(id, out var restored));
+            Assert.Equal(before[id], restored);
+        }
+
+        // New samples while the second scorer leaves mid-stream: its partitions come back with the history it wrote.
+        var producing = harness.Run.ProduceAsync(FaultHarness.Count, 0.01, seed: 42, "more", FaultHarness.ProducerRate);
+        await harness.WaitForStoredAsync(first.Count + (FaultHarness.Count / 3), TimeSpan.FromMinutes(2));
+        await second.StopAsync();
+        await second.DisposeAsync();
+        var (more, _) = await producing;
+        IReadOnlyList<string> all = [.. first, .. more.Select(s => s.Id)];
+        await harness.WaitForAllAsync(all);
+
+        await ExactlyOnceVerifier.AssertExactlyOnceAsync(harness, all, output);
+        Assert.Equal(all.Count, firstEngine.HistoryCount);
+        foreach (var id in moved)
+        {
+            Assert.True(firstEngine.TryGetHistory(id, out var back));
+            Assert.Equal(before[id], back);
+        }
+    }
+}

@@ -13,8 +13,9 @@ public sealed class SyncOptions
 
     /// <summary>
     /// A publication and merge every this many full batches' worth of samples (× <c>Scorer:Batching:MaxBatchSize</c>),
-    /// counted in samples so a trickle of small batches does not publish more often per sample. The default, 24 × 256
-    /// = 6,144 samples, keeps the topic's bytes under 5 % of the input's for 784-feature samples (one message: 0.7 MB).
+    /// counted in samples so a trickle of small batches does not publish more often per sample; in a new fleet after 1, 2, 4, …
+    /// batches at first (<see cref="Sync.SyncSchedule"/>). The default, 24 × 256 = 6,144 samples, keeps the
+    /// topic's bytes under 5 % of the input's for 784-feature protobuf samples (one message: 0.36 MB).
     /// </summary>
     [Range(1, 1_000_000)] public int IntervalBatches { get; set; } = 24;
 

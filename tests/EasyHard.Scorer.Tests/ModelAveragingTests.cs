@@ -26,19 +26,27 @@ public sealed class ModelAveragingTests
     }
 
     [Fact]
-    public void HalfFloats_RoundTripWithinBinary16Precision_AndRejectBadPayloads()
+    public void BlockwiseInt8_RoundTripsWithinHalfAStepOfEachBlock_AndRejectsBadPayloads()
     {
-        float[] values = [0f, 1f, -0.3333f, 0.0123f, 12.5f];
-        var decoded = HalfFloats.Decode(HalfFloats.Encode(values), values.Length)!;
+        var values = Enumerable.Range(0, 600).Select(i => (float)Math.Sin(i) * (i < 256 ? 0.01f : 2f)).ToArray();
+        values[300] = 0f;
+        var bytes = BlockwiseInt8.Encode(values);
+        var decoded = BlockwiseInt8.Decode(bytes, values.Length)!;
 
-        Assert.Equal(values.Length * 2, HalfFloats.Encode(values).Length);
+        // 600 values in 3 blocks: 600 bytes and 3 maxima.
+        Assert.Equal(600 + 12, bytes.Length);
         for (int i = 0; i < values.Length; i++)
         {
-            Assert.InRange(decoded[i] - values[i], -Math.Abs(values[i]) / 1024, Math.Abs(values[i]) / 1024);
+            float max = i < 256 ? 0.01f : 2f;
+            Assert.InRange(decoded[i] - values[i], -max / 254 - 1e-7f, max / 254 + 1e-7f);
         }
 
-        Assert.Null(HalfFloats.Decode(HalfFloats.Encode(values), values.Length + 1));
-        Assert.Null(HalfFloats.Decode(HalfFloats.Encode([float.PositiveInfinity]), 1));
+        Assert.Equal(0f, decoded[300]);
+        Assert.Equal(new float[4], BlockwiseInt8.Decode(BlockwiseInt8.Encode(new float[4]), 4));
+        Assert.Null(BlockwiseInt8.Decode(bytes, values.Length + 1));
+        var corrupt = bytes.ToArray();
+        BitConverter.GetBytes(float.NaN).CopyTo(corrupt, 0);
+        Assert.Null(BlockwiseInt8.Decode(corrupt, values.Length));
     }
 
     [Fact]
@@ -100,7 +108,7 @@ public sealed class ModelAveragingTests
         Assert.Null(reason);
         b.MergePeers([(peer!, 256)], ownWeight: 128);
 
-        var expected = ParameterAveraging.Average([(HalfFloats.Decode(snapshot.Parameters.Span, before.Length)!, 256), (before, 128)]);
+        var expected = ParameterAveraging.Average([(BlockwiseInt8.Decode(snapshot.Parameters.Span, before.Length)!, 256), (before, 128)]);
         var after = b.Ensemble.ExportParameters();
         for (int i = 0; i < after.Length; i++)
         {
@@ -161,6 +169,16 @@ public sealed class ModelAveragingTests
         Assert.Equal(["b", "self"], start.Select(s => s.Model.Instance).Order());
         Assert.Equal(1.0, start.Single(s => s.Model.Instance == "self").Weight);
         Assert.Empty(peers.TakeUnmerged());
+    }
+
+    [Fact]
+    public void Schedule_DoublesFromOneBatchToTheInterval()
+    {
+        long[] expected = [256, 512, 1024, 2048, 4096, 6144, 6144];
+        Assert.Equal(expected, Enumerable.Range(0, 7).Select(e => SyncSchedule.SamplesBefore(e, intervalBatches: 24, batchSize: 256)));
+        Assert.Equal(6144, SyncSchedule.SamplesBefore(SyncSchedule.Mature, 24, 256));
+        Assert.Equal(6144, SyncSchedule.SamplesBefore(1_000, 24, 256));
+        Assert.Equal(256, SyncSchedule.SamplesBefore(5, 1, 256));
     }
 
     private static PeerModels.Entry Entry(string instance, long created, long samples) =>

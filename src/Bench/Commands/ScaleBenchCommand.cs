@@ -23,11 +23,12 @@ public static class ScaleBenchCommand
         var withoutSync = new Option<bool>("--without-sync") { Description = "Also run every count above 1 with Scorer:Sync:Enabled=false", DefaultValueFactory = _ => true };
         var rebalanceAt = new Option<double>("--rebalance-at") { Description = "Share of the stream scored when the last scorer leaves", DefaultValueFactory = _ => 0.5 };
         var away = new Option<double>("--away-seconds") { Description = "How long it stays away before it rejoins", DefaultValueFactory = _ => 5 };
+        var simulate = new Option<bool>("--simulate") { Description = "Run the scorer fleet in this process without Kafka (deterministic; under load and with headroom) instead of as processes" };
         var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = BenchCommandOptions.Output("scale.json and scale.md");
         var command = new Command("scale", "One noisy Fashion-MNIST stream through 1, 2, 3 scorer processes with a rebalance mid-stream, with and without model averaging (extra --Section:Key=value overrides apply to every process).")
         {
-            noise, count, seed, scorers, withoutSync, rebalanceAt, away, dataDirectory, output,
+            noise, count, seed, scorers, withoutSync, rebalanceAt, away, simulate, dataDirectory, output,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
@@ -51,7 +52,8 @@ public static class ScaleBenchCommand
                 return 2;
             }
 
-            if (!ScorerConfiguration.TryBind(parse.UnmatchedTokens, offline: false, out _))
+            // The processes get the seed the same way, before the overrides (which win).
+            if (!ScorerConfiguration.TryBind([$"--Scorer:Proxy:Seed={parse.GetValue(seed).ToString(CultureInfo.InvariantCulture)}", .. parse.UnmatchedTokens], offline: false, out var scorer))
             {
                 return 2;
             }
@@ -64,7 +66,7 @@ public static class ScaleBenchCommand
             }
 
             var settings = new ScaleSettings(spec, parse.GetValue(count), parse.GetValue(seed), counts, parse.GetValue(withoutSync), at,
-                TimeSpan.FromSeconds(parse.GetValue(away)), directory, [.. parse.UnmatchedTokens]);
+                TimeSpan.FromSeconds(parse.GetValue(away)), parse.GetValue(simulate), directory, scorer, [.. parse.UnmatchedTokens]);
             var result = await ScaleBench.RunAsync(settings, Console.Out, ct);
             BenchOutput.Write(parse.GetValue(output)!, "scale", result, ScaleReport.Markdown(result), Console.Out);
             return result.Problems.Count == 0 ? 0 : 1;

@@ -30,26 +30,46 @@ public static class ScaleBench
         var labels = new NoiseInjector(settings.Noise, data.Classes, settings.Seed).Apply(data.Labels);
         var samples = data.WithLabels(labels, "fm");
         var encoder = new SampleEncoder(SampleFormat.Protobuf);
-        using var cluster = new EmbeddedKafkaCluster();
+        using var cluster = settings.Simulate ? null : new EmbeddedKafkaCluster();
         var problems = new List<string>();
         var runs = new List<ScaleRun>();
+        var simulated = new List<SimulatedRun>();
         var partitions = new BenchTopics("probe").Partitions;
         log.WriteLine($"bench scale: {samples.Count:N0} Fashion-MNIST samples, noise {settings.Noise} (realized {labels.RealizedRate:P1}), scorers {string.Join(',', settings.Scorers)}, "
-            + $"{partitions} partitions, the last scorer leaves at {settings.RebalanceAt:P0} of the stream for {settings.Away.TotalSeconds:F0} s.");
-        foreach (var scorers in settings.Scorers)
+            + (settings.Simulate
+                ? $"{partitions} partitions, simulated in this process."
+                : $"{partitions} partitions, the last scorer leaves at {settings.RebalanceAt:P0} of the stream for {settings.Away.TotalSeconds:F0} s."));
+        foreach (var headroom in settings.Simulate ? [false, true] : new[] { false })
         {
-            foreach (var sync in scorers > 1 && settings.WithoutSync ? [true, false] : new[] { true })
+            foreach (var scorers in settings.Scorers)
             {
-                var run = await RunOnceAsync(settings, cluster, samples, encoder, scorers, sync, log, problems, cancellationToken);
-                runs.Add(run);
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {scorers} scorer(s), sync {(sync ? "on" : "off")}: AUROC {run.NoiseAuroc:F4}, AP {run.NoiseAveragePrecision:F4}, weight noisy/clean {run.MeanWeightNoisy:F3}/{run.MeanWeightClean:F3}, {run.SamplesPerSecond:N0} samples/s, sync {run.SyncBytes / 1e6:F1} MB ({100 * run.SyncShare:F2} % of input)"));
+                foreach (var sync in scorers > 1 && settings.WithoutSync ? [true, false] : new[] { true })
+                {
+                    var name = $"{scorers} scorer(s), sync {(sync ? "on" : "off")}{(settings.Simulate ? headroom ? ", simulated with headroom" : ", simulated under load" : "")}";
+                    ScaleMetrics scores;
+                    if (settings.Simulate)
+                    {
+                        var run = FleetSimulation.Run(samples, scorers, sync, headroom, settings.Scorer, partitions);
+                        simulated.Add(run);
+                        scores = run.Scores;
+                    }
+                    else
+                    {
+                        var run = await RunOnceAsync(settings, cluster!, samples, encoder, scorers, sync, log, problems, cancellationToken);
+                        runs.Add(run);
+                        scores = run.Scores;
+                        log.Write(string.Create(CultureInfo.InvariantCulture, $"  {run.SamplesPerSecond:N0} samples/s, sync {run.SyncBytes / 1e6:F1} MB ({100 * run.SyncShare:F2} % of input);"));
+                    }
+
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {name}: AUROC {scores.NoiseAuroc:F4}, AP {scores.NoiseAveragePrecision:F4}, weight noisy/clean {scores.MeanWeightNoisy:F3}/{scores.MeanWeightClean:F3}"));
+                }
             }
         }
 
         var setup = new ScaleResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, labels.RealizedRate, partitions, settings.RebalanceAt,
-            settings.Away.TotalSeconds, settings.ExtraConfig);
-        return new ScaleResult(machine, setup, runs, clock.Elapsed.TotalSeconds, problems);
+            settings.Away.TotalSeconds, settings.Scorer.Sync.IntervalBatches * settings.Scorer.Batching.MaxBatchSize, settings.ExtraConfig);
+        return new ScaleResult(machine, setup, runs, simulated, clock.Elapsed.TotalSeconds, problems);
     }
 
     private static async Task<ScaleRun> RunOnceAsync(ScaleSettings settings, EmbeddedKafkaCluster cluster, IReadOnlyList<LabelledSample> samples,
@@ -153,37 +173,9 @@ public static class ScaleBench
     }
 
     private static ScaleRun Measure(IReadOnlyList<LabelledSample> samples, ScoredStreamReader reader, ArrivalTracker tracker, int scorers, bool sync,
-        long inputBytes, double seconds)
-    {
-        var scores = new List<double>(samples.Count);
-        var noisy = new List<bool>(samples.Count);
-        double weightNoisy = 0, weightClean = 0;
-        int countNoisy = 0, countClean = 0;
-        for (var i = 0; i < samples.Count; i++)
-        {
-            if (float.IsNaN(reader.Noise[i]))
-            {
-                continue;
-            }
-
-            scores.Add(reader.Noise[i]);
-            noisy.Add(samples[i].IsNoisy);
-            if (samples[i].IsNoisy)
-            {
-                weightNoisy += reader.Weight[i];
-                countNoisy++;
-            }
-            else
-            {
-                weightClean += reader.Weight[i];
-                countClean++;
-            }
-        }
-
-        return new ScaleRun(scorers, sync, scores.Count, tracker.Duplicates, Auroc.Compute(scores, noisy), AveragePrecision.Compute(scores, noisy),
-            countNoisy == 0 ? 0 : weightNoisy / countNoisy, countClean == 0 ? 0 : weightClean / countClean,
-            tracker.Arrived / Math.Max(1e-9, tracker.ElapsedSeconds), reader.ModelRecords, reader.ModelBytes, inputBytes, seconds);
-    }
+        long inputBytes, double seconds) =>
+        new(scorers, sync, ScaleMetrics.Of(samples, reader.Noise, reader.Weight), tracker.Duplicates, tracker.Arrived / Math.Max(1e-9, tracker.ElapsedSeconds),
+            reader.ModelRecords, reader.ModelBytes, inputBytes, seconds);
 
     private static string ScorerId(int i) => $"scorer-{i}";
 

@@ -5,8 +5,10 @@ namespace EasyHard.Bench.Scale;
 /// <summary>What <c>easyhard bench scale</c> runs.</summary>
 /// <param name="Scorers">Scorer instance counts, one run each (with sync, and without for counts above 1).</param>
 /// <param name="RebalanceAt">Share of the stream scored when the last scorer instance leaves (SIGTERM) and, after <paramref name="Away"/>, rejoins.</param>
+/// <param name="Simulate">Run the fleet in this process without Kafka (<see cref="FleetSimulation"/>) instead of as processes.</param>
+/// <param name="Scorer">The scorer options the overrides give (the simulation's engines run with them).</param>
 public sealed record ScaleSettings(NoiseSpec Noise, int Count, int Seed, IReadOnlyList<int> Scorers, bool WithoutSync, double RebalanceAt, TimeSpan Away,
-    string DataDirectory, IReadOnlyList<string> ExtraConfig)
+    bool Simulate, string DataDirectory, Scorer.ScorerOptions Scorer, IReadOnlyList<string> ExtraConfig)
 {
     public const int Dimension = 784;
 

@@ -13,8 +13,8 @@ namespace EasyHard.Scorer.Scoring;
 /// </summary>
 internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics statistics, ScoringProgress progress, ScorerOptions options)
 {
-    /// <summary>The snapshot encoding this scorer writes and reads.</summary>
-    public const uint Format = 1;
+    /// <summary>The snapshot encoding this scorer writes and reads: 2, parameters block-wise in 8 bits (<see cref="BlockwiseInt8"/>).</summary>
+    public const uint Format = 2;
 
     /// <summary>Everything that must match for a peer's arrays to fit this engine.</summary>
     public string Layout { get; } = FormattableString.Invariant(
@@ -38,7 +38,7 @@ internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics stat
             SamplesSeen = progress.SamplesSeen,
             ModelVersion = progress.ModelVersion,
             CreatedUnixMs = now.ToUnixTimeMilliseconds(),
-            Parameters = ByteString.CopyFrom(HalfFloats.Encode(ensemble.ExportParameters())),
+            Parameters = ByteString.CopyFrom(BlockwiseInt8.Encode(ensemble.ExportParameters())),
             Statistics = ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length),
         };
     }
@@ -60,7 +60,7 @@ internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics stat
             return null;
         }
 
-        if (HalfFloats.Decode(snapshot.Parameters.Span, ensemble.ParameterCount) is not { } parameters)
+        if (BlockwiseInt8.Decode(snapshot.Parameters.Span, ensemble.ParameterCount) is not { } parameters)
         {
             reason = "malformed";
             return null;

@@ -349,6 +349,35 @@ public sealed class ScoringEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Averages the peers' snapshots into this engine, each with its weight (<see cref="Sync.ModelSync"/>'s merge for a
+    /// caller that holds the snapshots itself, as <c>bench scale --simulate</c> does); returns why each ignored one was.
+    /// </summary>
+    public IReadOnlyList<string> MergeModels(IReadOnlyList<(ModelSnapshot Snapshot, double Weight)> peers, double ownWeight)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        var ignored = new List<string>();
+        var decoded = new List<(PeerModel, double)>(peers.Count);
+        foreach (var (snapshot, weight) in peers)
+        {
+            if (DecodePeer(snapshot, out var reason) is { } model)
+            {
+                decoded.Add((model, weight));
+            }
+            else
+            {
+                ignored.Add($"{snapshot.Instance}: {reason}");
+            }
+        }
+
+        if (decoded.Count > 0 && ownWeight + decoded.Sum(d => d.Item2) > 0)
+        {
+            MergePeers(decoded, ownWeight);
+        }
+
+        return ignored;
+    }
+
     /// <summary>A peer's snapshot decoded for <see cref="MergePeers"/>, or null with the reason it cannot merge here.</summary>
     internal PeerModel? DecodePeer(ModelSnapshot snapshot, out string? reason) => exchange.Decode(snapshot, out reason);
 

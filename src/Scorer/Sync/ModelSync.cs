@@ -14,7 +14,7 @@ namespace EasyHard.Scorer.Sync;
 
 /// <summary>
 /// One model across scorer instances (<c>Scorer:Sync</c>): every <c>IntervalBatches</c> full batches' worth of samples
-/// the instance publishes its proxy and class statistics to <c>Topics:Model</c> (key = its instance id, so a compacted
+/// (more often at first, <see cref="SyncSchedule"/>) the instance publishes its proxy and class statistics to <c>Topics:Model</c> (key = its instance id, so a compacted
 /// topic keeps one record per instance) and averages in the peers' models it has not merged yet
 /// (<see cref="ParameterAveraging"/>). A starting instance first reads the topic and begins from the fleet's average
 /// when that is newer than its checkpoint. Model messages are advisory, outside the batches' transactions: a lost or
@@ -30,7 +30,8 @@ public sealed partial class ModelSync : BackgroundService
     private readonly KafkaConnection? connection;
     private readonly PeerModels peers;
     private readonly ILogger<ModelSync> logger;
-    private readonly long interval;
+    private readonly int batchSize;
+    private int exchanges;
     private IConsumer<byte[], byte[]>? reader;
     private IProducer<byte[], byte[]>? producer;
     private long sequence;
@@ -47,7 +48,7 @@ public sealed partial class ModelSync : BackgroundService
         topic = topics.Value.Model;
         instance = delivery.Value.ResolvedInstanceId;
         connection = services.GetService<KafkaConnection>();
-        interval = (long)sync.IntervalBatches * options.Value.Batching.MaxBatchSize;
+        batchSize = options.Value.Batching.MaxBatchSize;
         peers = new PeerModels(instance, TimeSpan.FromSeconds(sync.MaxAgeSeconds), time);
     }
 
@@ -72,8 +73,8 @@ public sealed partial class ModelSync : BackgroundService
         : Task.CompletedTask;
 
     /// <summary>
-    /// After each scored batch, on the scoring thread: once <c>IntervalBatches</c> × <c>MaxBatchSize</c> samples were
-    /// scored since the last publication, publishes this instance's model and merges the peers' new ones.
+    /// After each scored batch, on the scoring thread: once the <see cref="SyncSchedule"/> says enough samples were scored
+    /// since the last publication, publishes this instance's model and merges the peers' new ones.
     /// </summary>
     public void AfterBatch()
     {
@@ -83,7 +84,7 @@ public sealed partial class ModelSync : BackgroundService
         }
 
         long seen = engine.SamplesSeen;
-        if (seen - seenAtPublish < interval)
+        if (seen - seenAtPublish < SyncSchedule.SamplesBefore(exchanges, sync.IntervalBatches, batchSize))
         {
             return;
         }
@@ -105,6 +106,7 @@ public sealed partial class ModelSync : BackgroundService
             }
         });
         seenAtPublish = seen;
+        exchanges++;
         SyncMetrics.Published.Inc();
         SyncMetrics.PublishedBytes.Inc(bytes.Length);
     }
@@ -142,6 +144,8 @@ public sealed partial class ModelSync : BackgroundService
         }
 
         seenAtPublish = seenAtMerge = engine.SamplesSeen;
+        // A model trained already (checkpoint or fleet) is past the young fleet's frequent exchanges.
+        exchanges = engine.ModelVersion > 0 ? SyncSchedule.Mature : 0;
     }
 
     /// <summary>Reads every partition of the model topic up to its end (or until <c>StartTimeoutSeconds</c>).</summary>

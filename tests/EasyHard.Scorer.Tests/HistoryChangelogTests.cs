@@ -79,4 +79,17 @@ public sealed class HistoryChangelogTests
         Assert.Equal(1, engine.DropHistory(new HashSet<int> { 5 }));
         Assert.Equal(0, engine.HistoryCount);
     }
+
+    [Fact]
+    public void Engine_RestoreHistory_FromAnEmptyChangelog_KeepsTheCheckpointsIds()
+    {
+        using var engine = new ScoringEngine(TestData.Options(TestData.TempCheckpoint()), dimension: 6, classes: 3);
+        var (samples, _) = TestData.Clusters(64, 6, 3, 0.1, seed: 3);
+        engine.Score(samples);
+
+        // A new cluster (the embedded one after a restart) has no changelog yet: the history from before stays.
+        engine.RestoreHistory(new HashSet<int> { 0, 1 }, []);
+
+        Assert.Equal(64, engine.HistoryCount);
+    }
 }

@@ -205,16 +205,18 @@ public sealed class ScoringEngine : IDisposable
     }
 
     /// <summary>
-    /// Replaces the history of <paramref name="partitions"/> by <paramref name="records"/> (read from their changelog),
-    /// and forgets the ids of no known partition (read from a checkpoint: the changelog is the newer source).
+    /// Replaces the history of <paramref name="partitions"/> by <paramref name="records"/> (read from their changelog).
+    /// When the changelog had records, the ids of no known partition (read from a checkpoint) go too, the changelog
+    /// being the newer source; an empty changelog (a new cluster, the embedded one after a restart) leaves them.
     /// </summary>
-    public void RestoreHistory(IReadOnlySet<int> partitions, IEnumerable<(string Id, SampleRecord Record, int Partition)> records)
+    public void RestoreHistory(IReadOnlySet<int> partitions, IReadOnlyCollection<(string Id, SampleRecord Record, int Partition)> records)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(records);
         lock (gate)
         {
-            history.DropPartitions(p => p == SampleHistory.NoPartition || partitions.Contains(p));
+            bool changelogKnows = records.Count > 0;
+            history.DropPartitions(p => (changelogKnows && p == SampleHistory.NoPartition) || partitions.Contains(p));
             foreach (var (id, record, partition) in records)
             {
                 history.Put(id, record, partition);

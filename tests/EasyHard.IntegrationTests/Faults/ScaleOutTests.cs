@@ -1,6 +1,11 @@
+using System.Text;
+using Confluent.Kafka;
+using EasyHard.Bench.Chaos;
+using EasyHard.Contracts.V1;
 using EasyHard.Host.Composition;
 using EasyHard.IntegrationTests.Infrastructure;
 using EasyHard.Scorer.Scoring;
+using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -24,11 +29,22 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var before = first.ToDictionary(id => id, id => firstEngine.TryGetHistory(id, out var record) ? record : (SampleRecord?)null, StringComparer.Ordinal);
         Assert.All(before.Values, record => Assert.NotNull(record));
 
+        // Bad models on the model topic are ignored and counted, by the running instance and by the one that starts.
+        var (malformed, layout) = (await PeerModels("malformed"), await PeerModels("layout"));
+        using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = harness.Cluster.BootstrapServers }).Build())
+        {
+            var wrongShape = new ModelSnapshot { Format = ModelExchangeFormat, Instance = "elsewhere", Layout = "dimension=3 classes=2", CreatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+            await producer.ProduceAsync(harness.Run.Topics.Options.Model, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("garbage"), Value = [0xFF, 0x01, 0x02] });
+            await producer.ProduceAsync(harness.Run.Topics.Options.Model, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("elsewhere"), Value = wrongShape.ToByteArray() });
+        }
+
         // A second scorer joins: some partitions move to it, and their ids' history with them.
         var second = await harness.Run.StartInstanceAsync("scorer-2", Roles.Scorer);
         var secondEngine = second.Services.GetRequiredService<ScoringEngine>();
         // With nothing to score yet, it holds the model the first instance published, not a fresh one.
         Assert.InRange(secondEngine.ModelVersion, 1, firstEngine.ModelVersion);
+        Assert.True(await PeerModels("malformed") >= malformed + 2, "the unreadable model, read by both instances");
+        Assert.True(await PeerModels("layout") >= layout + 2, "the model of another shape, read by both instances");
         await Eventually.WaitUntilAsync(() => Task.FromResult(secondEngine.HistoryCount > 0 && firstEngine.HistoryCount + secondEngine.HistoryCount == first.Count),
             TimeSpan.FromMinutes(1), () => $"history split between the instances: {firstEngine.HistoryCount} + {secondEngine.HistoryCount} of {first.Count}");
         var moved = first.Where(id => secondEngine.TryGetHistory(id, out _)).ToList();
@@ -57,5 +73,16 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             Assert.True(firstEngine.TryGetHistory(id, out var back));
             Assert.Equal(before[id], back);
         }
+    }
+
+    /// <summary>The model format this scorer reads (a message of it with another layout is refused for its layout).</summary>
+    private const uint ModelExchangeFormat = 2;
+
+    /// <summary>easyhard_scorer_sync_peer_models_total{result} of this process (both instances count into it).</summary>
+    private static async Task<long> PeerModels(string result)
+    {
+        using var text = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(text);
+        return RoleCounters.Sum(Encoding.UTF8.GetString(text.ToArray()), "easyhard_scorer_sync_peer_models_total", $"result=\"{result}\"");
     }
 }

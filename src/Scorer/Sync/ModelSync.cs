@@ -97,15 +97,27 @@ public sealed partial class ModelSync : BackgroundService
     {
         var snapshot = engine.ExportModel(instance, ++sequence, seen - seenAtMerge);
         var bytes = snapshot.ToByteArray();
-        producer!.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(instance), Value = bytes }, report =>
-        {
-            if (report.Error.IsError)
-            {
-                SyncMetrics.Result("failed").Inc();
-                LogPublishFailed(topic, report.Error.Reason);
-            }
-        });
         seenAtPublish = seen;
+        try
+        {
+            producer!.Produce(topic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(instance), Value = bytes }, report =>
+            {
+                if (report.Error.IsError)
+                {
+                    SyncMetrics.Result("failed").Inc();
+                    LogPublishFailed(topic, report.Error.Reason);
+                }
+            });
+        }
+        catch (KafkaException e)
+        {
+            // Refused at once (larger than message.max.bytes, a full queue): the next publication tries again; the
+            // batch that triggered it is not the model's to fail.
+            SyncMetrics.Result("failed").Inc();
+            LogPublishFailed(topic, $"{e.Error.Reason} ({bytes.Length:N0} bytes)");
+            return;
+        }
+
         exchanges++;
         SyncMetrics.Published.Inc();
         SyncMetrics.PublishedBytes.Inc(bytes.Length);

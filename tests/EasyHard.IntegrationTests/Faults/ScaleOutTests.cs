@@ -75,6 +75,21 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task ModelLargerThanTheProducerAllows_IsCountedAsFailed_AndScoringGoesOn()
+    {
+        // A model of this proxy is about 50 KB; the scorer's records stay far below 20,000 bytes.
+        await using var harness = FaultHarness.WithSqlite("scale-out-big-model", "--Scorer:Sync:IntervalBatches=1", "--Kafka:Producer:MessageMaxBytes=20000",
+            "--Schema:MaxRecordBytes=10000");
+        var failed = await PeerModels("failed");
+        await harness.Run.StartAsync();
+        var ids = await harness.ProduceAsync(seed: 43);
+        await harness.WaitForAllAsync(ids);
+
+        await ExactlyOnceVerifier.AssertExactlyOnceAsync(harness, ids, output);
+        Assert.True(await PeerModels("failed") > failed, "the refused publications are counted");
+    }
+
     /// <summary>The model format this scorer reads (a message of it with another layout is refused for its layout).</summary>
     private const uint ModelExchangeFormat = 2;
 

@@ -30,45 +30,17 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
     {
         ArgumentNullException.ThrowIfNull(partitions);
         var started = Stopwatch.GetTimestamp();
-        var present = ExistingPartitions(partitions);
         var latest = new Dictionary<string, (SampleRecord Record, int Partition)>(StringComparer.Ordinal);
-        if (present.Count > 0)
+        if (partitions.Count > 0)
         {
-            using var reader = connection.CreateReader($"easyhard-scorer-state-restore-{Guid.NewGuid():N}");
-            reader.Assign(present.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-            var pending = present.ToHashSet();
-            var deadline = Stopwatch.GetTimestamp() + (long)(RestoreDeadline.TotalSeconds * Stopwatch.Frequency);
-            while (pending.Count > 0 && Stopwatch.GetTimestamp() < deadline)
+            try
             {
-                ConsumeResult<byte[], byte[]>? result;
-                try
-                {
-                    result = reader.Consume(TimeSpan.FromMilliseconds(200));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    LogReadError(topic, e.Error.Reason);
-                    continue;
-                }
-
-                if (result is null)
-                {
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    pending.Remove(result.Partition.Value);
-                    continue;
-                }
-
-                Apply(latest, result);
+                ReadInto(latest, partitions);
             }
-
-            reader.Close();
-            if (pending.Count > 0)
+            catch (KafkaException e)
             {
-                LogIncomplete(topic, string.Join(',', pending), RestoreDeadline.TotalSeconds);
+                // Inside the rebalance: a failure here must not stop the role; the partitions go on with what was read.
+                LogReadError(topic, e.Error.Reason);
             }
         }
 
@@ -76,6 +48,71 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
         StateMetrics.RestoreSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogRestored(latest.Count, string.Join(',', partitions.Order()), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return [.. latest.Select(kv => (kv.Key, kv.Value.Record, kv.Value.Partition))];
+    }
+
+    private void ReadInto(Dictionary<string, (SampleRecord Record, int Partition)> latest, IReadOnlySet<int> partitions)
+    {
+        using var reader = connection.CreateReader($"easyhard-scorer-state-restore-{Guid.NewGuid():N}");
+        // Only partitions that hold records are read: the wait for the end of an empty one (a new cluster, a first
+        // start) would hold the rebalance for a fetch round trip or more.
+        var pending = new HashSet<int>();
+        var missing = new List<int>();
+        foreach (var partition in partitions.Order())
+        {
+            if (HighWatermark(reader, partition) is not { } high)
+            {
+                missing.Add(partition);
+            }
+            else if (high > 0)
+            {
+                pending.Add(partition);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            LogMissing(topic, string.Join(',', missing));
+        }
+
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        reader.Assign(pending.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var deadline = Stopwatch.GetTimestamp() + (long)(RestoreDeadline.TotalSeconds * Stopwatch.Frequency);
+        while (pending.Count > 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            ConsumeResult<byte[], byte[]>? result;
+            try
+            {
+                result = reader.Consume(TimeSpan.FromMilliseconds(200));
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                LogReadError(topic, e.Error.Reason);
+                continue;
+            }
+
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.IsPartitionEOF)
+            {
+                pending.Remove(result.Partition.Value);
+                continue;
+            }
+
+            Apply(latest, result);
+        }
+
+        reader.Close();
+        if (pending.Count > 0)
+        {
+            LogIncomplete(topic, string.Join(',', pending), RestoreDeadline.TotalSeconds);
+        }
     }
 
     private static void Apply(Dictionary<string, (SampleRecord Record, int Partition)> latest, ConsumeResult<byte[], byte[]> result)
@@ -104,26 +141,16 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
         }
     }
 
-    /// <summary>The partitions of <paramref name="wanted"/> the changelog topic has; a missing one is logged (its history starts empty).</summary>
-    private List<int> ExistingPartitions(IReadOnlySet<int> wanted)
+    /// <summary>The partition's high watermark; null when the topic has no such partition (its history starts empty).</summary>
+    private long? HighWatermark(IConsumer<byte[], byte[]> reader, int partition)
     {
         try
         {
-            using var admin = connection.CreateAdminClient();
-            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic);
-            var have = metadata is null || metadata.Error.IsError ? [] : metadata.Partitions.Select(p => p.PartitionId).ToHashSet();
-            var missing = wanted.Where(p => !have.Contains(p)).Order().ToList();
-            if (missing.Count > 0)
-            {
-                LogMissing(topic, have.Count, string.Join(',', missing));
-            }
-
-            return [.. wanted.Where(have.Contains)];
+            return reader.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value;
         }
-        catch (KafkaException e)
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_UnknownPartition or ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic)
         {
-            LogReadError(topic, e.Error.Reason);
-            return [];
+            return null;
         }
     }
 
@@ -136,6 +163,6 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scorer state topic {Topic}: partitions {Partitions} not read to their end within {Seconds} s; their history is what was read")]
     private partial void LogIncomplete(string topic, string partitions, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Scorer state topic {Topic} has {Count} partitions: input partitions {Missing} have no changelog partition and their history starts empty; give it as many partitions as the input topic")]
-    private partial void LogMissing(string topic, int count, string missing);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scorer state topic {Topic} has no partition for input partitions {Missing}: their history starts empty; give it as many partitions as the input topic")]
+    private partial void LogMissing(string topic, string missing);
 }

@@ -170,7 +170,8 @@ public sealed partial class ModelSync : BackgroundService
             return;
         }
 
-        var pending = reader!.Assignment.ToHashSet();
+        // Empty partitions hold nothing to wait for (a fetch of one waits out fetch.wait.max.ms before its end is known).
+        var pending = reader!.Assignment.Where(p => reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High > 0).ToHashSet();
         while (pending.Count > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
         {
             try

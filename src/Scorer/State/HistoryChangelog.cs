@@ -53,19 +53,17 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
     private void ReadInto(Dictionary<string, (SampleRecord Record, int Partition)> latest, IReadOnlySet<int> partitions)
     {
         using var reader = connection.CreateReader($"easyhard-scorer-state-restore-{Guid.NewGuid():N}");
-        // Only partitions that hold records are read: the wait for the end of an empty one (a new cluster, a first
-        // start) would hold the rebalance for a fetch round trip or more.
-        var pending = new HashSet<int>();
+        var present = new List<TopicPartition>();
         var missing = new List<int>();
         foreach (var partition in partitions.Order())
         {
-            if (HighWatermark(reader, partition) is not { } high)
+            if (HasPartition(reader, partition))
+            {
+                present.Add(new TopicPartition(topic, partition));
+            }
+            else
             {
                 missing.Add(partition);
-            }
-            else if (high > 0)
-            {
-                pending.Add(partition);
             }
         }
 
@@ -74,44 +72,11 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
             LogMissing(topic, string.Join(',', missing));
         }
 
-        if (pending.Count == 0)
-        {
-            return;
-        }
-
-        reader.Assign(pending.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var deadline = Stopwatch.GetTimestamp() + (long)(RestoreDeadline.TotalSeconds * Stopwatch.Frequency);
-        while (pending.Count > 0 && Stopwatch.GetTimestamp() < deadline)
-        {
-            ConsumeResult<byte[], byte[]>? result;
-            try
-            {
-                result = reader.Consume(TimeSpan.FromMilliseconds(200));
-            }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                LogReadError(topic, e.Error.Reason);
-                continue;
-            }
-
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                pending.Remove(result.Partition.Value);
-                continue;
-            }
-
-            Apply(latest, result);
-        }
-
+        var unfinished = PartitionsToEnd.Read(reader, present, RestoreDeadline, record => Apply(latest, record), error => LogReadError(topic, error.Reason));
         reader.Close();
-        if (pending.Count > 0)
+        if (unfinished.Count > 0)
         {
-            LogIncomplete(topic, string.Join(',', pending), RestoreDeadline.TotalSeconds);
+            LogIncomplete(topic, string.Join(',', unfinished.Select(p => p.Partition.Value)), RestoreDeadline.TotalSeconds);
         }
     }
 
@@ -141,16 +106,17 @@ public sealed partial class HistoryChangelog(KafkaConnection connection, string 
         }
     }
 
-    /// <summary>The partition's high watermark; null when the topic has no such partition (its history starts empty).</summary>
-    private long? HighWatermark(IConsumer<byte[], byte[]> reader, int partition)
+    /// <summary>Whether the changelog topic has <paramref name="partition"/> (an input partition without one starts with no history).</summary>
+    private bool HasPartition(IConsumer<byte[], byte[]> reader, int partition)
     {
         try
         {
-            return reader.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value;
+            reader.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10));
+            return true;
         }
         catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_UnknownPartition or ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic)
         {
-            return null;
+            return false;
         }
     }
 

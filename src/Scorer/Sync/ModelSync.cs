@@ -163,43 +163,22 @@ public sealed partial class ModelSync : BackgroundService
     /// <summary>Reads every partition of the model topic up to its end (or until <c>StartTimeoutSeconds</c>).</summary>
     private void CatchUp(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(sync.StartTimeoutSeconds);
-        if (!TryAssign())
+        if (Partitions() is not { } partitions)
         {
             LogTopicMissing(topic);
             return;
         }
 
-        // Empty partitions hold nothing to wait for (a fetch of one waits out fetch.wait.max.ms before its end is known).
-        var pending = reader!.Assignment.Where(p => reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High > 0).ToHashSet();
-        while (pending.Count > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        var unfinished = PartitionsToEnd.Read(reader!, partitions, TimeSpan.FromSeconds(sync.StartTimeoutSeconds),
+            record => Offer(record.Message.Value, starting: true), error => LogReadError(topic, error.Reason), cancellationToken);
+        if (unfinished.Count > 0)
         {
-            try
-            {
-                var record = reader.Consume(TimeSpan.FromMilliseconds(200));
-                if (record is null)
-                {
-                    continue;
-                }
-
-                if (record.IsPartitionEOF)
-                {
-                    pending.Remove(record.TopicPartition);
-                    continue;
-                }
-
-                Offer(record.Message.Value, starting: true);
-            }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                LogReadError(topic, e.Error.Reason);
-            }
+            LogCatchUpIncomplete(topic, unfinished.Count, sync.StartTimeoutSeconds);
         }
 
-        if (pending.Count > 0)
-        {
-            LogCatchUpIncomplete(topic, pending.Count, sync.StartTimeoutSeconds);
-        }
+        // Followed from here on: where the catch-up stopped, and from the beginning where it had nothing to read.
+        var read = reader!.Assignment.ToDictionary(p => p, p => reader.Position(p));
+        reader.Assign(partitions.Select(p => new TopicPartitionOffset(p, read.GetValueOrDefault(p, Offset.Beginning) is { IsSpecial: false } at ? at : Offset.Beginning)));
     }
 
     /// <summary>Follows the topic for the peers' new models until stopping.</summary>
@@ -209,7 +188,7 @@ public sealed partial class ModelSync : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (reader!.Assignment.Count == 0 && !TryAssign())
+                if (reader!.Assignment.Count == 0 && !TryAssignAll())
                 {
                     stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
                     continue;
@@ -235,29 +214,34 @@ public sealed partial class ModelSync : BackgroundService
         }
     }
 
-    /// <summary>Assigns every partition of the topic from its beginning; false when the topic does not exist (yet).</summary>
-    private bool TryAssign()
+    /// <summary>Every partition of the topic from its beginning (a topic that did not exist at start); false while it does not.</summary>
+    private bool TryAssignAll()
+    {
+        if (Partitions() is not { } partitions)
+        {
+            return false;
+        }
+
+        reader!.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        return true;
+    }
+
+    /// <summary>Every partition of the topic; null when the topic does not exist (yet).</summary>
+    private List<TopicPartition>? Partitions()
     {
         using var admin = connection!.CreateAdminClient();
-        List<int> partitions;
         try
         {
             var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic);
-            if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
-            {
-                return false;
-            }
-
-            partitions = [.. metadata.Partitions.Select(p => p.PartitionId)];
+            return metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0
+                ? null
+                : [.. metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId))];
         }
         catch (KafkaException e)
         {
             LogReadError(topic, e.Error.Reason);
-            return false;
+            return null;
         }
-
-        reader!.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        return true;
     }
 
     /// <summary>Decodes one message and keeps it as its instance's latest; counts why when it is ignored.</summary>

@@ -33,6 +33,9 @@ public sealed class ScorerOptions
     /// <summary>Weight policies, the weights' range, quarantine (section <c>Scorer:Weighting</c>).</summary>
     [Required] public WeightingOptions Weighting { get; set; } = new();
 
+    /// <summary>The nearest-neighbour vote blended into the proxy's prediction (section <c>Scorer:Neighbours</c>).</summary>
+    [Required] public NeighbourOptions Neighbours { get; set; } = new();
+
     /// <summary>Model averaging across scorer instances (section <c>Scorer:Sync</c>).</summary>
     [Required] public SyncOptions Sync { get; set; } = new();
 

@@ -56,7 +56,7 @@ public sealed class CheckpointUpgradeTests
 
         using var reader = new BinaryReader(File.OpenRead(path));
         Assert.Equal("EASYHARD-SCORER", reader.ReadString());
-        Assert.Equal(4, reader.ReadInt32());
+        Assert.Equal(5, reader.ReadInt32());
         Assert.Equal(upgraded.ModelVersion, restored.ModelVersion);
         AssertClose(upgraded.PredictMeanProbabilities(Probe()), restored.PredictMeanProbabilities(Probe()));
     }
@@ -75,14 +75,15 @@ public sealed class CheckpointUpgradeTests
 
         var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
         Assert.Contains("format 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("formats 2, 3 and 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("formats 2, 3, 4 and 5", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Checkpoint_Format3_LoadsWithAnEmptyRehearsalBuffer_AndContinuesAsTheEngineThatWroteIt()
     {
-        // A format-3 checkpoint is format 4 without the rehearsal buffer at its end and without folds and rehearsal
-        // capacity in its layout: written here from an engine that had neither (Folds 1, no rehearsal).
+        // A format-3 checkpoint is format 5 without the rehearsal buffer and the neighbour vote's memory at its end and
+        // without folds, rehearsal and neighbour capacities in its layout: written here from an engine that had none
+        // of them (Folds 1, no rehearsal, no vote).
         var options = Options(TestData.TempCheckpoint(), "adam");
         var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
         using var writer = new ScoringEngine(options, 16, 4);
@@ -93,14 +94,11 @@ public sealed class CheckpointUpgradeTests
         using (var output = new BinaryWriter(File.Create(options.CheckpointPath)))
         {
             output.Write(input.ReadString());
-            Assert.Equal(4, input.ReadInt32());
+            Assert.Equal(5, input.ReadInt32());
             output.Write(3);
             var layout = input.ReadString();
             output.Write(layout[..layout.IndexOf(" folds=", StringComparison.Ordinal)]);
-
-            // The empty buffer: size, offered and three empty arrays (a length each).
-            const int EmptyRehearsalBytes = 4 + 8 + (3 * 4);
-            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - EmptyRehearsalBytes));
+            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - EmptyRehearsalBytes - EmptyNeighbourBytes));
         }
 
         using var upgraded = new ScoringEngine(options, 16, 4);
@@ -110,6 +108,78 @@ public sealed class CheckpointUpgradeTests
         Assert.Equal(a.Select(r => r.Scores.Noise), b.Select(r => r.Scores.Noise));
         AssertClose(writer.PredictMeanProbabilities(Probe()), upgraded.PredictMeanProbabilities(Probe()));
     }
+
+    [Fact]
+    public void Checkpoint_Format4_LoadsWithAnEmptyNeighbourMemory_AndKeepsTheProxy()
+    {
+        // A format-4 checkpoint is format 5 without the neighbour vote's memory at its end and without its capacity
+        // in the layout.
+        var options = Options(TestData.TempCheckpoint(), "adam");
+        options.Neighbours.Weight = 0.3;
+        options.Neighbours.Dimensions = 8;
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
+        using var writer = new ScoringEngine(options, 16, 4);
+        writer.Score([.. samples.Take(96)]);
+        Assert.Equal(96, writer.Neighbours.Size);
+        writer.SaveCheckpoint();
+        int memoryBytes;
+        using (var buffer = new MemoryStream())
+        using (var section = new BinaryWriter(buffer))
+        {
+            writer.Neighbours.Write(section);
+            section.Flush();
+            memoryBytes = (int)buffer.Length;
+        }
+
+        var bytes = File.ReadAllBytes(options.CheckpointPath);
+        using (var input = new BinaryReader(new MemoryStream(bytes)))
+        using (var output = new BinaryWriter(File.Create(options.CheckpointPath)))
+        {
+            output.Write(input.ReadString());
+            Assert.Equal(5, input.ReadInt32());
+            output.Write(4);
+            var layout = input.ReadString();
+            output.Write(layout[..layout.IndexOf(" neighbours=", StringComparison.Ordinal)]);
+            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - memoryBytes));
+        }
+
+        using var upgraded = new ScoringEngine(options, 16, 4);
+        Assert.Equal(writer.ModelVersion, upgraded.ModelVersion);
+        Assert.Equal(0, upgraded.Neighbours.Size);
+        AssertClose(writer.PredictMeanProbabilities(Probe()), upgraded.PredictMeanProbabilities(Probe()));
+        upgraded.Score(FourthBatch());
+        Assert.Equal(32, upgraded.Neighbours.Size);
+    }
+
+    [Fact]
+    public void Checkpoint_Format5_KeepsTheNeighbourMemory_AndContinuesAsTheEngineThatWroteIt()
+    {
+        var options = Options(TestData.TempCheckpoint(), "adam");
+        options.Neighbours.Weight = 0.3;
+        options.Neighbours.Dimensions = 8; // below the 16 features: the projection is saved too
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
+        using var writer = new ScoringEngine(options, 16, 4);
+        writer.Score([.. samples.Take(96)]);
+        writer.SaveCheckpoint();
+
+        // Another seed draws another projection, which the checkpoint's replaces.
+        var restoredOptions = Options(options.CheckpointPath, "adam");
+        restoredOptions.Neighbours.Weight = 0.3;
+        restoredOptions.Neighbours.Dimensions = 8;
+        restoredOptions.Proxy.Seed = 5;
+        using var restored = new ScoringEngine(restoredOptions, 16, 4);
+        Assert.Equal(96, restored.Neighbours.Size);
+        var a = writer.Score(FourthBatch());
+        var b = restored.Score(FourthBatch());
+        Assert.Equal(a.Select(r => r.Scores.Noise), b.Select(r => r.Scores.Noise));
+        Assert.Equal(a.Select(r => r.Scores.Difficulty), b.Select(r => r.Scores.Difficulty));
+    }
+
+    /// <summary>An empty rehearsal buffer in a checkpoint: size, offered and three empty arrays (a length each).</summary>
+    private const int EmptyRehearsalBytes = 4 + 8 + (3 * 4);
+
+    /// <summary>The memory of a vote that is off: size, offered, no projection and three empty arrays.</summary>
+    private const int EmptyNeighbourBytes = 4 + 8 + 1 + (3 * 4);
 
     /// <summary>The options the fixture was written with; the checkpoint's header must match them.</summary>
     private static ScorerOptions Options(string path, string optimizer) => new()
@@ -128,6 +198,7 @@ public sealed class CheckpointUpgradeTests
         },
         Statistics = { WarmupSamples = 0, ClassWindow = 16, InfluenceReservoirSize = 4, SampleHistoryCapacity = 8 },
         Weighting = { LossPolicyBurnInSamples = 0, RenormalizationWindow = 16 },
+        Neighbours = { Weight = 0 }, // the fixture's scorer had no neighbour vote
         CheckpointPath = path,
         CheckpointIntervalSeconds = 0,
         Batching = new() { MaxBatchSize = 32, MaxBatchDelayMs = 50 },

@@ -44,7 +44,7 @@ public sealed class EngineFeatureTests
     [Fact]
     public void SecondExposure_BlendsHistory_AndRanksNoiseAtLeastAsWellAsTheFirst()
     {
-        var (samples, flipped) = TestData.Clusters(3000, 32, 10, 0.4, seed: 33);
+        var (samples, flipped) = TestData.Clusters(3000, 32, 10, 0.4, seed: 33, separation: 0.3);
         var options = TestData.Options(TestData.TempCheckpoint(), warmup: 500);
         using var engine = new ScoringEngine(options, 32, 10);
 

@@ -10,6 +10,7 @@ public sealed class EngineTests
     {
         var (samples, _) = TestData.Clusters(128, 16, 4, 0.0, seed: 1);
         var options = TestData.Options(TestData.TempCheckpoint());
+        options.Neighbours.Weight = 0; // the proxy's own prediction (the vote's blend: NeighbourVotesTests)
         using var engine = new ScoringEngine(options, 16, 4);
         engine.Score(samples.Take(64).ToList());
         var batch = samples.Skip(64).ToList();

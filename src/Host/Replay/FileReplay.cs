@@ -19,7 +19,9 @@ namespace EasyHard.Host.Replay;
 /// </summary>
 public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors)
 {
-    public sealed record Result(long Lines, long Scored, long Rejected, int Dimension, long ModelVersion);
+    /// <param name="NoiseRate">The stream's label-noise rate as the scorer estimates it at the end: the rate <c>noise</c> is
+    /// calibrated to, and the confident joint's and the loss mixtures' estimates it is the mean of.</param>
+    public sealed record Result(long Lines, long Scored, long Rejected, int Dimension, long ModelVersion, (double Joint, double Mixture, double Calibrated) NoiseRate);
 
     public Result Run(string inputPath, string outputPath, int passes = 1)
     {
@@ -68,7 +70,7 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
             ReplayPass(pass == 1);
         }
 
-        return new Result(lines, scored, rejected, resolvedDimension, engine.ModelVersion);
+        return new Result(lines, scored, rejected, resolvedDimension, engine.ModelVersion, engine.NoiseRateEstimates());
 
         void ReplayPass(bool reportRejections)
         {

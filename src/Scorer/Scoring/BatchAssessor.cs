@@ -16,6 +16,7 @@ internal sealed class BatchAssessor(
     ClassStatistics statistics,
     SampleHistory history,
     CleanReservoir reservoir,
+    NeighbourVotes neighbours,
     BatchWeighting weighting,
     FoldAssignment folds,
     FeedbackStore? feedback,
@@ -34,7 +35,9 @@ internal sealed class BatchAssessor(
     {
         var (scored, influenceBias, ids, labels, sampleFolds, features, finite, referenceLoss, foldHeadsOnly) = batch;
         int n = labels.Length;
-        var (signals, influence) = Summarize(scored, influenceBias, labels, finite, ScoringHeads(ids, sampleFolds, foldHeadsOnly));
+        var idHashes = neighbours.Enabled ? NeighbourVotes.Hash(ids) : [];
+        var votes = neighbours.Vote(features, idHashes, finite);
+        var (signals, influence) = Summarize(scored, influenceBias, labels, finite, ScoringHeads(ids, sampleFolds, foldHeadsOnly), votes);
         var (loss, selfConfidence, difficulty) = (signals.Loss, signals.SelfConfidence, signals.Difficulty);
         var (rawLogOdds, logMargin, predicted, assigned) = (signals.RawLogOdds, signals.LogMargin, signals.Predicted, signals.Assigned);
 
@@ -93,6 +96,7 @@ internal sealed class BatchAssessor(
             }
         }
 
+        neighbours.Add(features, labels, idHashes, finite, new Random(unchecked((options.Proxy.Seed * 7_919) + (int)progress.ModelVersion + 11)));
         var policyLoss = weighting.PolicyLoss(loss, referenceLoss, hasReference);
         int feedbackApplied = feedback?.Apply(ids, policyLoss) ?? 0;
         var weights = weighting.Compute(active, labelInts, policyLoss, noise, difficulty, influence, samplesSeen);
@@ -136,9 +140,11 @@ internal sealed class BatchAssessor(
     /// <summary>
     /// The per-sample signals and influence of a scored batch, from the heads' logits, hidden-layer norms and influence
     /// projections (<paramref name="influenceBias"/> is Ḡ's bias column, null without an influence target). Rows not
-    /// <paramref name="finite"/> count as a uniform prediction with no hidden activation.
+    /// <paramref name="finite"/> count as a uniform prediction with no hidden activation. The signals see each head's
+    /// prediction blended with the neighbours' <paramref name="votes"/> (when there are any); influence, a gradient of
+    /// the proxy's own loss, sees the proxy alone.
     /// </summary>
-    private (BatchSignals Signals, float[] Influence) Summarize(HeadScores scored, float[]? influenceBias, long[] labels, bool[] finite, bool[] scoringHeads)
+    private (BatchSignals Signals, float[] Influence) Summarize(HeadScores scored, float[]? influenceBias, long[] labels, bool[] finite, bool[] scoringHeads, float[]? votes)
     {
         int n = labels.Length;
         var probabilities = new float[heads * n * classes];
@@ -157,6 +163,11 @@ internal sealed class BatchAssessor(
         var influence = influenceBias is not null
             ? Signals.Influence(probabilities, scored.Projections, influenceBias, labels, finite, heads, classes)
             : new float[n];
+        if (votes is not null)
+        {
+            neighbours.Blend(probabilities, votes, heads);
+        }
+
         return (BatchSignals.Compute(probabilities, hiddenSquares, labels, heads, classes, statistics.CellWeights(), statistics.ThresholdValues(), scoringHeads), influence);
     }
 }

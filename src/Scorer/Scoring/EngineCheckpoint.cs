@@ -8,7 +8,8 @@ namespace EasyHard.Scorer.Scoring;
 /// <summary>
 /// The engine's checkpoint at <c>Scorer:CheckpointPath</c>: a header (magic, format, the layout the arrays and
 /// tensors were written for), the <see cref="ScoringProgress"/> counters, the class statistics, the influence
-/// reservoir, the weights' window, the per-id history, the proxy (weights and optimizer state) and the rehearsal buffer.
+/// reservoir, the weights' window, the per-id history, the proxy (weights and optimizer state), the rehearsal buffer and
+/// the neighbour vote's memory.
 /// </summary>
 internal sealed class EngineCheckpoint(
     ScorerOptions options,
@@ -21,13 +22,18 @@ internal sealed class EngineCheckpoint(
     SampleHistory history,
     ProxyEnsemble ensemble,
     RehearsalBuffer rehearsal,
+    NeighbourVotes neighbours,
     ILogger logger)
 {
     /// <summary>
-    /// 4: format 3 followed by the rehearsal buffer, with the folds and the buffer's capacity in the layout. 3 stored the
-    /// ensemble's heads fused ([E, in, out] per layer) and had no rehearsal buffer; 2 held one module per head.
+    /// 5: format 4 followed by the neighbour vote's memory, with its capacity and dimensions in the layout. 4 added the
+    /// rehearsal buffer, with the folds and the buffer's capacity in the layout; 3 stored the ensemble's heads fused
+    /// ([E, in, out] per layer) and had no rehearsal buffer; 2 held one module per head.
     /// </summary>
-    private const int Format = 4;
+    private const int Format = 5;
+
+    /// <summary>Read as format 5 up to the rehearsal buffer; the neighbour vote's memory then starts empty and fills from the stream.</summary>
+    private const int FormatWithoutNeighbours = 4;
 
     /// <summary>Read as format 4 up to the ensemble; the rehearsal buffer then starts empty and fills from the stream.</summary>
     private const int FusedFormatWithoutRehearsal = 3;
@@ -50,6 +56,7 @@ internal sealed class EngineCheckpoint(
             history.Write(writer);
             ensemble.Save(writer);
             rehearsal.Write(writer);
+            neighbours.Write(writer);
         });
         ScorerMetrics.CheckpointSaves.Inc();
         ScorerLog.CheckpointSaved(logger, path, progress.ModelVersion);
@@ -74,10 +81,10 @@ internal sealed class EngineCheckpoint(
             }
 
             format = reader.ReadInt32();
-            if (format != Format && format != FusedFormatWithoutRehearsal && format != UnfusedCheckpoint.Format)
+            if (format != Format && format != FormatWithoutNeighbours && format != FusedFormatWithoutRehearsal && format != UnfusedCheckpoint.Format)
             {
                 throw new InvalidOperationException(
-                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format}, {FusedFormatWithoutRehearsal} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format}, {FusedFormatWithoutRehearsal}, {FormatWithoutNeighbours} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();
@@ -87,7 +94,12 @@ internal sealed class EngineCheckpoint(
             throw new InvalidOperationException($"Scorer checkpoint {path} is truncated; delete it or set Scorer:CheckpointPath.", e);
         }
 
-        string layout = format == Format ? Layout() : ProxyLayout();
+        string layout = format switch
+        {
+            Format => Layout(),
+            FormatWithoutNeighbours => RehearsalLayout(),
+            _ => ProxyLayout(),
+        };
         if (found != layout)
         {
             throw new InvalidOperationException(
@@ -99,10 +111,19 @@ internal sealed class EngineCheckpoint(
         reservoir.Read(reader);
         renormalizer.Read(reader);
         history.Read(reader);
-        if (format == Format)
+        if (format is Format or FormatWithoutNeighbours)
         {
             ensemble.Load(reader);
             rehearsal.Read(reader);
+            if (format == Format)
+            {
+                neighbours.Read(reader);
+            }
+            else
+            {
+                ScorerLog.CheckpointUpgraded(logger, path, format, Format, optimizerStateCarried: true);
+            }
+
             return;
         }
 
@@ -119,7 +140,10 @@ internal sealed class EngineCheckpoint(
     }
 
     /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine.</summary>
-    private string Layout() => FormattableString.Invariant($"{ProxyLayout()} folds={options.Proxy.Folds} rehearsal={rehearsal.Capacity}");
+    private string Layout() => FormattableString.Invariant($"{RehearsalLayout()} neighbours={neighbours.Capacity}x{neighbours.Dimensions}");
+
+    /// <summary>The layout of format 4, which had no neighbour vote.</summary>
+    private string RehearsalLayout() => FormattableString.Invariant($"{ProxyLayout()} folds={options.Proxy.Folds} rehearsal={rehearsal.Capacity}");
 
     /// <summary>The layout of formats 2 and 3, which had neither folds nor a rehearsal buffer.</summary>
     private string ProxyLayout() => FormattableString.Invariant(

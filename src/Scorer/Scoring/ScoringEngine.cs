@@ -28,6 +28,7 @@ public sealed class ScoringEngine : IDisposable
     private readonly SampleHistory history;
     private readonly FoldAssignment folds;
     private readonly RehearsalBuffer rehearsal;
+    private readonly NeighbourVotes neighbours;
     private readonly BatchTraining batchTraining;
 
     private readonly DelayQueue delayed;
@@ -98,12 +99,13 @@ public sealed class ScoringEngine : IDisposable
             }
         }
 
-        assessor = new BatchAssessor(options, dimension, options.Proxy.EnsembleSize, statistics, history, reservoir, weighting, folds, feedback, reference is not null, progress);
+        neighbours = new NeighbourVotes(options.Neighbours, dimension, classes, options.Proxy.Seed, Device);
+        assessor = new BatchAssessor(options, dimension, options.Proxy.EnsembleSize, statistics, history, reservoir, neighbours, weighting, folds, feedback, reference is not null, progress);
         records = new ScoredRecordBuilder(options, reference is not null, progress, statistics, history, this.timeProvider);
         var log = (ILogger?)logger ?? NullLogger.Instance;
         pipeline = new BatchPipeline(ensemble, heads, batchTraining, delayed, influenceTargets, reference, assessor, records, progress);
         exchange = new ModelExchange(ensemble, statistics, progress, options);
-        checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, rehearsal, log);
+        checkpoint = new EngineCheckpoint(options, dimension, classes, progress, statistics, reservoir, weighting.Renormalizer, history, ensemble, rehearsal, neighbours, log);
         ScorerMetrics.Initialize(Device.type.ToString().ToLowerInvariant(), classes);
         ScorerLog.ProxyStarted(log, Device.ToString(), options.Proxy.EnsembleSize, heads.Ranges.Count, torchThreads, string.Join('-', options.Proxy.HiddenSizes), ensemble.OptimizerName, options.Proxy.LearningRate, dimension, classes);
 
@@ -137,6 +139,8 @@ public sealed class ScoringEngine : IDisposable
     internal ProxyEnsemble Ensemble => ensemble;
 
     internal ClassStatistics Statistics => statistics;
+
+    internal NeighbourVotes Neighbours => neighbours;
 
     /// <summary>
     /// The scorer's own estimates of the overall label-noise rate: from the confident joint, from the loss mixtures,
@@ -432,5 +436,6 @@ public sealed class ScoringEngine : IDisposable
         influenceTargets.Dispose();
         reference?.Dispose();
         ensemble.Dispose();
+        neighbours.Dispose();
     }
 }

@@ -10,7 +10,7 @@ namespace EasyHard.Scorer;
 public sealed class NeighbourOptions
 {
     /// <summary>λ in p = (1 − λ) p̄ + λ q, q the neighbours' label vote; 0 turns the vote off.</summary>
-    [Range(0.0, 1.0)] public double Weight { get; set; } = 0.3;
+    [Range(0.0, 1.0)] public double Weight { get; set; } = 0.25;
 
     /// <summary>Neighbours k that vote.</summary>
     [Range(1, 1_000)] public int Count { get; set; } = 20;
@@ -20,4 +20,11 @@ public sealed class NeighbourOptions
 
     /// <summary>Samples kept to vote: a uniform reservoir over the stream (Algorithm R), about 5 MB at the default dimensions.</summary>
     [Range(1, 10_000_000)] public int Capacity { get; set; } = 20_000;
+
+    /// <summary>
+    /// Samples a batch the Kafka scorer consumed full (input waiting) searches instead: a fixed part of the reservoir,
+    /// itself a uniform sample of the stream, so the vote costs a quarter as much and the scorer keeps up under load
+    /// (as <c>Scorer:Proxy:RehearsalRatioUnderLoad</c> does for rehearsal).
+    /// </summary>
+    [Range(1, 10_000_000)] public int CapacityUnderLoad { get; set; } = 5_000;
 }

@@ -60,6 +60,21 @@ public sealed class NeighbourVotesTests
     }
 
     [Fact]
+    public void Vote_UnderLoad_SearchesTheFirstSlotsOfTheReservoirOnly()
+    {
+        using var votes = Votes(count: 1);
+        // Slots 0 and 1 hold class 0 far from the probe; slot 2 holds class 1 right at it.
+        Add(votes, [Point(3, 3), Point(4, 4), Point(0, 0)], [0, 0, 1], ["a", "b", "c"]);
+
+        var everything = votes.Vote(Features(Point(0, 0)), NeighbourVotes.Hash(["p"]), [true])!;
+        votes.Searched = 2;
+        var underLoad = votes.Vote(Features(Point(0, 0)), NeighbourVotes.Hash(["p"]), [true])!;
+
+        Assert.True(everything[1] > everything[0]);
+        Assert.True(underLoad[0] > underLoad[1]);
+    }
+
+    [Fact]
     public void Add_KeepsAUniformReservoirOfItsCapacity()
     {
         using var votes = new NeighbourVotes(new NeighbourOptions { Weight = 0.3, Count = 1, Capacity = 10 }, Dimension, Classes, seed: 0, CPU);

@@ -101,7 +101,8 @@ public static class ScorerCoreBench
                 }
             }
 
-            var flops = MlpFlops.For(dimension, options.Proxy.HiddenSizes, classes, options.Proxy.EnsembleSize, batch, options.Statistics.InfluenceReservoirSize, options.Statistics.InfluenceRefreshBatches, options.Proxy.TrainMinibatchSize, options.Proxy.RehearsalRatio);
+            var flops = MlpFlops.For(dimension, options.Proxy.HiddenSizes, classes, options.Proxy.EnsembleSize, batch, options.Statistics.InfluenceReservoirSize, options.Statistics.InfluenceRefreshBatches, options.Proxy.TrainMinibatchSize, options.Proxy.RehearsalRatio,
+                options.Neighbours.Weight > 0 ? options.Neighbours.Capacity : 0, options.Neighbours.Dimensions);
             var trials = new (double Seconds, double CpuSeconds)[Trials];
             for (var trial = 0; trial < Trials; trial++)
             {

@@ -247,7 +247,8 @@ public sealed class ScoringEngine : IDisposable
     /// </summary>
     /// <param name="backlogged">
     /// The caller has more input waiting (the Kafka scorer consumed a full batch): rehearsal uses
-    /// <c>Scorer:Proxy:RehearsalRatioUnderLoad</c> instead of <c>Scorer:Proxy:RehearsalRatio</c>, so the scorer keeps up.
+    /// <c>Scorer:Proxy:RehearsalRatioUnderLoad</c> instead of <c>Scorer:Proxy:RehearsalRatio</c> and the neighbour vote
+    /// searches <c>Scorer:Neighbours:CapacityUnderLoad</c> samples instead of its whole reservoir, so the scorer keeps up.
     /// </param>
     public IReadOnlyList<ScoredSample> Score(IReadOnlyList<CanonicalSample> samples, List<ScoreDetails>? details, bool backlogged = false)
     {
@@ -279,6 +280,7 @@ public sealed class ScoringEngine : IDisposable
             lock (gate)
             {
                 pipeline.RehearsalRatio = backlogged ? options.Proxy.RehearsalRatioUnderLoad : options.Proxy.RehearsalRatio;
+                neighbours.Searched = backlogged ? options.Neighbours.CapacityUnderLoad : options.Neighbours.Capacity;
                 for (int b = 0; b < packed.Count; b++)
                 {
                     var batch = MicroBatchOf(samples, b * size, packed[b].Features, packed[b].Labels);

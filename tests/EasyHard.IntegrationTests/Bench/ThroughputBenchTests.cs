@@ -105,6 +105,18 @@ public sealed class ThroughputBenchTests
     }
 
     [Fact]
+    public void MlpFlops_NeighbourVote_AddsTheProjectionAndADistanceToEverySampleHeld()
+    {
+        var plain = MlpFlops.For(784, [128], 10, 3, 256, 128, 4, trainMinibatch: 64);
+        var voted = MlpFlops.For(784, [128], 10, 3, 256, 128, 4, trainMinibatch: 64, voteCapacity: 20_000, voteDimensions: 64);
+        var narrow = MlpFlops.For(49, [128], 10, 3, 256, 128, 4, trainMinibatch: 64, voteCapacity: 1_000, voteDimensions: 64);
+
+        Assert.Equal((2.0 * 784 * 64) + (2.0 * 64 * 20_000), voted.VotePerSample);
+        Assert.Equal(plain.PerSample + voted.VotePerSample, voted.PerSample, 6);
+        Assert.Equal(2.0 * 49 * 1_000, narrow.VotePerSample); // features narrower than the projection are used as they are
+    }
+
+    [Fact]
     public void SampleKeys_IndexOf_ReadsTheTrailingNumber()
     {
         Assert.Equal(42, SampleKeys.IndexOf("bench-000042"u8));

@@ -17,6 +17,12 @@ public sealed class StatisticsOptions
     /// <summary>Per-sample decay of the confident-learning class statistics (1 = plain running mean).</summary>
     [Range(0.9, 1.0)] public double ThresholdDecay { get; set; } = 0.999;
 
+    /// <summary>
+    /// The confident joint's share of the label-noise rate <c>noise</c> is calibrated to; the loss mixtures' estimate
+    /// has the rest. The joint's estimate runs high by about the proxy's own error rate, the mixtures' low.
+    /// </summary>
+    [Range(0.0, 1.0)] public double JointRateShare { get; set; } = 0.5;
+
     /// <summary>Sample ids whose history (loss EMA, AUM, forgetting events) is kept for later exposures; 0 disables it.</summary>
     [Range(0, 100_000_000)] public int SampleHistoryCapacity { get; set; } = 200_000;
 

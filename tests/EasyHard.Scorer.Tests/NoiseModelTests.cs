@@ -131,6 +131,23 @@ public sealed class NoiseModelTests
         Assert.Equal(2, statistics.Bucket(0.9f, 1)); // class 1 has no samples yet: medium
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.7)]
+    [InlineData(0.0)]
+    public void TargetRate_WeighsTheJointsRateAndTheMixturesByJointRateShare(double share)
+    {
+        var statistics = new ClassStatistics(3, 64, 1.0, jointRateShare: share);
+        // Class 0: the joint puts 40 of 100 samples off the diagonal; its mixture (once fitted) says 10 %.
+        statistics.Joint.Update(Enumerable.Repeat(0, 100).ToArray(), Enumerable.Range(0, 100).Select(i => i < 40 ? 1L : 0L).ToArray(), Enumerable.Repeat(true, 100).ToArray());
+        double joint = statistics.Joint.NoiseRate(0);
+        Assert.Equal(joint, statistics.TargetRate(0), 9); // before the mixture is fitted: the joint alone
+
+        statistics.Fitted[0] = true;
+        statistics.Pi1[0] = 0.1;
+        Assert.Equal((share * joint) + ((1 - share) * 0.1), statistics.TargetRate(0), 9);
+    }
+
     [Fact]
     public void Calibration_StartsAtTheUninformedShift_StepsAQuarterThroughWarmUp_ThenAveragesTheSolvedShift()
     {

@@ -69,8 +69,12 @@ internal sealed class ClassStatistics
     /// <summary>A class's window of difficulties, reordered by the quantile selection (one buffer for every batch).</summary>
     private readonly float[] selection;
 
-    public ClassStatistics(int classes, int window, double thresholdDecay)
+    /// <param name="jointRateShare">The confident joint's share of the rate <c>noise</c> is calibrated to (<see cref="TargetRate"/>).</param>
+    public ClassStatistics(int classes, int window, double thresholdDecay, double jointRateShare = 0.5)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(jointRateShare, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(jointRateShare, 1.0);
+        JointRateShare = jointRateShare;
         Classes = classes;
         Window = window;
         this.thresholdDecay = thresholdDecay;
@@ -100,6 +104,9 @@ internal sealed class ClassStatistics
     internal static double InitialShift(int classes) => Math.Log(UninformedNoise / (1 - UninformedNoise)) - Math.Log(classes - 1);
 
     public int Classes { get; }
+
+    /// <summary>The confident joint's share of the target rate; the loss mixture's is the rest.</summary>
+    public double JointRateShare { get; }
 
     public int Window { get; }
 
@@ -149,8 +156,11 @@ internal sealed class ClassStatistics
     /// <summary>[C] thresholds, floored at 10⁻⁶ so a class never seen yet cannot be cleared by a zero probability.</summary>
     public float[] ThresholdValues() => [.. Enumerable.Range(0, Classes).Select(c => (float)Math.Max(Threshold(c), 1e-6))];
 
-    /// <summary>Target mean noise of class y: the confident joint's ρ_y and the mixture's noisy weight π₁, averaged.</summary>
-    public double TargetRate(int y) => Fitted[y] ? 0.5 * (Joint.NoiseRate(y) + Pi1[y]) : Joint.NoiseRate(y);
+    /// <summary>
+    /// Target mean noise of class y: the confident joint's ρ_y and the mixture's noisy weight π₁, weighted by
+    /// <see cref="JointRateShare"/> and its complement.
+    /// </summary>
+    public double TargetRate(int y) => Fitted[y] ? (JointRateShare * Joint.NoiseRate(y)) + ((1 - JointRateShare) * Pi1[y]) : Joint.NoiseRate(y);
 
     /// <summary>
     /// [C, C] row-major relative cell weights for the raw noise log-odds s = log Σ_{k≠y} w_yk p̄_k − log p̄_y

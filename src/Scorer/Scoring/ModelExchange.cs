@@ -66,7 +66,7 @@ internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics stat
             return null;
         }
 
-        var peerStatistics = new ClassStatistics(statistics.Classes, statistics.Window, options.Statistics.ThresholdDecay);
+        var peerStatistics = new ClassStatistics(statistics.Classes, statistics.Window, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare);
         try
         {
             using var reader = new BinaryReader(new MemoryStream(snapshot.Statistics.ToByteArray()));

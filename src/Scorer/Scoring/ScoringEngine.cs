@@ -74,7 +74,7 @@ public sealed class ScoringEngine : IDisposable
         heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
         validator = new SampleValidator(dimension, classes);
-        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay);
+        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare);
         var reservoir = new CleanReservoir(options.Statistics.InfluenceReservoirSize, dimension);
         if (options.LookaheadConflict() is { } lookahead)
         {

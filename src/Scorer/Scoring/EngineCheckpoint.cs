@@ -35,7 +35,7 @@ internal sealed class EngineCheckpoint(
     /// <summary>Read as format 5 up to the rehearsal buffer; the neighbour vote's memory then starts empty and fills from the stream.</summary>
     private const int FormatWithoutNeighbours = 4;
 
-    /// <summary>Read as format 4 up to the ensemble; the rehearsal buffer then starts empty and fills from the stream.</summary>
+    /// <summary>Read as format 5 up to the ensemble; the rehearsal buffer and the neighbour vote's memory then start empty and fill from the stream.</summary>
     private const int FusedFormatWithoutRehearsal = 3;
 
     private const string Magic = "EASYHARD-SCORER";

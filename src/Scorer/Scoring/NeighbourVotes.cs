@@ -27,7 +27,7 @@ internal sealed class NeighbourVotes : IDisposable
     private readonly int dimension;
     private readonly int classes;
     private readonly int count;
-    private Tensor? projection;
+    private readonly Tensor? projection;
     private readonly Tensor memory;
     private readonly Tensor memoryNorms;
     private readonly long[] labels;
@@ -250,6 +250,7 @@ internal sealed class NeighbourVotes : IDisposable
     /// <summary>The projection, then the samples held: their projected features, labels and id hashes.</summary>
     public void Write(BinaryWriter writer)
     {
+        using var scope = NewDisposeScope();
         writer.Write(Size);
         writer.Write(Offered);
         writer.Write(projection is not null);

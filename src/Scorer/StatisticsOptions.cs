@@ -23,6 +23,16 @@ public sealed class StatisticsOptions
     /// </summary>
     [Range(0.0, 1.0)] public double JointRateShare { get; set; } = 0.5;
 
+    /// <summary>
+    /// The share of the label-noise rate <c>noise</c> is calibrated to that comes from the disagreement between label
+    /// and prediction among the proxy's most confident predictions of each class; the confident joint and the loss
+    /// mixtures (<see cref="JointRateShare"/>) have the rest. That disagreement runs high while the proxy is young.
+    /// </summary>
+    [Range(0.0, 1.0)] public double ConfidentRateShare { get; set; } = 0.5;
+
+    /// <summary>The share of each predicted class's recent top probabilities below the ones the disagreement counts.</summary>
+    [Range(0.0, 0.99)] public double ConfidentQuantile { get; set; } = 0.9;
+
     /// <summary>Sample ids whose history (loss EMA, AUM, forgetting events) is kept for later exposures; 0 disables it.</summary>
     [Range(0, 100_000_000)] public int SampleHistoryCapacity { get; set; } = 200_000;
 

@@ -56,7 +56,7 @@ public sealed class CheckpointUpgradeTests
 
         using var reader = new BinaryReader(File.OpenRead(path));
         Assert.Equal("EASYHARD-SCORER", reader.ReadString());
-        Assert.Equal(5, reader.ReadInt32());
+        Assert.Equal(6, reader.ReadInt32());
         Assert.Equal(upgraded.ModelVersion, restored.ModelVersion);
         AssertClose(upgraded.PredictMeanProbabilities(Probe()), restored.PredictMeanProbabilities(Probe()));
     }
@@ -75,31 +75,22 @@ public sealed class CheckpointUpgradeTests
 
         var error = Assert.Throws<InvalidOperationException>(() => new ScoringEngine(TestData.Options(path), 16, 4));
         Assert.Contains("format 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("formats 2, 3, 4 and 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("formats 2, 3, 4, 5 and 6", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Checkpoint_Format3_LoadsWithAnEmptyRehearsalBuffer_AndContinuesAsTheEngineThatWroteIt()
     {
-        // A format-3 checkpoint is format 5 without the rehearsal buffer and the neighbour vote's memory at its end and
-        // without folds, rehearsal and neighbour capacities in its layout: written here from an engine that had none
-        // of them (Folds 1, no rehearsal, no vote).
+        // A format-3 checkpoint is format 6 without the rehearsal buffer, the neighbour vote's memory and the
+        // disagreement estimate at its end and without folds, rehearsal and neighbour capacities in its layout: written
+        // here from an engine that had none of them (Folds 1, no rehearsal, no vote).
         var options = Options(TestData.TempCheckpoint(), "adam");
         var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
         using var writer = new ScoringEngine(options, 16, 4);
         writer.Score([.. samples.Take(96)]);
         writer.SaveCheckpoint();
-        var bytes = File.ReadAllBytes(options.CheckpointPath);
-        using (var input = new BinaryReader(new MemoryStream(bytes)))
-        using (var output = new BinaryWriter(File.Create(options.CheckpointPath)))
-        {
-            output.Write(input.ReadString());
-            Assert.Equal(5, input.ReadInt32());
-            output.Write(3);
-            var layout = input.ReadString();
-            output.Write(layout[..layout.IndexOf(" folds=", StringComparison.Ordinal)]);
-            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - EmptyRehearsalBytes - EmptyNeighbourBytes));
-        }
+        Downgrade(options.CheckpointPath, 3, layout => layout[..layout.IndexOf(" folds=", StringComparison.Ordinal)],
+            EmptyRehearsalBytes + EmptyNeighbourBytes + DisagreementBytes(writer));
 
         using var upgraded = new ScoringEngine(options, 16, 4);
         Assert.Equal(writer.ModelVersion, upgraded.ModelVersion);
@@ -112,16 +103,11 @@ public sealed class CheckpointUpgradeTests
     [Fact]
     public void Checkpoint_Format4_LoadsWithAnEmptyNeighbourMemory_AndKeepsTheProxy()
     {
-        // A format-4 checkpoint is format 5 without the neighbour vote's memory at its end and without its capacity
-        // in the layout.
-        var options = Options(TestData.TempCheckpoint(), "adam");
-        options.Neighbours.Weight = 0.3;
-        options.Neighbours.Dimensions = 8;
-        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
-        using var writer = new ScoringEngine(options, 16, 4);
-        writer.Score([.. samples.Take(96)]);
+        // A format-4 checkpoint is format 6 without the neighbour vote's memory and the disagreement estimate at its end
+        // and without the vote's capacity in the layout.
+        var (options, writer) = SavedWithVote();
+        using var disposeWriter = writer;
         Assert.Equal(96, writer.Neighbours.Size);
-        writer.SaveCheckpoint();
         int memoryBytes;
         using (var buffer = new MemoryStream())
         using (var section = new BinaryWriter(buffer))
@@ -131,17 +117,7 @@ public sealed class CheckpointUpgradeTests
             memoryBytes = (int)buffer.Length;
         }
 
-        var bytes = File.ReadAllBytes(options.CheckpointPath);
-        using (var input = new BinaryReader(new MemoryStream(bytes)))
-        using (var output = new BinaryWriter(File.Create(options.CheckpointPath)))
-        {
-            output.Write(input.ReadString());
-            Assert.Equal(5, input.ReadInt32());
-            output.Write(4);
-            var layout = input.ReadString();
-            output.Write(layout[..layout.IndexOf(" neighbours=", StringComparison.Ordinal)]);
-            output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - memoryBytes));
-        }
+        Downgrade(options.CheckpointPath, 4, layout => layout[..layout.IndexOf(" neighbours=", StringComparison.Ordinal)], memoryBytes + DisagreementBytes(writer));
 
         using var upgraded = new ScoringEngine(options, 16, 4);
         Assert.Equal(writer.ModelVersion, upgraded.ModelVersion);
@@ -154,13 +130,8 @@ public sealed class CheckpointUpgradeTests
     [Fact]
     public void Checkpoint_Format5_KeepsTheNeighbourMemory_AndContinuesAsTheEngineThatWroteIt()
     {
-        var options = Options(TestData.TempCheckpoint(), "adam");
-        options.Neighbours.Weight = 0.3;
-        options.Neighbours.Dimensions = 8; // below the 16 features: the projection is saved too
-        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
-        using var writer = new ScoringEngine(options, 16, 4);
-        writer.Score([.. samples.Take(96)]);
-        writer.SaveCheckpoint();
+        var (options, writer) = SavedWithVote();
+        using var disposeWriter = writer;
 
         // Another seed draws another projection, which the checkpoint's replaces.
         var restoredOptions = Options(options.CheckpointPath, "adam");
@@ -173,6 +144,79 @@ public sealed class CheckpointUpgradeTests
         var b = restored.Score(FourthBatch());
         Assert.Equal(a.Select(r => r.Scores.Noise), b.Select(r => r.Scores.Noise));
         Assert.Equal(a.Select(r => r.Scores.Difficulty), b.Select(r => r.Scores.Difficulty));
+    }
+
+    [Fact]
+    public void Checkpoint_Format5_LoadsWithAnEmptyDisagreementEstimate_AndKeepsTheRest()
+    {
+        // A format-5 checkpoint is format 6 without the disagreement estimate at its end; the layout is the same.
+        var (options, writer) = SavedWithVote();
+        using var disposeWriter = writer;
+        Assert.True(writer.Statistics.Disagreement.Count.Sum() > 0);
+        Downgrade(options.CheckpointPath, 5, layout => layout, DisagreementBytes(writer));
+
+        using var upgraded = new ScoringEngine(options, 16, 4);
+        Assert.Equal(writer.ModelVersion, upgraded.ModelVersion);
+        Assert.Equal(96, upgraded.Neighbours.Size);
+        Assert.Equal(0, upgraded.Statistics.Disagreement.Count.Sum());
+        Assert.Equal(0, upgraded.Statistics.Disagreement.Tallies[1]);
+        AssertClose(writer.PredictMeanProbabilities(Probe()), upgraded.PredictMeanProbabilities(Probe()));
+    }
+
+    [Fact]
+    public void Checkpoint_Format6_KeepsTheDisagreementEstimate()
+    {
+        var options = Options(TestData.TempCheckpoint(), "adam");
+        var (samples, _) = TestData.Clusters(128, 16, 4, 0.2, seed: 11);
+        using var writer = new ScoringEngine(options, 16, 4);
+        writer.Score([.. samples.Take(96)]);
+        writer.SaveCheckpoint();
+
+        using var restored = new ScoringEngine(options, 16, 4);
+        var (saved, loaded) = (writer.Statistics.Disagreement, restored.Statistics.Disagreement);
+        Assert.Equal(saved.Confidences, loaded.Confidences);
+        Assert.Equal(saved.Count, loaded.Count);
+        Assert.Equal(saved.Next, loaded.Next);
+        Assert.Equal(saved.Thresholds, loaded.Thresholds);
+        Assert.Equal(saved.Tallies, loaded.Tallies);
+    }
+
+    /// <summary>
+    /// An engine with the neighbour vote on (8 dimensions, below the 16 features: the projection is saved too) that
+    /// scored the first 96 samples of the fixture's clusters and saved its checkpoint.
+    /// </summary>
+    private static (ScorerOptions Options, ScoringEngine Writer) SavedWithVote()
+    {
+        var options = Options(TestData.TempCheckpoint(), "adam");
+        options.Neighbours.Weight = 0.3;
+        options.Neighbours.Dimensions = 8;
+        var writer = new ScoringEngine(options, 16, 4);
+        writer.Score([.. TestData.Clusters(128, 16, 4, 0.2, seed: 11).Samples.Take(96)]);
+        writer.SaveCheckpoint();
+        return (options, writer);
+    }
+
+    /// <summary>Rewrites a format-6 checkpoint as an older <paramref name="format"/>: its header's format and layout, and its last <paramref name="droppedBytes"/> left out.</summary>
+    private static void Downgrade(string path, int format, Func<string, string> layout, int droppedBytes)
+    {
+        var bytes = File.ReadAllBytes(path);
+        using var input = new BinaryReader(new MemoryStream(bytes));
+        using var output = new BinaryWriter(File.Create(path));
+        output.Write(input.ReadString());
+        Assert.Equal(6, input.ReadInt32());
+        output.Write(format);
+        output.Write(layout(input.ReadString()));
+        output.Write(bytes.AsSpan((int)input.BaseStream.Position, bytes.Length - (int)input.BaseStream.Position - droppedBytes));
+    }
+
+    /// <summary>The bytes of an engine's disagreement estimate in its checkpoint (its size does not depend on its contents).</summary>
+    private static int DisagreementBytes(ScoringEngine engine)
+    {
+        using var buffer = new MemoryStream();
+        using var section = new BinaryWriter(buffer);
+        engine.Statistics.Disagreement.Write(section);
+        section.Flush();
+        return (int)buffer.Length;
     }
 
     /// <summary>An empty rehearsal buffer in a checkpoint: size, offered and three empty arrays (a length each).</summary>

@@ -123,7 +123,7 @@ public sealed class NoiseModelTests
         var difficulty = Enumerable.Range(0, 100).Select(i => i / 100f).ToArray();
         var labels = new int[100];
         var zeros = new float[100];
-        statistics.Update(new BatchView(labels, zeros, difficulty, zeros, zeros, new long[100], Enumerable.Repeat(true, 100).ToArray()));
+        statistics.Update(new BatchView(labels, zeros, difficulty, zeros, zeros, new long[100], new long[100], zeros, Enumerable.Repeat(true, 100).ToArray()));
 
         Assert.Equal(1, statistics.Bucket(0.1f, 0));
         Assert.Equal(2, statistics.Bucket(0.5f, 0));
@@ -160,7 +160,7 @@ public sealed class NoiseModelTests
         var labels = Enumerable.Range(0, rows).Select(i => i % 10).ToArray();
         var logOdds = Enumerable.Range(0, rows).Select(i => (float)((i % 7) - 3)).ToArray();
         var zeros = new float[rows];
-        var view = new BatchView(labels, zeros, zeros, logOdds, zeros, Enumerable.Repeat(-1L, rows).ToArray(), Enumerable.Repeat(true, rows).ToArray());
+        var view = new BatchView(labels, zeros, zeros, logOdds, zeros, Enumerable.Repeat(-1L, rows).ToArray(), new long[rows], zeros, Enumerable.Repeat(true, rows).ToArray());
 
         double b0 = ClassStatistics.InitialShift(10);
         statistics.Update(view, warm: false);

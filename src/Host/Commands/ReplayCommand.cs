@@ -51,8 +51,9 @@ public static class ReplayCommand
             var replay = new FileReplay(options, parse.GetValue(classes), parse.GetValue(dimension), Console.Error);
             var result = replay.Run(inputFile.FullName, parse.GetValue(output)!.FullName, parse.GetValue(passes));
             Console.WriteLine($"replay: {result.Lines} lines, {result.Scored} scored, {result.Rejected} rejected (reported above), dimension {result.Dimension}, model version {result.ModelVersion} -> {parse.GetValue(output)!.FullName}");
-            var (joint, mixture, calibrated) = result.NoiseRate;
-            Console.WriteLine(FormattableString.Invariant($"replay: estimated label-noise rate {calibrated:F3} (confident joint {joint:F3}, loss mixtures {mixture:F3})"));
+            var rates = result.NoiseRate;
+            Console.WriteLine(FormattableString.Invariant(
+                $"replay: estimated label-noise rate {rates.Calibrated:F3} (confident disagreement {rates.Disagreement:F3}, confident joint {rates.Joint:F3}, loss mixtures {rates.Mixture:F3})"));
             return 0;
         });
         return command;

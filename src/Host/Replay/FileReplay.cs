@@ -20,9 +20,8 @@ namespace EasyHard.Host.Replay;
 public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors)
 {
     /// <param name="NoiseRate">The stream's label-noise rate as the scorer estimates it at the end: the rate <c>noise</c> is
-    /// calibrated to, and the confident joint's and the loss mixtures' estimates it weighs by
-    /// <c>Scorer:Statistics:JointRateShare</c>.</param>
-    public sealed record Result(long Lines, long Scored, long Rejected, int Dimension, long ModelVersion, (double Joint, double Mixture, double Calibrated) NoiseRate);
+    /// calibrated to and the estimates it weighs (<c>Scorer:Statistics:ConfidentRateShare</c>, <c>:JointRateShare</c>).</param>
+    public sealed record Result(long Lines, long Scored, long Rejected, int Dimension, long ModelVersion, NoiseRateEstimates NoiseRate);
 
     public Result Run(string inputPath, string outputPath, int passes = 1)
     {

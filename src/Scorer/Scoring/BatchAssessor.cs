@@ -66,7 +66,7 @@ internal sealed class BatchAssessor(
         }
 
         long samplesSeen = progress.SamplesSeen;
-        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, finite), warm: samplesSeen + n > options.Statistics.WarmupSamples);
+        statistics.Update(new BatchView(labelInts, selfConfidence, difficulty, noiseLogOdds, noise, assigned, predicted, signals.Confidence, finite), warm: samplesSeen + n > options.Statistics.WarmupSamples);
         var random = new Random(unchecked((options.Proxy.Seed * 1_000_003) + (int)progress.ModelVersion));
         var warming = new bool[n];
         var active = new List<int>(n);

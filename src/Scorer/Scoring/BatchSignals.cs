@@ -21,6 +21,7 @@ internal sealed class BatchSignals
         LogMargin = new float[n];
         RawLogOdds = new float[n];
         Predicted = new long[n];
+        Confidence = new float[n];
         Assigned = new long[n];
         Alternative = new int[n];
         AlternativeShare = new float[n];
@@ -58,6 +59,9 @@ internal sealed class BatchSignals
 
     /// <summary>argmax_k p̄_k (the first on ties).</summary>
     public long[] Predicted { get; }
+
+    /// <summary>max_k p̄_k, the predicted class's probability.</summary>
+    public float[] Confidence { get; }
 
     /// <summary>The confident-learning cell k* = argmax { p̄_k : p̄_k ≥ t_k }, or −1 when no class clears its threshold.</summary>
     public long[] Assigned { get; }
@@ -152,6 +156,7 @@ internal sealed class BatchSignals
             signals.LogMargin[i] = (float)(Math.Log(clampedPy) - Math.Log(Math.Max(other, Signals.MinProbability)));
             signals.RawLogOdds[i] = (float)(Math.Log(Math.Max(weighted, 1e-30)) - Math.Log(clampedPy));
             signals.Predicted[i] = predicted;
+            signals.Confidence[i] = best;
             signals.Assigned[i] = assigned;
             signals.Alternative[i] = alternative;
             signals.AlternativeShare[i] = weighted > 0 ? (float)(bestCell / weighted) : 0f;

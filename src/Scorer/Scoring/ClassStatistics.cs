@@ -69,12 +69,17 @@ internal sealed class ClassStatistics
     /// <summary>A class's window of difficulties, reordered by the quantile selection (one buffer for every batch).</summary>
     private readonly float[] selection;
 
-    /// <param name="jointRateShare">The confident joint's share of the rate <c>noise</c> is calibrated to (<see cref="TargetRate"/>).</param>
-    public ClassStatistics(int classes, int window, double thresholdDecay, double jointRateShare = 0.5)
+    /// <param name="jointRateShare">The confident joint's share of the joint-and-mixture rate (<see cref="TargetRate"/>).</param>
+    /// <param name="confidentRateShare">The confident disagreement's share of the rate <c>noise</c> is calibrated to (<see cref="EstimatedNoiseRate"/>).</param>
+    /// <param name="confidentQuantile">The quantile of each predicted class's top probabilities the disagreement counts from.</param>
+    public ClassStatistics(int classes, int window, double thresholdDecay, double jointRateShare = 0.5, double confidentRateShare = 0.5, double confidentQuantile = 0.9)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jointRateShare, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(jointRateShare, 1.0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(confidentRateShare, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(confidentRateShare, 1.0);
         JointRateShare = jointRateShare;
+        ConfidentRateShare = confidentRateShare;
         Classes = classes;
         Window = window;
         this.thresholdDecay = thresholdDecay;
@@ -97,6 +102,7 @@ internal sealed class ClassStatistics
         Upper = new float[classes];
         NoiseRate = new double[classes];
         Joint = new ConfidentJoint(classes, thresholdDecay);
+        Disagreement = new ConfidentDisagreement(classes, window, ConfidentDisagreement.CountedDecay, confidentQuantile);
         Shift[0] = InitialShift(classes);
     }
 
@@ -105,12 +111,18 @@ internal sealed class ClassStatistics
 
     public int Classes { get; }
 
-    /// <summary>The confident joint's share of the target rate; the loss mixture's is the rest.</summary>
+    /// <summary>The confident joint's share of <see cref="TargetRate"/>; the loss mixture's is the rest.</summary>
     public double JointRateShare { get; }
+
+    /// <summary>The confident disagreement's share of <see cref="EstimatedNoiseRate"/>; the joint-and-mixture rate's is the rest.</summary>
+    public double ConfidentRateShare { get; }
 
     public int Window { get; }
 
     public ConfidentJoint Joint { get; }
+
+    /// <summary>The noise rate among the proxy's most confident predictions (<see cref="EstimatedNoiseRate"/>).</summary>
+    public ConfidentDisagreement Disagreement { get; }
 
     internal double[] ConfidenceSum { get; }
 
@@ -235,8 +247,22 @@ internal sealed class ClassStatistics
         return shares;
     }
 
-    /// <summary>Estimated overall noise rate: label-share-weighted mean of <see cref="TargetRate"/>.</summary>
+    /// <summary>
+    /// The overall noise rate <c>noise</c> is calibrated to: the confident disagreement (<see cref="Disagreement"/>),
+    /// weighted by <see cref="ConfidentRateShare"/>, and the label-share-weighted mean of <see cref="TargetRate"/>
+    /// (joint and mixtures), weighted by the rest; the latter alone until the disagreement has counted enough samples.
+    /// The three err in different directions: the joint runs high by about the proxy's own error rate, the mixtures low
+    /// where the noisy samples' losses overlap the clean ones', the disagreement high by the proxy's few errors among
+    /// its surest predictions while the proxy is young.
+    /// </summary>
     public double EstimatedNoiseRate()
+    {
+        double jointAndMixture = JointAndMixtureRate();
+        return Disagreement.Ready ? (ConfidentRateShare * Disagreement.Rate) + ((1 - ConfidentRateShare) * jointAndMixture) : jointAndMixture;
+    }
+
+    /// <summary>The label-share-weighted mean of <see cref="TargetRate"/>.</summary>
+    private double JointAndMixtureRate()
     {
         var shares = LabelShares();
         double rate = 0, total = 0;
@@ -251,9 +277,10 @@ internal sealed class ClassStatistics
 
     /// <summary>
     /// The overall label-noise rate estimated from the confident joint and from the loss mixtures (label-share-weighted
-    /// means of their per-class rates), and <see cref="EstimatedNoiseRate"/>, which <c>noise</c> is calibrated to.
+    /// means of their per-class rates), the confident disagreement, and <see cref="EstimatedNoiseRate"/>, which
+    /// <c>noise</c> is calibrated to.
     /// </summary>
-    public (double Joint, double Mixture, double Calibrated) NoiseRateEstimates()
+    public NoiseRateEstimates NoiseRateEstimates()
     {
         var shares = LabelShares();
         double joint = 0, mixture = 0;
@@ -264,7 +291,7 @@ internal sealed class ClassStatistics
         }
 
         double total = shares.Sum();
-        return (joint / total, mixture / total, EstimatedNoiseRate());
+        return new NoiseRateEstimates(joint / total, mixture / total, Disagreement.Rate, EstimatedNoiseRate());
     }
 
     /// <summary>
@@ -313,6 +340,7 @@ internal sealed class ClassStatistics
         }
 
         Joint.Update(batch.Labels, batch.Assigned, batch.Include);
+        Disagreement.Update(batch.Labels, batch.Predicted, batch.Confidence, batch.Include);
         RefitMixtures();
         var pooled = new List<float>(Classes * Window);
         for (int c = 0; c < Classes; c++)

@@ -8,8 +8,8 @@ namespace EasyHard.Scorer.Scoring;
 /// <summary>
 /// The engine's checkpoint at <c>Scorer:CheckpointPath</c>: a header (magic, format, the layout the arrays and
 /// tensors were written for), the <see cref="ScoringProgress"/> counters, the class statistics, the influence
-/// reservoir, the weights' window, the per-id history, the proxy (weights and optimizer state), the rehearsal buffer and
-/// the neighbour vote's memory.
+/// reservoir, the weights' window, the per-id history, the proxy (weights and optimizer state), the rehearsal buffer,
+/// the neighbour vote's memory and the confident-disagreement rate estimate.
 /// </summary>
 internal sealed class EngineCheckpoint(
     ScorerOptions options,
@@ -26,16 +26,20 @@ internal sealed class EngineCheckpoint(
     ILogger logger)
 {
     /// <summary>
-    /// 5: format 4 followed by the neighbour vote's memory, with its capacity and dimensions in the layout. 4 added the
+    /// 6: format 5 followed by the confident-disagreement rate estimate (<see cref="ConfidentDisagreement"/>). 5 added
+    /// the neighbour vote's memory, with its capacity and dimensions in the layout. 4 added the
     /// rehearsal buffer, with the folds and the buffer's capacity in the layout; 3 stored the ensemble's heads fused
     /// ([E, in, out] per layer) and had no rehearsal buffer; 2 held one module per head.
     /// </summary>
-    private const int Format = 5;
+    private const int Format = 6;
 
-    /// <summary>Read as format 5 up to the rehearsal buffer; the neighbour vote's memory then starts empty and fills from the stream.</summary>
+    /// <summary>Read as format 6 up to the neighbour vote; the confident-disagreement estimate then starts empty (the rate falls back to the joint and the mixtures until it is ready).</summary>
+    private const int FormatWithoutDisagreement = 5;
+
+    /// <summary>Read as format 6 up to the rehearsal buffer; the neighbour vote's memory then starts empty and fills from the stream.</summary>
     private const int FormatWithoutNeighbours = 4;
 
-    /// <summary>Read as format 5 up to the ensemble; the rehearsal buffer and the neighbour vote's memory then start empty and fill from the stream.</summary>
+    /// <summary>Read as format 6 up to the ensemble; the rehearsal buffer and the neighbour vote's memory then start empty and fill from the stream.</summary>
     private const int FusedFormatWithoutRehearsal = 3;
 
     private const string Magic = "EASYHARD-SCORER";
@@ -57,6 +61,7 @@ internal sealed class EngineCheckpoint(
             ensemble.Save(writer);
             rehearsal.Write(writer);
             neighbours.Write(writer);
+            statistics.Disagreement.Write(writer);
         });
         ScorerMetrics.CheckpointSaves.Inc();
         ScorerLog.CheckpointSaved(logger, path, progress.ModelVersion);
@@ -81,10 +86,10 @@ internal sealed class EngineCheckpoint(
             }
 
             format = reader.ReadInt32();
-            if (format != Format && format != FormatWithoutNeighbours && format != FusedFormatWithoutRehearsal && format != UnfusedCheckpoint.Format)
+            if (format != Format && format != FormatWithoutDisagreement && format != FormatWithoutNeighbours && format != FusedFormatWithoutRehearsal && format != UnfusedCheckpoint.Format)
             {
                 throw new InvalidOperationException(
-                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format}, {FusedFormatWithoutRehearsal}, {FormatWithoutNeighbours} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
+                    $"Scorer checkpoint {path} is format {format}, this scorer reads formats {UnfusedCheckpoint.Format}, {FusedFormatWithoutRehearsal}, {FormatWithoutNeighbours}, {FormatWithoutDisagreement} and {Format}; delete it or set Scorer:CheckpointPath, and the proxy learns again from the stream.");
             }
 
             found = reader.ReadString();
@@ -96,7 +101,7 @@ internal sealed class EngineCheckpoint(
 
         string layout = format switch
         {
-            Format => Layout(),
+            Format or FormatWithoutDisagreement => Layout(),
             FormatWithoutNeighbours => RehearsalLayout(),
             _ => ProxyLayout(),
         };
@@ -111,13 +116,18 @@ internal sealed class EngineCheckpoint(
         reservoir.Read(reader);
         renormalizer.Read(reader);
         history.Read(reader);
-        if (format is Format or FormatWithoutNeighbours)
+        if (format is Format or FormatWithoutDisagreement or FormatWithoutNeighbours)
         {
             ensemble.Load(reader);
             rehearsal.Read(reader);
-            if (format == Format)
+            if (format is Format or FormatWithoutDisagreement)
             {
                 neighbours.Read(reader);
+            }
+
+            if (format == Format)
+            {
+                statistics.Disagreement.Read(reader);
             }
             else
             {
@@ -139,7 +149,7 @@ internal sealed class EngineCheckpoint(
         ScorerLog.CheckpointUpgraded(logger, path, format, Format, optimizerCarried);
     }
 
-    /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine.</summary>
+    /// <summary>Everything that must match for a checkpoint's arrays and tensors to fit this engine (formats 5 and 6).</summary>
     private string Layout() => FormattableString.Invariant($"{RehearsalLayout()} neighbours={neighbours.Capacity}x{neighbours.Dimensions}");
 
     /// <summary>The layout of format 4, which had no neighbour vote.</summary>

@@ -66,7 +66,8 @@ internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics stat
             return null;
         }
 
-        var peerStatistics = new ClassStatistics(statistics.Classes, statistics.Window, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare);
+        var peerStatistics = new ClassStatistics(statistics.Classes, statistics.Window, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare,
+            options.Statistics.ConfidentRateShare, options.Statistics.ConfidentQuantile);
         try
         {
             using var reader = new BinaryReader(new MemoryStream(snapshot.Statistics.ToByteArray()));

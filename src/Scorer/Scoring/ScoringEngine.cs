@@ -74,7 +74,8 @@ public sealed class ScoringEngine : IDisposable
         heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
         validator = new SampleValidator(dimension, classes);
-        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare);
+        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare,
+            options.Statistics.ConfidentRateShare, options.Statistics.ConfidentQuantile);
         var reservoir = new CleanReservoir(options.Statistics.InfluenceReservoirSize, dimension);
         if (options.LookaheadConflict() is { } lookahead)
         {
@@ -144,9 +145,9 @@ public sealed class ScoringEngine : IDisposable
 
     /// <summary>
     /// The scorer's own estimates of the overall label-noise rate: from the confident joint, from the loss mixtures,
-    /// and the value <c>noise</c> is calibrated to (their mean).
+    /// from the disagreement among its most confident predictions, and the value <c>noise</c> is calibrated to.
     /// </summary>
-    public (double Joint, double Mixture, double Calibrated) NoiseRateEstimates()
+    public NoiseRateEstimates NoiseRateEstimates()
     {
         lock (gate)
         {

@@ -65,6 +65,12 @@ public sealed class FileReplayTests
             Assert.Equal(3000, result.Scored);
             Assert.Equal(1, result.Rejected);
 
+            // The end-of-stream rate estimates the replay prints, around the 30 % injected; the confident disagreement
+            // the closest of them, the calibrated rate half of it and half the joint's and the mixtures'.
+            var rates = result.NoiseRate;
+            Assert.True(Math.Abs(rates.Disagreement - 0.3) < 0.06, $"confident disagreement {rates.Disagreement:F3}, joint {rates.Joint:F3}, mixtures {rates.Mixture:F3}");
+            Assert.InRange(rates.Calibrated, Math.Min(rates.Disagreement, (rates.Joint + rates.Mixture) / 2) - 0.05, Math.Max(rates.Disagreement, (rates.Joint + rates.Mixture) / 2) + 0.05);
+
             // A bad line is reported once, not once per pass.
             Assert.Single(errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
             var scored = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();

@@ -33,6 +33,11 @@ public static class ScorerMetrics
     public static readonly Gauge ClassNoiseRate = Metrics.CreateGauge(
         "easyhard_scorer_class_noise_rate_ratio", "Running mean noise per class.", new GaugeConfiguration { LabelNames = ["class"] });
 
+    public static readonly Gauge NoiseRateEstimate = Metrics.CreateGauge(
+        "easyhard_scorer_noise_rate_estimate_ratio",
+        "The label-noise rate the noise score is calibrated to (estimate=calibrated) and the estimates it weighs (disagreement, joint, mixture).",
+        new GaugeConfiguration { LabelNames = ["estimate"] });
+
     public static readonly Gauge ProxyAccuracy = Metrics.CreateGauge(
         "easyhard_scorer_proxy_accuracy_ratio", "Running prequential accuracy of the proxy ensemble against the given labels.");
 

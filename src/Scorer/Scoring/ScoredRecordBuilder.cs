@@ -84,6 +84,11 @@ internal sealed class ScoredRecordBuilder(ScorerOptions options, bool hasReferen
             ScorerMetrics.ClassNoise(c).Set(statistics.NoiseRate[c]);
         }
 
+        var rates = statistics.NoiseRateEstimates();
+        ScorerMetrics.NoiseRateEstimate.WithLabels("calibrated").Set(rates.Calibrated);
+        ScorerMetrics.NoiseRateEstimate.WithLabels("disagreement").Set(rates.Disagreement);
+        ScorerMetrics.NoiseRateEstimate.WithLabels("joint").Set(rates.Joint);
+        ScorerMetrics.NoiseRateEstimate.WithLabels("mixture").Set(rates.Mixture);
         ScorerMetrics.SamplesScored.Inc(n);
         ScorerMetrics.SamplesWarming.Inc(warmingCount);
         ScorerMetrics.SamplesQuarantined.Inc(quarantinedCount);

@@ -56,6 +56,7 @@ public sealed partial class DashboardQueriesTests
 
         Assert.Contains(queries, q => q.Expr.Contains("easyhard_scorer_class_noise_rate_ratio", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Expr.Contains("easyhard_scorer_proxy_accuracy_ratio", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Expr.Contains("easyhard_scorer_noise_rate_estimate_ratio", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -97,7 +97,8 @@ public static class QualityReportWriter
         Line($"| offline cleanlab pipeline: {s.Folds}-fold CV, prune_by_noise_rate, retrain | {Pct(d.CleanlabPipeline)} | | |");
         Line($"| resampled trainer stream (`Sink:TrainerStream:Sampling=resample`, {Pct(d.ResampledShare)} of the samples), unweighted | {Pct(d.Resampled)} | | |");
         Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");
-        Line($"| {keep} kept by EasyHard influence (per-class quotas, judged clean first, highest influence) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
+        Line($"| {keep} kept by EasyHard influence (per-class quotas, judged clean first, largest magnitude of influence) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
+        Line($"| diagnostic: {keep} kept by signed influence (the same, highest influence first) | {Pct(i.KeptBySignedInfluence)} | | |");
         Line($"| {keep} kept by lowest EasyHard noise (per-class quotas) | {Pct(i.KeptByLowestNoise)} | | |");
         Line($"| {keep} kept by EasyHard difficulty (per-class quotas, judged clean first, hardest) | {Pct(i.KeptByDifficulty)} | | |");
         Line($"| {keep} kept at random | {Pct(i.KeptAtRandom)} | {Pct(i.NoisyShareAtRandom)} | {Pct(i.SmallestClassShareAtRandom)} |");

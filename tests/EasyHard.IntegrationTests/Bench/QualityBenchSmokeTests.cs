@@ -78,6 +78,7 @@ public sealed class QualityBenchSmokeTests
         var influence = report.GetProperty("influence");
         Assert.Equal(downstream.GetProperty("unweighted").GetDouble(), influence.GetProperty("all").GetDouble());
         AssertProbability(influence.GetProperty("kept_by_influence"));
+        AssertProbability(influence.GetProperty("kept_by_signed_influence"));
         AssertProbability(influence.GetProperty("kept_at_random"));
         AssertProbability(influence.GetProperty("kept_by_lowest_noise"));
         AssertProbability(influence.GetProperty("noisy_share_by_influence"));
@@ -93,6 +94,7 @@ public sealed class QualityBenchSmokeTests
             "| offline 2-fold, normalized margin", "| offline 2-fold, confident joint `prune_by_noise_rate`", "| difficulty: Spearman",
             "| calibration: mean `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
             "| EasyHard suggested labels × their probability", "| offline cleanlab pipeline", "| resampled trainer stream", "| 50 % kept by lowest EasyHard noise",
+            "| diagnostic: 50 % kept by signed influence",
         ];
         Assert.All(rows, row => Assert.Contains(row, markdown, StringComparison.Ordinal));
     }

@@ -6,13 +6,16 @@ Each batch from `easyhard.weighted` is one optimizer step on (weights * per_samp
 after the step (a crash re-reads at most one batch). With --feedback the per-sample losses go to `easyhard.feedback`,
 where the scorer uses them instead of its proxy's loss the next time it scores those ids. With --no-weights every
 weight is 1 (the baseline: the same stream, trained on as if EasyHard were not there; add --include-quarantine so the
-baseline also sees the samples EasyHard quarantined). At the end it prints one JSON line: clean-test accuracy,
-records read, throughput.
+baseline also sees the samples EasyHard quarantined). With --paired-weighted as well, a twin model (the same initial
+weights) takes a step on every same batch with EasyHard's weights, quarantined samples at weight 0: the two models
+then differ only by the weights, not by the order the stream arrived in. At the end it prints one JSON line:
+clean-test accuracy (and the twin's), records read, throughput.
 
 Needs: confluent-kafka, numpy, torch (Debian: python3-confluent-kafka python3-numpy python3-torch) and the easyhard
 client (pip install ./clients/python, or run from the repository: it is found by path).
 """
 import argparse
+import copy
 import gzip
 import json
 import os
@@ -57,6 +60,8 @@ def main():
     parser.add_argument("--feedback-topic", default="easyhard.feedback")
     parser.add_argument("--feedback", action="store_true", help="send per-sample losses to the feedback topic")
     parser.add_argument("--no-weights", action="store_true", help="ignore EasyHard's weights (every weight 1)")
+    parser.add_argument("--paired-weighted", action="store_true",
+                        help="with --no-weights: also train a twin model on the same batches with EasyHard's weights")
     parser.add_argument("--expect", type=int, help="stop after this many records")
     parser.add_argument("--idle-seconds", type=float, default=30, help="stop when nothing arrived for this long")
     parser.add_argument("--batch-size", type=int, default=128)
@@ -75,6 +80,8 @@ def main():
     test_x, test_y = load_fashion_mnist_test(args.test_dir)
     model = mlp(test_x.shape[1], args.hidden, args.classes)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    twin = copy.deepcopy(model) if args.paired_weighted else None
+    twin_optimizer = torch.optim.Adam(twin.parameters(), lr=args.learning_rate) if twin is not None else None
 
     stream = WeightedStream(args.bootstrap, args.group, topic=args.topic, include_quarantine=args.include_quarantine,
                             quarantine_topic=args.quarantine_topic, batch_size=args.batch_size,
@@ -91,6 +98,13 @@ def main():
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if twin is not None:
+            # The same batch with EasyHard's weights; a quarantined sample is one the weighted topic never carries.
+            twin_weights = batch.weights * (~batch.quarantined).to(batch.weights.dtype)
+            twin_loss = (twin_weights * F.cross_entropy(twin(batch.features), batch.labels, reduction="none")).mean()
+            twin_optimizer.zero_grad()
+            twin_loss.backward()
+            twin_optimizer.step()
         if feedback is not None:
             feedback.send(batch.ids, per_sample.detach())
         stream.commit()  # after the step: a crash re-reads this batch at most
@@ -105,13 +119,17 @@ def main():
         feedback.close()
     stream.close()
 
-    model.eval()
-    with torch.no_grad():
-        accuracy = (model(test_x).argmax(1) == test_y).float().mean().item()
+    def test_accuracy(net):
+        net.eval()
+        with torch.no_grad():
+            return (net(test_x).argmax(1) == test_y).float().mean().item()
+
+    accuracy = test_accuracy(model)
     print(json.dumps({"name": args.name, "weights": not args.no_weights, "feedback": args.feedback, "records": records,
                       "distinct_ids": len(ids), "quarantined_records": quarantined, "seconds": round(seconds, 3),
                       "records_per_second": round(records / seconds, 1) if seconds else 0.0,
-                      "feedback_sent": feedback.sent if feedback else 0, "test_accuracy": accuracy, "test_count": len(test_y)}), flush=True)
+                      "feedback_sent": feedback.sent if feedback else 0, "test_accuracy": accuracy, "test_count": len(test_y),
+                      "paired_weighted_test_accuracy": test_accuracy(twin) if twin is not None else None}), flush=True)
 
 
 if __name__ == "__main__":

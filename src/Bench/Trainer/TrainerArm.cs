@@ -1,6 +1,10 @@
 namespace EasyHard.Bench.Trainer;
 
 /// <summary>What <c>examples/pytorch_trainer.py</c> printed at the end of one arm (its own JSON line).</summary>
+/// <param name="PairedWeightedTestAccuracy">
+/// With <c>--paired-weighted</c>: the clean-test accuracy of a twin model that stepped on the same batches with
+/// EasyHard's weights (quarantined samples at 0), so that it differs from this arm's model by the weights alone.
+/// </param>
 public sealed record TrainerArm(
     string Name,
     bool Weights,
@@ -12,4 +16,5 @@ public sealed record TrainerArm(
     double RecordsPerSecond,
     long FeedbackSent,
     double TestAccuracy,
-    int TestCount);
+    int TestCount,
+    double? PairedWeightedTestAccuracy = null);

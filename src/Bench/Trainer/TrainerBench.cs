@@ -19,7 +19,8 @@ namespace EasyHard.Bench.Trainer;
 /// </summary>
 public static class TrainerBench
 {
-    private sealed record Arm(string Name, bool Weights, bool IncludeQuarantine, bool Feedback);
+    /// <param name="PairedWeighted">The arm also trains a twin model with the weights on its very batches (unweighted arm).</param>
+    private sealed record Arm(string Name, bool Weights, bool IncludeQuarantine, bool Feedback, bool PairedWeighted = false);
 
     private static readonly TimeSpan TrainerDeadline = TimeSpan.FromMinutes(10);
 
@@ -48,7 +49,7 @@ public static class TrainerBench
         var stream = new StreamRun(settings, cluster, samples, encoder, maxBacklog, log, problems);
 
         var (arms, read) = await stream.RunAsync("trainer-weights",
-            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false)],
+            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true)],
             measureRead: true, cancellationToken);
         var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
         var (feedbackArms, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
@@ -252,6 +253,11 @@ public static class TrainerBench
             if (!arm.Weights)
             {
                 arguments.Add("--no-weights");
+            }
+
+            if (arm.PairedWeighted)
+            {
+                arguments.Add("--paired-weighted");
             }
 
             if (arm.Feedback)

@@ -22,10 +22,18 @@ public static class TrainerReport
         Row(table, result.Unweighted, "weighted + quarantine topics", "CE (every weight 1)", null);
         Row(table, result.Weighted, "weighted topic", "(w · CE).mean()", result.WeightsGainPoints);
         Row(table, result.WithFeedback, "weighted topic (2nd pipeline)", "(w · CE).mean(), losses sent as feedback", result.FeedbackGainPoints);
+        if (result.Unweighted.PairedWeightedTestAccuracy is { } twin)
+        {
+            table.Add("weighted twin", "the unweighted arm's batches", "(w · CE).mean(), quarantined at 0", "the same",
+                (100 * twin).ToString("F2", CultureInfo.InvariantCulture) + " %",
+                result.PairedWeightsGainPoints.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points (paired)", "—");
+        }
+
         text.Append(table).Append('\n');
         var r = result.Read;
         var facts = new MarkdownTable("", "value");
         facts.Add("weights target: weighted ≥ unweighted + 1.0 point", BenchOutput.Verdict(result.WeightsTargetMet, $"{result.WeightsGainPoints:+0.00;-0.00} points"))
+            .Add("the same, paired: twin on the unweighted arm's batches", string.Create(CultureInfo.InvariantCulture, $"{result.PairedWeightsGainPoints:+0.00;-0.00} points"))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
             .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))

@@ -23,6 +23,13 @@ public sealed record TrainerResult(
 
     public double FeedbackGainPoints => 100 * (WithFeedback.TestAccuracy - Unweighted.TestAccuracy);
 
+    /// <summary>
+    /// The same gain measured on one stream order: the unweighted arm's twin model, which stepped on the very same
+    /// batches with the weights, against the arm's own model (NaN when the arm had no twin). The two arms read the
+    /// stream in the orders it arrived in, which differ from run to run; the twin does not.
+    /// </summary>
+    public double PairedWeightsGainPoints => Unweighted.PairedWeightedTestAccuracy is { } twin ? 100 * (twin - Unweighted.TestAccuracy) : double.NaN;
+
     public bool WeightsTargetMet => WeightsGainPoints >= TrainerTargets.WeightsGainPoints;
 
     public bool ReadTargetMet => Read.Ratio >= TrainerTargets.ReadRatio;

@@ -33,6 +33,8 @@ public sealed class TrainerBenchSmokeTests
 
         Assert.Equal(3000, result.GetProperty("unweighted").GetProperty("records").GetInt64());
         Assert.False(result.GetProperty("unweighted").GetProperty("weights").GetBoolean());
+        Assert.InRange(result.GetProperty("unweighted").GetProperty("paired_weighted_test_accuracy").GetDouble(), 0.3, 1.0);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("weighted").GetProperty("paired_weighted_test_accuracy").ValueKind);
         var feedback = result.GetProperty("with_feedback");
         Assert.True(feedback.GetProperty("feedback").GetBoolean());
         Assert.Equal(feedback.GetProperty("records").GetInt64(), feedback.GetProperty("feedback_sent").GetInt64());
@@ -44,5 +46,6 @@ public sealed class TrainerBenchSmokeTests
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
         Assert.Contains("| weighted | weighted topic |", markdown, StringComparison.Ordinal);
         Assert.Contains("feedback records the scorer applied", markdown, StringComparison.Ordinal);
+        Assert.Contains("| weighted twin | the unweighted arm's batches |", markdown, StringComparison.Ordinal);
     }
 }

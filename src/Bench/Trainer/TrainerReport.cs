@@ -25,8 +25,7 @@ public static class TrainerReport
         if (result.Unweighted.PairedWeightedTestAccuracy is { } twin)
         {
             table.Add("weighted twin", "the unweighted arm's batches", "(w · CE).mean(), quarantined at 0", "the same",
-                (100 * twin).ToString("F2", CultureInfo.InvariantCulture) + " %",
-                result.PairedWeightsGainPoints.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points (paired)", "—");
+                Percent(twin), Points(result.PairedWeightsGainPoints) + " (paired)", "—");
         }
 
         text.Append(table).Append('\n');
@@ -50,8 +49,10 @@ public static class TrainerReport
     }
 
     private static void Row(MarkdownTable table, TrainerArm arm, string reads, string loss, double? gain) =>
-        table.Add(arm.Name, reads, loss, arm.Records.ToString("N0", CultureInfo.InvariantCulture),
-            (100 * arm.TestAccuracy).ToString("F2", CultureInfo.InvariantCulture) + " %",
-            gain is { } g ? g.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points" : "—",
-            arm.RecordsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+        table.Add(arm.Name, reads, loss, arm.Records.ToString("N0", CultureInfo.InvariantCulture), Percent(arm.TestAccuracy),
+            gain is { } g ? Points(g) : "—", arm.RecordsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
+
+    private static string Percent(double accuracy) => (100 * accuracy).ToString("F2", CultureInfo.InvariantCulture) + " %";
+
+    private static string Points(double gain) => gain.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points";
 }

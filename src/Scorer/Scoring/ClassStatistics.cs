@@ -106,6 +106,10 @@ internal sealed class ClassStatistics
         Shift[0] = InitialShift(classes);
     }
 
+    /// <summary>The statistics of a scorer with these options (<c>Scorer:Statistics</c>): its own, and a peer's it merges.</summary>
+    public static ClassStatistics From(int classes, StatisticsOptions options) =>
+        new(classes, options.ClassWindow, options.ThresholdDecay, options.JointRateShare, options.ConfidentRateShare, options.ConfidentQuantile);
+
     /// <summary>b₀ = logit(<see cref="UninformedNoise"/>) − log(C − 1): σ(s + b₀) = <see cref="UninformedNoise"/> at a uniform prediction.</summary>
     internal static double InitialShift(int classes) => Math.Log(UninformedNoise / (1 - UninformedNoise)) - Math.Log(classes - 1);
 

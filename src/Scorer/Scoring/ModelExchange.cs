@@ -66,8 +66,7 @@ internal sealed class ModelExchange(ProxyEnsemble ensemble, ClassStatistics stat
             return null;
         }
 
-        var peerStatistics = new ClassStatistics(statistics.Classes, statistics.Window, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare,
-            options.Statistics.ConfidentRateShare, options.Statistics.ConfidentQuantile);
+        var peerStatistics = ClassStatistics.From(statistics.Classes, options.Statistics);
         try
         {
             using var reader = new BinaryReader(new MemoryStream(snapshot.Statistics.ToByteArray()));

@@ -74,8 +74,7 @@ public sealed class ScoringEngine : IDisposable
         heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
         validator = new SampleValidator(dimension, classes);
-        statistics = new ClassStatistics(classes, options.Statistics.ClassWindow, options.Statistics.ThresholdDecay, options.Statistics.JointRateShare,
-            options.Statistics.ConfidentRateShare, options.Statistics.ConfidentQuantile);
+        statistics = ClassStatistics.From(classes, options.Statistics);
         var reservoir = new CleanReservoir(options.Statistics.InfluenceReservoirSize, dimension);
         if (options.LookaheadConflict() is { } lookahead)
         {

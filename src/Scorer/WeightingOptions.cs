@@ -49,11 +49,19 @@ public sealed class WeightingOptions
     /// <summary>The influence factor is clipped to [1 / this, this].</summary>
     [Range(1.0, 1000.0)] public double InfluenceMaxFactor { get; set; } = 3.0;
 
-    /// <summary>Noise at or above this quarantines a sample; a value above 1 disables quarantine.</summary>
-    [Range(0.0, 2.0)] public double QuarantineThreshold { get; set; } = 0.95;
+    /// <summary>
+    /// Noise at or above this quarantines a sample; a value above 1 disables quarantine. With the calibrated noise
+    /// (<c>Scorer:Statistics:CalibrationSlope</c> 2) 0.95 quarantined 1.2–1.6 % of streams without injected noise, 0.98
+    /// under 1 % (<c>easyhard bench quality --matrix full</c>).
+    /// </summary>
+    [Range(0.0, 2.0)] public double QuarantineThreshold { get; set; } = 0.98;
 
-    /// <summary>Exponent γ of the noise factor (1 − noise)^γ.</summary>
-    [Range(0.0, 100.0)] public double NoiseGamma { get; set; } = 1.0;
+    /// <summary>
+    /// Exponent γ of the noise factor (1 − noise)^γ. Below 1 because the calibrated noise is sharp: γ = 1 weighed the
+    /// hard clean samples near a class boundary down with the mislabelled ones (Fashion-MNIST, 40 % symmetric noise:
+    /// clean-test accuracy 86.25 % against 86.47 % at γ = 0.75; 45 % pair flips 83.36 % against 83.01 %).
+    /// </summary>
+    [Range(0.0, 100.0)] public double NoiseGamma { get; set; } = 0.75;
 
     /// <summary>LinUpper half-width δ: batch losses are scaled to [−δ, δ] (Sow et al. 2025).</summary>
     [Range(1e-6, 1000.0)] public double LossPolicyDelta { get; set; } = 1.0;

@@ -85,6 +85,55 @@ public sealed class NoiseModelTests
         Assert.Equal(-40, shift, 6);
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.5)]
+    public void SolveShift_WithASlope_HoldsTheMeanOfTheSteeperMap(double slope)
+    {
+        var random = new Random(4);
+        var logOdds = Enumerable.Range(0, 3000).Select(_ => (float)((random.NextDouble() * 8) - 5)).ToArray();
+        double shift = ClassStatistics.SolveShift(logOdds, 0.4, 0, slope);
+        double mean = logOdds.Average(s => 1 / (1 + Math.Exp(-slope * (s + shift))));
+        Assert.Equal(0.4, mean, 9);
+    }
+
+    [Fact]
+    public void Calibration_Slope_SharpensWithoutReordering_AndKeepsTheUninformedStart()
+    {
+        var flat = new ClassStatistics(10, 256, 1.0);
+        var steep = new ClassStatistics(10, 256, 1.0, calibrationSlope: 2.5);
+        float uniform = (float)Math.Log(9.0);
+        Assert.Equal(0.3, steep.Calibrate(uniform), 5);                               // σ(a (s + b₀)) = 0.3 at a uniform prediction
+        Assert.Equal((Math.Log(0.3 / 0.7) / 2.5) - Math.Log(9.0), ClassStatistics.InitialShift(10, 2.5), 9);
+
+        // noise = σ(2.5 (s + b)): the same order as σ(s + b), further from the middle on both sides.
+        var rows = 300;
+        var labels = Enumerable.Range(0, rows).Select(i => i % 10).ToArray();
+        var logOdds = Enumerable.Range(0, rows).Select(i => (float)((i % 11) - 2.5)).ToArray();
+        var zeros = new float[rows];
+        var view = new BatchView(labels, zeros, zeros, logOdds, zeros, Enumerable.Repeat(-1L, rows).ToArray(), new long[rows], zeros, Enumerable.Repeat(true, rows).ToArray());
+        steep.Update(view, warm: true);
+        double b0 = ClassStatistics.InitialShift(10, 2.5);
+        double solved = ClassStatistics.SolveShift(logOdds, steep.EstimatedNoiseRate(), 0, 2.5);
+        double shift = b0 + (0.5 * (solved - b0));                                    // the first solution's running mean
+        foreach (float s in new[] { -3f, 0f, 2f, 6f })
+        {
+            Assert.Equal(1 / (1 + Math.Exp(-2.5 * (s + shift))), steep.Calibrate(s), 4);
+        }
+
+        flat.Update(view, warm: true);
+        static double Spread(IEnumerable<float> values)
+        {
+            var v = values.Select(x => (double)x).ToArray();
+            return v.Average(x => x * x) - Math.Pow(v.Average(), 2);
+        }
+
+        Assert.True(Spread(logOdds.Select(steep.Calibrate)) > 1.5 * Spread(logOdds.Select(flat.Calibrate)));
+        var order = logOdds.Select(steep.Calibrate).ToArray();                    // never reorders (ties only where the map saturates)
+        Assert.True(Enumerable.Range(0, rows).All(i => Enumerable.Range(0, rows).All(j => logOdds[i] > logOdds[j] || order[i] <= order[j])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ClassStatistics(10, 256, 1.0, calibrationSlope: 0));
+    }
+
     [Fact]
     public void Mixture_RecoversTwoSeparatedComponents()
     {

@@ -18,11 +18,11 @@ public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"## EasyHard quality matrix, seed {Seed}, {StartedAt:yyyy-MM-dd HH:mm} UTC, {WallSeconds:F0} s\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Offline reference: {Folds}-fold cross-validated MLPs, {OfflineEpochs} epochs each, on the same data. Noise AUROC over every sample's last exposure.\n\n");
-        var table = new MarkdownTable("case", "samples", "true rate", "EasyHard AUROC", "first exposure", "offline self-conf.", "best offline", "mean noise", "quarantined", "difficulty ρ", "weight noisy / clean");
+        var table = new MarkdownTable("case", "samples", "true rate", "EasyHard AUROC", "first exposure", "offline self-conf.", "best offline", "mean noise", "noise ECE", "quarantined", "difficulty ρ", "weight noisy / clean");
         foreach (var r in Rows)
         {
             table.Add(r.Case, r.Samples.ToString("N0", CultureInfo.InvariantCulture), F(r.TrueNoiseRate, 3), F(r.EasyHard.Auroc), r.EasyHardFirstExposure is { } f ? F(f.Auroc) : "",
-                F(r.Offline.SelfConfidence.Auroc), F(r.BestOfflineAuroc), F(r.MeanNoise, 3), r.QuarantinedShare.ToString("P2", CultureInfo.InvariantCulture),
+                F(r.Offline.SelfConfidence.Auroc), F(r.BestOfflineAuroc), F(r.MeanNoise, 3), F(r.NoiseCalibrationError, 3), r.QuarantinedShare.ToString("P2", CultureInfo.InvariantCulture),
                 F(r.DifficultySpearman), $"{F(r.MeanWeightNoisy, 3)} / {F(r.MeanWeightClean, 3)}");
         }
 

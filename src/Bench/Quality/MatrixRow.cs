@@ -14,6 +14,7 @@ public sealed record MatrixRow(
     RankingFigures EasyHard,
     RankingFigures? EasyHardFirstExposure,
     double MeanNoise,
+    double NoiseCalibrationError,
     double QuarantinedShare,
     double DifficultySpearman,
     double MeanWeightNoisy,

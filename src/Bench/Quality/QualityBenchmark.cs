@@ -261,7 +261,8 @@ public static class QualityBenchmark
             Spearman.Compute(scores.Difficulty, offlineDifficulty),
             scores.Noise.Average(),
             MeanWhere(scores.Weight, isNoisy, true),
-            MeanWhere(scores.Weight, isNoisy, false));
+            MeanWhere(scores.Weight, isNoisy, false),
+            isNoisy.Any(n => n) ? CalibrationError.Compute(scores.Noise, isNoisy) : double.NaN);
     }
 
     private static RankingFigures Ranking(IReadOnlyList<double> scores, IReadOnlyList<bool> positive) =>

@@ -66,7 +66,7 @@ public static class QualityMatrix
         var targets = MatrixTargets.Check(c, last.Noise, bestOffline, o, last.MeanNoise, noisy.RealizedRate, quarantined, last.DifficultySpearman);
         progress.WriteLine($"  AUROC {last.Noise.Auroc:F4} (best offline {bestOffline:F4}), mean noise {last.MeanNoise:F3} (true {noisy.RealizedRate:F3}), quarantined {quarantined:P2}");
         return new MatrixRow(c.Name, data.Count, data.Dimension, c.Noise.ToString(), c.Epochs, noisy.RealizedRate, last.Noise, first,
-            last.MeanNoise, quarantined, last.DifficultySpearman, last.MeanWeightNoisy, last.MeanWeightClean, o, bestOffline,
+            last.MeanNoise, last.NoiseCalibrationError, quarantined, last.DifficultySpearman, last.MeanWeightNoisy, last.MeanWeightClean, o, bestOffline,
             Math.Round(streamSeconds, 1), targets);
     }
 

@@ -81,6 +81,7 @@ public static class QualityReportWriter
         Line($"|---|---|---|");
         Line($"| difficulty: Spearman ρ with offline 1 − p(given) | {F4(last.DifficultySpearman)}{FirstEpoch(first, f => F4(f.DifficultySpearman))} | 1 |");
         Line($"| calibration: mean `noise` | {F3(last.MeanNoise)}{FirstEpoch(first, f => F3(f.MeanNoise))} | true rate {F3(s.RealizedNoiseRate)}; confident-joint estimate {F3(cj.EstimatedNoiseRate)} |");
+        Line($"| calibration: expected calibration error of `noise` (10 bins) | {F3(last.NoiseCalibrationError)}{FirstEpoch(first, f => F3(f.NoiseCalibrationError))} | 0: `noise` = p means a share p of such labels is wrong |");
         Line($"| mean weight, noisy / clean samples | {F3(last.MeanWeightNoisy)} / {F3(last.MeanWeightClean)}{FirstEpoch(first, f => $"{F3(f.MeanWeightNoisy)} / {F3(f.MeanWeightClean)}")} | oracle 0 / 1 |");
         Line($"| proxy: prequential accuracy (given labels) | {F3(report.EasyHard.ProxyAccuracy)} | offline CV accuracy {F3(offline.CvAccuracyGiven)} given, {F3(offline.CvAccuracyTrue)} true labels |");
         Line($"");
@@ -114,7 +115,7 @@ public static class QualityReportWriter
 
     private static string F4(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static string F3(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+    private static string F3(double value) => double.IsFinite(value) ? value.ToString("F3", CultureInfo.InvariantCulture) : "–";
 
     private static string Pct(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
 }

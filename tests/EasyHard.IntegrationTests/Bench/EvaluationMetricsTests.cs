@@ -30,6 +30,17 @@ public sealed class EvaluationMetricsTests
     }
 
     [Fact]
+    public void CalibrationError_WeighsEachBinsGapByItsShare()
+    {
+        // Bin [0.1, 0.2): p 0.1, 0.1, one of two positive → gap 0.4, share ½; bin [0.9, 1]: p 0.9, 1.0, both positive →
+        // gap 0.05 · 2 = 0.1 over 4 samples. ECE = (0.8 + 0.1) / 4.
+        Assert.Equal(0.9 / 4, CalibrationError.Compute([0.1, 0.1, 0.9, 1.0], [true, false, true, true]), 12);
+        Assert.Equal(0.0, CalibrationError.Compute([0.25, 0.25, 0.25, 0.25], [true, false, false, false]), 12);
+        Assert.True(double.IsNaN(CalibrationError.Compute([], [])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationError.Compute([1.5], [true]));
+    }
+
+    [Fact]
     public void Spearman_WithTies_UsesAverageRanks()
     {
         // y ranks [1, 2, 3.5, 5, 3.5]; Pearson with [1..5]: Σdxdy = 8, Σdx² = 10, Σdy² = 9.5 → ρ = 8/√95 ≈ 0.8208.

@@ -46,6 +46,7 @@ public sealed class QualityBenchSmokeTests
             AssertProbability(exposure.GetProperty("noise").GetProperty("average_precision"));
             AssertProbability(exposure.GetProperty("noise_after_warmup").GetProperty("auroc"));
             AssertProbability(exposure.GetProperty("mean_noise"));
+            Assert.InRange(exposure.GetProperty("noise_calibration_error").GetDouble(), 0.0, 0.3);
             Assert.InRange(exposure.GetProperty("difficulty_spearman").GetDouble(), -1, 1);
             Assert.True(exposure.GetProperty("mean_weight_noisy").GetDouble() > 0);
             Assert.True(exposure.GetProperty("mean_weight_clean").GetDouble() > 0);
@@ -92,7 +93,7 @@ public sealed class QualityBenchSmokeTests
         [
             "| noise AUROC |", "| EasyHard `noise`, last exposure (epoch 2)", "| EasyHard `noise`, epoch 1 of 2", "| offline 2-fold, self-confidence",
             "| offline 2-fold, normalized margin", "| offline 2-fold, confident joint `prune_by_noise_rate`", "| difficulty: Spearman",
-            "| calibration: mean `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
+            "| calibration: mean `noise`", "| calibration: expected calibration error of `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
             "| EasyHard suggested labels × their probability", "| offline cleanlab pipeline", "| resampled trainer stream", "| 50 % kept by lowest EasyHard noise",
             "| diagnostic: 50 % kept by signed influence",
         ];

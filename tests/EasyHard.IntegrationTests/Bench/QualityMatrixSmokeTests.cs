@@ -33,6 +33,7 @@ public sealed class QualityMatrixSmokeTests
         Assert.InRange(noisy.GetProperty("true_noise_rate").GetDouble(), 0.35, 0.45);
         Assert.InRange(noisy.GetProperty("easy_hard").GetProperty("auroc").GetDouble(), 0.6, 1.0);
         Assert.InRange(noisy.GetProperty("offline").GetProperty("self_confidence").GetProperty("auroc").GetDouble(), 0.7, 1.0);
+        Assert.InRange(noisy.GetProperty("noise_calibration_error").GetDouble(), 0.0, 0.3);
         Assert.Contains(noisy.GetProperty("targets").EnumerateArray(), t => t.GetProperty("check").GetString() == "mean noise vs true rate");
 
         // The small stream: 49 features, no injected noise, two epochs: the no-noise targets apply, AUROC does not exist.
@@ -42,12 +43,14 @@ public sealed class QualityMatrixSmokeTests
         Assert.Equal(2, clean.GetProperty("epochs").GetInt32());
         Assert.InRange(clean.GetProperty("mean_noise").GetDouble(), 0, 1);
         Assert.InRange(clean.GetProperty("quarantined_share").GetDouble(), 0, 1);
+        Assert.NotEqual(JsonValueKind.Number, clean.GetProperty("noise_calibration_error").ValueKind); // no label is wrong: nothing to calibrate against
         Assert.Equal(
             ["mean noise, no noise injected", "quarantined, no noise injected"],
             clean.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("check").GetString()));
 
         var markdown = File.ReadAllText(Path.Combine(directory, MatrixReport.Name + ".md"));
         Assert.Contains("| case | samples | true rate | EasyHard AUROC", markdown, StringComparison.Ordinal);
+        Assert.Contains("| mean noise | noise ECE | quarantined |", markdown, StringComparison.Ordinal);
         Assert.Contains(MatrixCase.Smoke[1].Name, markdown, StringComparison.Ordinal);
     }
 

@@ -56,7 +56,7 @@ public sealed class QualityTargetsTests
 
     private static IReadOnlyList<TargetCheck> Check(NoiseSpec noise, double easyHardAuroc, double selfConfidence, double margin)
     {
-        var exposure = new ExposureFigures(new RankingFigures(easyHardAuroc, 0.9), new RankingFigures(easyHardAuroc, 0.9), 100, AnySet, 0.84, 0.36, 0.5, 1.2);
+        var exposure = new ExposureFigures(new RankingFigures(easyHardAuroc, 0.9), new RankingFigures(easyHardAuroc, 0.9), 100, AnySet, 0.84, 0.36, 0.5, 1.2, 0.03);
         var offline = new OfflineFigures(0.5, 0.8, new RankingFigures(selfConfidence, 0.9), new RankingFigures(margin, 0.9),
             new ConfidentJointFigures(AnySet, 0.5, 0.4, [], []));
         return QualityTargets.Check(noise, new EasyHardFigures(exposure, null, 0.5, 1), offline,

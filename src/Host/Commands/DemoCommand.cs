@@ -142,7 +142,7 @@ public static class DemoCommand
                 (long)Emitted(), (long)DeadLettered(), (long)SinkMetrics.Quarantined.Value,
                 (long)(ingest.LostToRetentionTotal + scorer.LostToRetentionTotal + sink.LostToRetentionTotal), evaluation.SqlRows,
                 evaluation.Auroc, evaluation.Rows, evaluation.NoisyWeight, evaluation.CleanWeight, evaluation.MeanNoise,
-                stream.Samples.Count(s => s.IsNoisy) / (double)stream.Samples.Count, databasePath, clock.Elapsed);
+                stream.Samples.Count(s => s.IsNoisy) / (double)stream.Samples.Count, evaluation.CalibrationError, databasePath, clock.Elapsed);
             summary.Print(Console.Out);
             var reportPath = await SampleReport.WriteAsync(
                 new DatabaseOptions { Provider = DatabaseProviders.Sqlite, ConnectionString = $"Data Source={databasePath}" },

@@ -9,24 +9,29 @@ namespace EasyHard.Host.Demo;
 public sealed record DemoSummary(
     long SamplesIn, long Malformed, long Scored, long Emitted, long DeadLettered, long Quarantined, long LostToRetention, long SqlRows,
     double NoiseAuroc, long EvaluatedRows, double MeanWeightNoisy, double MeanWeightClean, double MeanNoise, double TrueNoiseRate,
-    string DatabasePath, TimeSpan Elapsed)
+    double NoiseCalibrationError, string DatabasePath, TimeSpan Elapsed)
 {
     private sealed record Row(string sample_id, double noise, double weight, long warming);
 
-    /// <summary>Scores of the samples scored after warm-up, ranked against whether their label was flipped.</summary>
-    public static async Task<(double Auroc, long Rows, double NoisyWeight, double CleanWeight, double MeanNoise, long SqlRows)> EvaluateAsync(
+    /// <summary>
+    /// Scores of the samples scored after warm-up against whether their label was flipped: ranked (AUROC) and as
+    /// probabilities (expected calibration error).
+    /// </summary>
+    public static async Task<(double Auroc, long Rows, double NoisyWeight, double CleanWeight, double MeanNoise, double CalibrationError, long SqlRows)> EvaluateAsync(
         string databasePath, IReadOnlyList<LabelledSample> truth)
     {
         var isNoisy = truth.ToDictionary(s => s.Id, s => s.IsNoisy, StringComparer.Ordinal);
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly }.ToString());
         var rows = (await connection.QueryAsync<Row>("SELECT sample_id, noise, weight, warming FROM sample_scores")).ToList();
         var scored = rows.Where(r => r.warming == 0 && isNoisy.ContainsKey(r.sample_id)).ToList();
-        var auroc = Auroc.Compute(scored.Select(r => r.noise).ToList(), scored.Select(r => isNoisy[r.sample_id]).ToList());
+        var (noise, flipped) = (scored.Select(r => r.noise).ToList(), scored.Select(r => isNoisy[r.sample_id]).ToList());
+        var auroc = Auroc.Compute(noise, flipped);
         static double MeanOr(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
         return (auroc, scored.Count,
             MeanOr(scored.Where(r => isNoisy[r.sample_id]).Select(r => r.weight)),
             MeanOr(scored.Where(r => !isNoisy[r.sample_id]).Select(r => r.weight)),
-            MeanOr(scored.Select(r => r.noise)),
+            MeanOr(noise),
+            flipped.Contains(true) ? CalibrationError.Compute(noise, flipped) : double.NaN,
             rows.Count);
     }
 
@@ -44,6 +49,7 @@ public sealed record DemoSummary(
         output.WriteLine($"  noise AUROC          {NoiseAuroc,10:F4}  over {EvaluatedRows:N0} samples scored after warm-up, against the injected truth");
         output.WriteLine($"  mean weight          {MeanWeightNoisy,10:F3}  noisy  vs {MeanWeightClean:F3} clean");
         output.WriteLine($"  mean noise score     {MeanNoise,10:F3}  (true noise rate {TrueNoiseRate:F3})");
+        output.WriteLine($"  noise calibration    {NoiseCalibrationError,10:F3}  expected calibration error (0: of the samples scored p, a share p is mislabelled)");
         output.WriteLine($"  SQL rows             {SqlRows,10:N0}  in {DatabasePath}");
         output.WriteLine($"  elapsed              {Elapsed.TotalSeconds,10:F1} s");
     }

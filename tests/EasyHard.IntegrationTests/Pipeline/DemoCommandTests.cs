@@ -35,6 +35,7 @@ public sealed class DemoCommandTests
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{Tail(output)}\n{await stderr}");
         Assert.Matches(@"emitted to trainers\s+3,000", output);
         Assert.Matches(@"SQL rows\s+3,000", output);
+        Assert.Matches(@"noise calibration\s+0\.[0-4]\d\d  expected calibration error", output);
         var report = Path.Combine(directory, "report", "index.html");
         Assert.Matches($@"report\s+{System.Text.RegularExpressions.Regex.Escape(report)}", output);
         var html = await File.ReadAllTextAsync(report);

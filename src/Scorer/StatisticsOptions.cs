@@ -38,7 +38,7 @@ public sealed class StatisticsOptions
     /// noise rate, and a makes the scores as sharp as the evidence (1: the raw log-odds, which are under-confident:
     /// on Fashion-MNIST streams the samples at noise 0.5–0.7 were 89 % mislabelled, those at 0.1–0.3 2.4 %; fitted
     /// against the true flips, a was 2.4–3.4, and 1.1–2.3 under 45 % pair flips). 2 cut the expected calibration error
-    /// of those streams 3× and ranks as well or better (<c>easyhard bench quality --matrix full</c>).
+    /// of every noisy case of <c>easyhard bench quality --matrix full</c> 1.4–5× and moved its AUROC by −0.0004 to +0.006.
     /// </summary>
     [Range(0.1, 20.0)] public double CalibrationSlope { get; set; } = 2.0;
 

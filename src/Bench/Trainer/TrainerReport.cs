@@ -31,8 +31,8 @@ public static class TrainerReport
         text.Append(table).Append('\n');
         var r = result.Read;
         var facts = new MarkdownTable("", "value");
-        facts.Add("weights target: weighted ≥ unweighted + 1.0 point", BenchOutput.Verdict(result.WeightsTargetMet, $"{result.WeightsGainPoints:+0.00;-0.00} points"))
-            .Add("the same, paired: twin on the unweighted arm's batches", string.Create(CultureInfo.InvariantCulture, $"{result.PairedWeightsGainPoints:+0.00;-0.00} points"))
+        facts.Add("weights target: weighted ≥ unweighted + 1.0 point", BenchOutput.Verdict(result.WeightsTargetMet, $"{Points(result.WeightsGainPoints)}"))
+            .Add("the same, paired: twin on the unweighted arm's batches", Points(result.PairedWeightsGainPoints))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
             .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))

@@ -61,6 +61,16 @@ public sealed class ProxyOptions
     /// </summary>
     [Range(0.0, 16.0)] public double RehearsalRatioUnderLoad { get; set; }
 
+    /// <summary>
+    /// The rehearsal ratio while the engine has scored fewer than <see cref="EarlyRehearsalSamples"/> samples (when it is
+    /// higher than the regime's ratio, and only where that ratio is not 0): a young proxy ranks worst, and its small
+    /// reservoir makes extra replay cheap.
+    /// </summary>
+    [Range(0.0, 16.0)] public double EarlyRehearsalRatio { get; set; } = 4.0;
+
+    /// <summary>Samples scored after which <see cref="EarlyRehearsalRatio"/> gives way to <see cref="RehearsalRatio"/> (0: never raised).</summary>
+    [Range(0, 100_000_000)] public long EarlyRehearsalSamples { get; set; } = 12_000;
+
     /// <summary>Samples the rehearsal buffer holds: a uniform reservoir over every sample scored so far (features, label, fold).</summary>
     [Range(0, 10_000_000)] public int RehearsalCapacity { get; set; } = 20_000;
 

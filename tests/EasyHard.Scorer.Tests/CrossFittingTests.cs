@@ -1,3 +1,4 @@
+using EasyHard.Contracts.V1;
 using EasyHard.Scorer.Scoring;
 using TorchSharp;
 
@@ -193,7 +194,7 @@ public sealed class ScoreDelayTests
         for (int i = 0; i < 64; i++)
         {
             int fold = folds.FoldOf(batch0[i].Sample.Id);
-            Assert.Equal(perHead[((fold * 64) + i) * 4 + batch0[i].Sample.Label], scored[i].Scores.SelfConfidence, 5);
+            Assert.Equal(perHead[((fold * 64) + i) * 4 + batch0[i].Sample.Label], scored[i].Scores.SelfConfidence, tolerance: 1e-5);
         }
 
         // The rest comes out in arrival order at the end of the stream.
@@ -228,18 +229,54 @@ public sealed class RehearsalLoadTests
     [Fact]
     public void Score_Backlogged_RehearsesAtTheUnderLoadRatio()
     {
-        var (samples, _) = TestData.Clusters(192, 16, 4, 0.2, seed: 8);
-        var options = TestData.Options(TestData.TempCheckpoint());
-        options.Proxy.RehearsalRatio = 2;
-        options.Proxy.RehearsalRatioUnderLoad = 0;
-        using var engine = new ScoringEngine(options, 16, 4);
-        engine.Score(samples.Take(64).ToList());
-        long start = engine.ModelVersion;
+        var (engine, samples, start) = AfterFirstBatch(early: 0, earlyUntil: 0);
+        using var _ = engine;
 
         // With headroom: one step on the batch, two on the 128 replayed samples; backlogged: the batch's step alone.
         engine.Score(samples.Skip(64).Take(64).ToList());
         Assert.Equal(start + 3, engine.ModelVersion);
         engine.Score(samples.Skip(128).Take(64).ToList(), null, backlogged: true);
         Assert.Equal(start + 4, engine.ModelVersion);
+    }
+
+    [Fact]
+    public void Score_YoungStream_RehearsesAtTheEarlyRatioUntilItsSamples_NeverUnderLoad()
+    {
+        var (engine, samples, start) = AfterFirstBatch(early: 4, earlyUntil: 192);
+        using var _ = engine;
+
+        // 64 then 128 samples scored before the batch (< 192): one step on the batch, four on its 256 replayed samples;
+        // under load the early ratio does not apply (the regime has no rehearsal); from 192 samples on, the usual two.
+        engine.Score(samples.Skip(64).Take(64).ToList());
+        Assert.Equal(start + 5, engine.ModelVersion);
+        engine.Score(samples.Skip(128).Take(64).ToList(), null, backlogged: true);
+        Assert.Equal(start + 6, engine.ModelVersion);
+        engine.Score(samples.Skip(192).Take(64).ToList());
+        Assert.Equal(start + 9, engine.ModelVersion);
+    }
+
+    /// <summary>An engine rehearsing 2 per new sample with headroom and none under load, after its first batch of 64.</summary>
+    private static (ScoringEngine Engine, List<CanonicalSample> Samples, long Start) AfterFirstBatch(double early, long earlyUntil)
+    {
+        var (samples, _) = TestData.Clusters(320, 16, 4, 0.2, seed: 8);
+        var options = TestData.Options(TestData.TempCheckpoint());
+        (options.Proxy.RehearsalRatio, options.Proxy.RehearsalRatioUnderLoad) = (2, 0);
+        (options.Proxy.EarlyRehearsalRatio, options.Proxy.EarlyRehearsalSamples) = (early, earlyUntil);
+        var engine = new ScoringEngine(options, 16, 4);
+        engine.Score(samples.Take(64).ToList());
+        return (engine, samples, engine.ModelVersion);
+    }
+
+    [Theory]
+    [InlineData(2.0, 0L, 3.0, 30_000L, 3.0)]
+    [InlineData(2.0, 29_999L, 3.0, 30_000L, 3.0)]
+    [InlineData(2.0, 30_000L, 3.0, 30_000L, 2.0)]
+    [InlineData(0.0, 0L, 3.0, 30_000L, 0.0)]
+    [InlineData(4.0, 0L, 3.0, 30_000L, 4.0)]
+    [InlineData(2.0, 0L, 3.0, 0L, 2.0)]
+    public void RehearsalRatioAt_RaisedWhileYoung_NeverLowered_NeverWhereTheRegimeHasNone(double regime, long seen, double early, long until, double expected)
+    {
+        var proxy = new ProxyOptions { EarlyRehearsalRatio = early, EarlyRehearsalSamples = until };
+        Assert.Equal(expected, BatchTraining.RehearsalRatioAt(regime, seen, proxy));
     }
 }

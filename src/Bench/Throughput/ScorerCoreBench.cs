@@ -81,7 +81,8 @@ public static class ScorerCoreBench
             // JIT is quiet over one (JitActivity); the same engine then keeps learning. Tiered compilation recompiles a
             // hot method in the background some 100 ms after its first calls, so a shorter window could look quiet
             // with the recompilation still ahead: with rounds of 8 batches, the first 40,000 timed samples ran at
-            // 34,000–43,000 samples/s and the rest at 57,000–80,000.
+            // 34,000–43,000 samples/s and the rest at 57,000–80,000. The warm-up also runs past the young stream's extra
+            // rehearsal (Scorer:Proxy:EarlyRehearsalSamples), so the trials time the steady state.
             var round = Math.Min(canonical.Length, 8 * batch);
             var warmup = 0;
             for (var windows = 0; windows < MaxWarmUpWindows; windows++)
@@ -93,7 +94,7 @@ public static class ScorerCoreBench
                     ScoreInBatches(engine, canonical, round, batch);
                     warmup += round;
                 }
-                while (Stopwatch.GetElapsedTime(started) < WarmUpWindow);
+                while (Stopwatch.GetElapsedTime(started) < WarmUpWindow || engine.SamplesSeen < options.Proxy.EarlyRehearsalSamples);
 
                 if (JitActivity.Since(jit).ShareOf(Stopwatch.GetElapsedTime(started).TotalSeconds) <= JitActivity.QuietShare)
                 {

@@ -10,6 +10,17 @@ namespace EasyHard.Scorer.Scoring;
 internal sealed class BatchTraining(ProxyEnsemble ensemble, ClassStatistics statistics, HeadTraining training, RehearsalBuffer rehearsal, FoldAssignment folds, ScorerOptions options, Device device, int dimension)
 {
     /// <summary>
+    /// The replay ratio of a batch: <paramref name="regimeRatio"/> (<c>Scorer:Proxy:RehearsalRatio</c>, or its under-load
+    /// value), raised to <c>Scorer:Proxy:EarlyRehearsalRatio</c> while the engine has scored fewer than
+    /// <c>Scorer:Proxy:EarlyRehearsalSamples</c> samples. A young proxy is where a one-pass score loses to an offline
+    /// one (the first tenth of a stream ranks mislabelled samples worst), and there the reservoir is small and extra
+    /// replay cheap: a few epochs over what was seen, as experience replay does (Rolnick et al. 2019). A regime
+    /// without rehearsal (under load, ratio 0) stays without it.
+    /// </summary>
+    internal static double RehearsalRatioAt(double regimeRatio, long samplesSeen, ProxyOptions proxy) =>
+        regimeRatio > 0 && samplesSeen < proxy.EarlyRehearsalSamples ? Math.Max(regimeRatio, proxy.EarlyRehearsalRatio) : regimeRatio;
+
+    /// <summary>
     /// The batch's rows (the finite ones of a prequential batch, whose features are on the device already as
     /// <paramref name="scoredX"/>; a delayed batch trains before it is scored, and a minibatch whose loss is not finite
     /// skips its step) and <paramref name="rehearsalRatio"/> replayed samples per trainable row, drawn before the
@@ -28,7 +39,7 @@ internal sealed class BatchTraining(ProxyEnsemble ensemble, ClassStatistics stat
         var bootstrap = training.BootstrapWeights(n, modelVersion, folds, train.Folds);
 
         var random = new Random(unchecked((options.Proxy.Seed * 104_729) + ((int)modelVersion * 7) + 3));
-        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(rehearsalRatio * (rows?.Length ?? n));
+        int count = rehearsal.Capacity == 0 ? 0 : (int)Math.Round(RehearsalRatioAt(rehearsalRatio, samplesSeen, options.Proxy) * (rows?.Length ?? n));
         var (replayFeatures, replayLabels, replayFolds, replayWeights) = rehearsal.Sample(count, random, folds, options.Proxy.EnsembleSize);
         for (int i = 0; i < n; i++)
         {

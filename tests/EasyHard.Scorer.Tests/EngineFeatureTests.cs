@@ -56,9 +56,7 @@ public sealed class EngineFeatureTests
         var truth = flipped.Skip(500).ToArray();
         double auroc1 = TestData.Auroc(first.Skip(500).Select(s => s.Scores.Noise).ToArray(), truth);
         double auroc2 = TestData.Auroc(second.Skip(500).Select(s => s.Scores.Noise).ToArray(), truth);
-        // At least as well, up to 0.001: on this small, separable stream both exposures rank near 0.99 (first 0.9926,
-        // second 0.9923 with the young stream's extra rehearsal); the matrix's repeated-id cases measure the gain at scale.
-        Assert.True(auroc2 >= auroc1 - 0.001, $"first exposure {auroc1:F4}, second {auroc2:F4}");
+        Assert.True(auroc2 >= auroc1, $"first exposure {auroc1:F4}, second {auroc2:F4}");
         Assert.True(auroc2 > 0.9, $"second exposure {auroc2:F4}");
     }
 

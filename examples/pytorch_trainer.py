@@ -1,6 +1,6 @@
 """Train a PyTorch MLP on EasyHard's weighted stream, send its per-sample losses back, evaluate on a clean test set.
 
-    python3 examples/pytorch_trainer.py --bootstrap HOST:PORT [--feedback] [--no-weights] [--expect N]
+    python3 examples/pytorch_trainer.py --bootstrap HOST:PORT [--feedback] [--no-weights | --correct-labels] [--expect N]
 
 Each batch from `easyhard.weighted` is one optimizer step on (weights * per_sample_loss).mean(); offsets are committed
 after the step (a crash re-reads at most one batch). With --feedback the per-sample losses go to `easyhard.feedback`,
@@ -8,7 +8,10 @@ where the scorer uses them instead of its proxy's loss the next time it scores t
 weight is 1 (the baseline: the same stream, trained on as if EasyHard were not there; add --include-quarantine so the
 baseline also sees the samples EasyHard quarantined). With --paired-weighted as well, a twin model (the same initial
 weights) takes a step on every same batch with EasyHard's weights, quarantined samples at weight 0: the two models
-then differ only by the weights, not by the order the stream arrived in. At the end it prints one JSON line:
+then differ only by the weights, not by the order the stream arrived in. With --correct-labels the step is on
+easyhard.corrected_loss: the weighted loss plus, where EasyHard suggests another label, that label's loss times its
+probability (down-weighting and correction together; add --include-quarantine so the surest suggestions count too).
+At the end it prints one JSON line:
 clean-test accuracy (and the twin's), records read, throughput.
 
 Needs: confluent-kafka, numpy, torch (Debian: python3-confluent-kafka python3-numpy python3-torch) and the easyhard
@@ -27,10 +30,10 @@ import torch
 import torch.nn.functional as F
 
 try:
-    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset
+    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset, corrected_loss
 except ImportError:  # running from a checkout without installing the client
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python"))
-    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset
+    from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset, corrected_loss
 
 
 def load_fashion_mnist_test(directory):
@@ -60,6 +63,8 @@ def main():
     parser.add_argument("--feedback-topic", default="easyhard.feedback")
     parser.add_argument("--feedback", action="store_true", help="send per-sample losses to the feedback topic")
     parser.add_argument("--no-weights", action="store_true", help="ignore EasyHard's weights (every weight 1)")
+    parser.add_argument("--correct-labels", action="store_true",
+                        help="also train on EasyHard's suggested label where it differs, weighted by its probability")
     parser.add_argument("--paired-weighted", action="store_true",
                         help="with --no-weights: also train a twin model on the same batches with EasyHard's weights")
     parser.add_argument("--expect", type=int, help="stop after this many records")
@@ -74,6 +79,8 @@ def main():
     parser.add_argument("--name", default="trainer", help="name of this run in the JSON line")
     parser.add_argument("--progress-every", type=int, default=0, help="print 'PROGRESS <records>' every N records (0: never)")
     args = parser.parse_args()
+    if args.correct_labels and args.no_weights:
+        parser.error("--correct-labels uses EasyHard's weights: leave out --no-weights")
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -94,7 +101,7 @@ def main():
         logits = model(batch.features)
         per_sample = F.cross_entropy(logits, batch.labels, reduction="none")
         weights = torch.ones_like(per_sample) if args.no_weights else batch.weights
-        loss = (weights * per_sample).mean()
+        loss = corrected_loss(logits, batch) if args.correct_labels else (weights * per_sample).mean()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -125,7 +132,8 @@ def main():
             return (net(test_x).argmax(1) == test_y).float().mean().item()
 
     accuracy = test_accuracy(model)
-    print(json.dumps({"name": args.name, "weights": not args.no_weights, "feedback": args.feedback, "records": records,
+    print(json.dumps({"name": args.name, "weights": not args.no_weights, "correct_labels": args.correct_labels,
+                      "feedback": args.feedback, "records": records,
                       "distinct_ids": len(ids), "quarantined_records": quarantined, "seconds": round(seconds, 3),
                       "records_per_second": round(records / seconds, 1) if seconds else 0.0,
                       "feedback_sent": feedback.sent if feedback else 0, "test_accuracy": accuracy, "test_count": len(test_y),

@@ -28,7 +28,7 @@ public static class TrainerBenchCommand
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, numpy and confluent_kafka", DefaultValueFactory = _ => PythonScript.DefaultInterpreter };
         var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = BenchCommandOptions.Output("trainer.json and trainer.md");
-        var command = new Command("trainer", "examples/pytorch_trainer.py through Kafka on noisy Fashion-MNIST: weights on, off, and with feedback; clean-test accuracy and read throughput (extra --Section:Key=value overrides apply to the pipeline).")
+        var command = new Command("trainer", "examples/pytorch_trainer.py through Kafka on noisy Fashion-MNIST: weights on, off, with label correction, and with feedback; clean-test accuracy and read throughput (extra --Section:Key=value overrides apply to the pipeline).")
         {
             noise, count, seed, passes, format, batch, hidden, learningRate, idle, rounds, python, dataDirectory, output,
         };

@@ -4,6 +4,10 @@ namespace EasyHard.Bench.Quality;
 
 /// <summary>Clean-test accuracy of a fresh MLP trained on the noisy training data with each weighting.</summary>
 /// <param name="EasyHardWeights">Loss × EasyHard's <c>weight</c> (all enabled policies).</param>
+/// <param name="EasyHardWeightsCorrected">
+/// Loss × EasyHard's <c>weight</c> under the given label, plus <c>suggested_label_p</c> × the loss under
+/// <c>suggested_label</c> where the suggestion differs from the given label: down-weighting and correction together.
+/// </param>
 /// <param name="NoiseFactorOnly">
 /// Diagnostic: loss × (1 − <c>noise</c>) (1 while warming), EasyHard's noise factor without the other policies, so
 /// that the noise score's effect can be told apart from the loss policy's.
@@ -28,6 +32,7 @@ namespace EasyHard.Bench.Quality;
 public sealed record DownstreamFigures(
     double Unweighted,
     [property: JsonPropertyName("easyhard_weights")] double EasyHardWeights,
+    [property: JsonPropertyName("easyhard_weights_corrected")] double EasyHardWeightsCorrected,
     double NoiseFactorOnly,
     double Oracle,
     [property: JsonPropertyName("easyhard_noisy_share")] double EasyHardNoisyShare,

@@ -92,10 +92,10 @@ public static class QualityBenchmark
         EndStage("offline_cross_validation");
 
         // Downstream: the same fresh model, same initialisation and batch order, under each weighting.
-        double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what, Tensor? labels = null)
+        double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what, Tensor? labels = null, (Tensor, Tensor)? correction = null)
         {
             using var model = NewModel(settings, train.Dimension, classes, ModelSeed(settings.Seed, 100));
-            model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 100));
+            model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 100), correction);
             var accuracy = model.Accuracy(testFeatures, test.Labels);
             progress.WriteLine($"  downstream {what}: test accuracy {accuracy:P2}, {stage.Elapsed.TotalSeconds:F0} s");
             return accuracy;
@@ -110,12 +110,15 @@ public static class QualityBenchmark
         var suggested = stream.Last.SuggestedLabel;
         using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
         using var suggestedConfidence = tensor(allRows.Select(i => stream.Last.Warming[i] || stream.Last.SuggestedLabelP[i] <= 0 ? 1f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
+        // Where the suggestion differs from the given label, it joins with its probability (P(true = suggestion)).
+        using var correctionWeights = tensor(allRows.Select(i => stream.Last.Warming[i] || suggested[i] == noisy.Given[i] ? 0f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
         var resampledRows = allRows
             .Where(i => !stream.Last.Quarantined[i] && ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Emit)
             .ToArray();
         var downstream = new DownstreamFigures(
             Accuracy(null, allRows, "unweighted"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights"),
+            Accuracy(easyHardWeights, allRows, "EasyHard weights + suggested labels where they differ", correction: (suggestedLabels, correctionWeights)),
             Accuracy(noiseFactorWeights, allRows, "EasyHard noise factor only"),
             Accuracy(oracleWeights, allRows, "oracle weights"),
             NoisyShare(stream.Last.Weight, isNoisy),
@@ -126,7 +129,6 @@ public static class QualityBenchmark
             Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
             resampledRows.Length / (double)train.Count);
         EndStage("downstream");
-
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
         // By the size of each sample's effect on the clean target's loss, either way: the signed ranking keeps the
         // samples that lower it most and drops hard clean samples whose gradient disagrees with the target's mean,

@@ -95,6 +95,7 @@ public static class QualityReportWriter
         Line($"| EasyHard weights (loss × weight) | {Pct(d.EasyHardWeights)} | {Pct(d.EasyHardNoisyShare)} | |");
         Line($"| diagnostic: (1 − `noise`) only, no loss policy | {Pct(d.NoiseFactorOnly)} | {Pct(d.NoiseFactorNoisyShare)} | |");
         Line($"| EasyHard suggested labels × their probability ({Pct(d.RelabelCorrect)} of them true) | {Pct(d.EasyHardRelabel)} | | |");
+        Line($"| EasyHard weights + suggested labels where they differ (loss × weight + p × loss under the suggestion) | {Pct(d.EasyHardWeightsCorrected)} | | |");
         Line($"| offline cleanlab pipeline: {s.Folds}-fold CV, prune_by_noise_rate, retrain | {Pct(d.CleanlabPipeline)} | | |");
         Line($"| resampled trainer stream (`Sink:TrainerStream:Sampling=resample`, {Pct(d.ResampledShare)} of the samples), unweighted | {Pct(d.Resampled)} | | |");
         Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");

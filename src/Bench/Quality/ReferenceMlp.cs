@@ -46,7 +46,11 @@ public sealed class ReferenceMlp : IDisposable
     /// <param name="features">[N, D] float32.</param>
     /// <param name="labels">[N] int64 training labels.</param>
     /// <param name="weights">[N] float32 per-sample loss weights, or null for 1.</param>
-    public void Train(Tensor features, Tensor labels, Tensor? weights, IReadOnlyList<int> rows, int epochs, int batchSize, int seed)
+    /// <param name="correction">
+    /// A second label per sample and its weight: each sample's loss adds weight × cross-entropy under that label (a
+    /// trainer that keeps the weighted given label and adds the suggested one where it differs).
+    /// </param>
+    public void Train(Tensor features, Tensor labels, Tensor? weights, IReadOnlyList<int> rows, int epochs, int batchSize, int seed, (Tensor Labels, Tensor Weights)? correction = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -67,6 +71,12 @@ public sealed class ReferenceMlp : IDisposable
                 if (weights is not null)
                 {
                     loss = loss * weights.index_select(0, index);
+                }
+
+                if (correction is { } c)
+                {
+                    loss = loss + (c.Weights.index_select(0, index)
+                        * nn.functional.cross_entropy(logits, c.Labels.index_select(0, index), reduction: nn.Reduction.None));
                 }
 
                 optimizer.zero_grad();

@@ -12,15 +12,17 @@ namespace EasyHard.Bench.Trainer;
 /// <summary>
 /// <c>easyhard bench trainer</c>: Fashion-MNIST with injected label noise through EasyHard (all roles in this process,
 /// embedded cluster) to <c>examples/pytorch_trainer.py</c>, which trains through Kafka and is evaluated on the clean
-/// test split. Stream 1 feeds two trainers at once: weights on (the weighted topic) and weights off (weighted and
-/// quarantine topics, every weight 1: training as if EasyHard were not there). Stream 2, a fresh pipeline on the same
+/// test split. Stream 1 feeds three trainers at once: weights on (the weighted topic), weights off (weighted and
+/// quarantine topics, every weight 1: training as if EasyHard were not there) and weights with label correction
+/// (both topics, <c>easyhard.corrected_loss</c>). Stream 2, a fresh pipeline on the same
 /// data and seed, feeds one trainer that sends its per-sample losses back as feedback. Then a bare confluent-kafka
 /// consumer and the client read stream 1's weighted topic in turn (src/Bench/python/trainer_read.py).
 /// </summary>
 public static class TrainerBench
 {
     /// <param name="PairedWeighted">The arm also trains a twin model with the weights on its very batches (unweighted arm).</param>
-    private sealed record Arm(string Name, bool Weights, bool IncludeQuarantine, bool Feedback, bool PairedWeighted = false);
+    /// <param name="CorrectLabels">The arm trains on <c>easyhard.corrected_loss</c>: weights and suggested labels together.</param>
+    private sealed record Arm(string Name, bool Weights, bool IncludeQuarantine, bool Feedback, bool PairedWeighted = false, bool CorrectLabels = false);
 
     private static readonly TimeSpan TrainerDeadline = TimeSpan.FromMinutes(10);
 
@@ -49,14 +51,15 @@ public static class TrainerBench
         var stream = new StreamRun(settings, cluster, samples, encoder, maxBacklog, log, problems);
 
         var (arms, read) = await stream.RunAsync("trainer-weights",
-            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true)],
+            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true),
+             new Arm("corrected", Weights: true, IncludeQuarantine: true, Feedback: false, CorrectLabels: true)],
             measureRead: true, cancellationToken);
         var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
         var (feedbackArms, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
             measureRead: false, cancellationToken);
         var setup = new TrainerResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, settings.StreamEpochs, settings.Format.ToString().ToLowerInvariant(),
             settings.BatchSize, settings.Hidden, settings.LearningRate, partitions, maxBacklog, settings.ExtraConfig);
-        return new TrainerResult(machine, setup, arms[0], arms[1], feedbackArms[0],
+        return new TrainerResult(machine, setup, arms[0], arms[1], arms[2], feedbackArms[0],
             (long)(ScorerMetrics.FeedbackApplied.Value - applied), (long)(ScorerMetrics.FeedbackRejected.Value - rejected),
             (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, clock.Elapsed.TotalSeconds, problems);
     }
@@ -263,6 +266,11 @@ public static class TrainerBench
             if (arm.Feedback)
             {
                 arguments.Add("--feedback");
+            }
+
+            if (arm.CorrectLabels)
+            {
+                arguments.Add("--correct-labels");
             }
 
             return arguments;

@@ -21,6 +21,7 @@ public static class TrainerReport
         var table = new MarkdownTable("arm", "reads", "loss", "records", "clean-test accuracy", "vs unweighted", "records/s while training");
         Row(table, result.Unweighted, "weighted + quarantine topics", "CE (every weight 1)", null);
         Row(table, result.Weighted, "weighted topic", "(w · CE).mean()", result.WeightsGainPoints);
+        Row(table, result.Corrected, "weighted + quarantine topics", "easyhard.corrected_loss: (w · CE + p · CE under a differing suggestion).mean()", result.CorrectedGainPoints);
         Row(table, result.WithFeedback, "weighted topic (2nd pipeline)", "(w · CE).mean(), losses sent as feedback", result.FeedbackGainPoints);
         if (result.Unweighted.PairedWeightedTestAccuracy is { } twin)
         {

@@ -3,6 +3,10 @@ using EasyHard.Bench.Common;
 namespace EasyHard.Bench.Trainer;
 
 /// <summary>The outcome of <c>easyhard bench trainer</c>.</summary>
+/// <param name="Corrected">
+/// The trainer on <c>easyhard.corrected_loss</c> (weights and, where EasyHard suggests another label, that label at its
+/// probability), reading the quarantine topic too, beside the weighted arm on the same stream.
+/// </param>
 /// <param name="FeedbackApplied">Feedback records the scorer accepted during the feedback arm (easyhard_scorer_feedback_records_total{result="applied"}).</param>
 /// <param name="FeedbackLossesUsed">Scored samples whose loss policy used a trainer loss (easyhard_scorer_feedback_losses_used_total).</param>
 public sealed record TrainerResult(
@@ -10,6 +14,7 @@ public sealed record TrainerResult(
     TrainerResult.Setup Settings,
     TrainerArm Weighted,
     TrainerArm Unweighted,
+    TrainerArm Corrected,
     TrainerArm WithFeedback,
     long FeedbackApplied,
     long FeedbackRejected,
@@ -20,6 +25,8 @@ public sealed record TrainerResult(
 {
     /// <summary>Clean-test accuracy points the weights add: weighted − unweighted, × 100.</summary>
     public double WeightsGainPoints => 100 * (Weighted.TestAccuracy - Unweighted.TestAccuracy);
+
+    public double CorrectedGainPoints => 100 * (Corrected.TestAccuracy - Unweighted.TestAccuracy);
 
     public double FeedbackGainPoints => 100 * (WithFeedback.TestAccuracy - Unweighted.TestAccuracy);
 

@@ -1,6 +1,6 @@
 namespace EasyHard.Bench.Trainer;
 
-/// <summary>The targets of issue 16, checked and printed by the report (not enforced by the exit code).</summary>
+/// <summary>The trainer benchmark's targets, checked and printed by the report (not enforced by the exit code).</summary>
 public static class TrainerTargets
 {
     /// <summary>Weighted arm ≥ unweighted arm + this many points of clean-test accuracy.</summary>

@@ -72,6 +72,7 @@ public sealed class QualityBenchSmokeTests
         AssertProbability(downstream.GetProperty("noise_factor_only"));
         AssertProbability(downstream.GetProperty("easyhard_noisy_share"));
         AssertProbability(downstream.GetProperty("easyhard_relabel"));
+        AssertProbability(downstream.GetProperty("easyhard_weights_corrected"));
         AssertProbability(downstream.GetProperty("cleanlab_pipeline"));
         AssertProbability(downstream.GetProperty("resampled"));
         AssertProbability(downstream.GetProperty("resampled_share"));
@@ -94,7 +95,7 @@ public sealed class QualityBenchSmokeTests
             "| noise AUROC |", "| EasyHard `noise`, last exposure (epoch 2)", "| EasyHard `noise`, epoch 1 of 2", "| offline 2-fold, self-confidence",
             "| offline 2-fold, normalized margin", "| offline 2-fold, confident joint `prune_by_noise_rate`", "| difficulty: Spearman",
             "| calibration: mean `noise`", "| calibration: expected calibration error of `noise`", "| unweighted, all samples", "| EasyHard weights", "| diagnostic: (1 − `noise`) only", "| oracle weights", "| 50 % kept by EasyHard influence", "| 50 % kept at random",
-            "| EasyHard suggested labels × their probability", "| offline cleanlab pipeline", "| resampled trainer stream", "| 50 % kept by lowest EasyHard noise",
+            "| EasyHard suggested labels × their probability", "| EasyHard weights + suggested labels where they differ", "| offline cleanlab pipeline", "| resampled trainer stream", "| 50 % kept by lowest EasyHard noise",
             "| diagnostic: 50 % kept by signed influence",
         ];
         Assert.All(rows, row => Assert.Contains(row, markdown, StringComparison.Ordinal));

@@ -51,4 +51,35 @@ public sealed class ReferenceMlpTests
 
         Assert.Equal(first.PredictProbabilities(features), second.PredictProbabilities(features));
     }
+
+    [Fact]
+    public void Train_CorrectionUnderTheSameLabel_TrainsAsTheSummedWeight_AndUnderAnotherLabelMovesTowardIt()
+    {
+        using var features = tensor(Data.Features, [Data.Count, Data.Dimension]);
+        using var labels = tensor(Data.Labels.Select(l => (long)l).ToArray());
+        var rows = Enumerable.Range(0, Data.Count).ToArray();
+        var w = Enumerable.Range(0, Data.Count).Select(i => 0.25f + (i % 3 * 0.25f)).ToArray();
+        var c = Enumerable.Range(0, Data.Count).Select(i => i % 2 * 0.5f).ToArray();
+        using var weights = tensor(w);
+        using var corrections = tensor(c);
+        using var summed = tensor(w.Zip(c, (a, b) => a + b).ToArray());
+
+        // w · CE(y) + c · CE(y) = (w + c) · CE(y): the same steps, the same model (to float rounding).
+        using var corrected = new ReferenceMlp(Data.Dimension, [32], Data.Classes, 1e-2, seed: 4);
+        using var weighted = new ReferenceMlp(Data.Dimension, [32], Data.Classes, 1e-2, seed: 4);
+        corrected.Train(features, labels, weights, rows, epochs: 2, batchSize: 64, seed: 4, correction: (labels, corrections));
+        weighted.Train(features, labels, summed, rows, epochs: 2, batchSize: 64, seed: 4);
+        var a = corrected.PredictProbabilities(features);
+        var b = weighted.PredictProbabilities(features);
+        Assert.All(a.Zip(b), p => Assert.Equal(p.Second, p.First, 1e-4));
+
+        // The given labels at weight 0 and another class (y + 1) as the correction: the model learns the correction.
+        using var zeros = tensor(new float[Data.Count]);
+        using var ones = tensor(Enumerable.Repeat(1f, Data.Count).ToArray());
+        var shifted = Data.Labels.Select(l => (l + 1) % Data.Classes).ToArray();
+        using var shiftedLabels = tensor(shifted.Select(l => (long)l).ToArray());
+        using var relabelled = new ReferenceMlp(Data.Dimension, [32], Data.Classes, 1e-2, seed: 4);
+        relabelled.Train(features, labels, zeros, rows, epochs: 5, batchSize: 64, seed: 4, correction: (shiftedLabels, ones));
+        Assert.True(relabelled.Accuracy(features, shifted) > 0.9);
+    }
 }

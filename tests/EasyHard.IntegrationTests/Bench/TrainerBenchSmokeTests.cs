@@ -6,7 +6,7 @@ namespace EasyHard.IntegrationTests.Bench;
 
 /// <summary>
 /// <c>easyhard bench trainer</c> on a reduced run (1,500 samples, 2 passes): the pipeline, the example trainer in its
-/// three arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
+/// four arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
 /// run. Needs Fashion-MNIST and python3-torch, python3-numpy, python3-confluent-kafka, which CI installs.
 /// </summary>
 public sealed class TrainerBenchSmokeTests
@@ -24,7 +24,7 @@ public sealed class TrainerBenchSmokeTests
         Assert.Equal(0, exitCode); // 1 = a trainer read other than what the stream held, or samples went missing
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "trainer.json")));
         var result = json.RootElement;
-        foreach (var arm in new[] { "weighted", "unweighted", "with_feedback" })
+        foreach (var arm in new[] { "weighted", "unweighted", "corrected", "with_feedback" })
         {
             var report = result.GetProperty(arm);
             Assert.InRange(report.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // far above chance (0.1) after 3,000 noisy steps' worth
@@ -32,6 +32,8 @@ public sealed class TrainerBenchSmokeTests
         }
 
         Assert.Equal(3000, result.GetProperty("unweighted").GetProperty("records").GetInt64());
+        Assert.Equal(3000, result.GetProperty("corrected").GetProperty("records").GetInt64()); // the quarantine topic too
+        Assert.True(result.GetProperty("corrected").GetProperty("weights").GetBoolean());
         Assert.False(result.GetProperty("unweighted").GetProperty("weights").GetBoolean());
         Assert.InRange(result.GetProperty("unweighted").GetProperty("paired_weighted_test_accuracy").GetDouble(), 0.3, 1.0);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("weighted").GetProperty("paired_weighted_test_accuracy").ValueKind);
@@ -45,6 +47,7 @@ public sealed class TrainerBenchSmokeTests
         Assert.Empty(result.GetProperty("problems").EnumerateArray());
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
         Assert.Contains("| weighted | weighted topic |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| corrected | weighted + quarantine topics | easyhard.corrected_loss", markdown, StringComparison.Ordinal);
         Assert.Contains("feedback records the scorer applied", markdown, StringComparison.Ordinal);
         Assert.Contains("| weighted twin | the unweighted arm's batches |", markdown, StringComparison.Ordinal);
     }

@@ -52,8 +52,5 @@ def corrected_loss(logits: torch.Tensor, batch: TorchBatch) -> torch.Tensor:
     suggested = torch.as_tensor(scores.suggested_label, dtype=torch.int64)
     probability = torch.nan_to_num(torch.as_tensor(scores.suggested_label_p, dtype=torch.float32), nan=0.0)
     differs = (suggested >= 0) & (suggested != batch.labels)
-    if not bool(differs.any()):
-        return loss.mean()
-    target = torch.where(differs, suggested, batch.labels)  # a valid class everywhere; masked out where it does not differ
-    correction = torch.where(differs, probability, torch.zeros_like(probability))
-    return (loss + correction * F.cross_entropy(logits, target, reduction="none")).mean()
+    target = torch.where(differs, suggested, batch.labels)  # a valid class everywhere; weighted 0 where it does not differ
+    return (loss + differs * probability * F.cross_entropy(logits, target, reduction="none")).mean()

@@ -26,9 +26,11 @@ public sealed class StatisticsOptions
     /// <summary>
     /// The share of the label-noise rate <c>noise</c> is calibrated to that comes from the disagreement between label
     /// and prediction among the proxy's most confident predictions of each class; the confident joint and the loss
-    /// mixtures (<see cref="JointRateShare"/>) have the rest. That disagreement runs high while the proxy is young.
+    /// mixtures (<see cref="JointRateShare"/>) have the rest. That disagreement runs high while the proxy is young and
+    /// then stays close to the true rate (within 0.035 over the Fashion-MNIST matrix), while the mixtures run low
+    /// wherever noisy losses overlap clean ones, far low with self-paced training; so it carries most of the estimate.
     /// </summary>
-    [Range(0.0, 1.0)] public double ConfidentRateShare { get; set; } = 0.5;
+    [Range(0.0, 1.0)] public double ConfidentRateShare { get; set; } = 0.8;
 
     /// <summary>The share of each predicted class's recent top probabilities below the ones the disagreement counts.</summary>
     [Range(0.0, 0.99)] public double ConfidentQuantile { get; set; } = 0.9;

@@ -37,6 +37,16 @@ public static class BenchOutput
 
     public static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
 
+    /// <summary>
+    /// A difference with its sign ("+0.0012", "-0.0040"), and "0.0000" for one that rounds to zero: the third section of
+    /// the format takes it, where a two-section "+0;-0" writes a small negative value as "-+0.0000".
+    /// </summary>
+    public static string Signed(double value, int decimals)
+    {
+        var digits = "0." + new string('0', decimals);
+        return value.ToString($"+{digits};-{digits};{digits}", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>" Overrides: `--Section:Key=value …`." for a report, or nothing when there are none.</summary>
     public static string Overrides(IReadOnlyList<string> extraConfig) =>
         extraConfig is null || extraConfig.Count == 0 ? "" : $" Overrides: `{string.Join(' ', extraConfig)}`.";

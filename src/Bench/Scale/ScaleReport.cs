@@ -47,7 +47,7 @@ public static class ScaleReport
             var reference = single is null || run == single ? null : single;
             table.Add(run.Scorers.ToString(CultureInfo.InvariantCulture), run.Sync ? "on" : "off", run.Scores.Scored.ToString("N0", CultureInfo.InvariantCulture),
                 run.Scores.NoiseAuroc.ToString("F4", CultureInfo.InvariantCulture),
-                reference is null ? "—" : (run.Scores.NoiseAuroc - reference.Scores.NoiseAuroc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture),
+                reference is null ? "—" : BenchOutput.Signed(run.Scores.NoiseAuroc - reference.Scores.NoiseAuroc, 4),
                 run.Scores.NoiseAveragePrecision.ToString("F4", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"{run.Scores.MeanWeightNoisy:F3} / {run.Scores.MeanWeightClean:F3}"),
                 run.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture),
@@ -67,7 +67,7 @@ public static class ScaleReport
         {
             var gap = run.Scores.NoiseAuroc - single.Scores.NoiseAuroc;
             targets.Add(string.Create(CultureInfo.InvariantCulture, $"AUROC with {run.Scorers} instances within {ScaleSettings.AurocTolerance} of 1"),
-                BenchOutput.Verdict(gap >= -ScaleSettings.AurocTolerance, $"{gap:+0.0000;-0.0000}"));
+                BenchOutput.Verdict(gap >= -ScaleSettings.AurocTolerance, $"{BenchOutput.Signed(gap, 4)}"));
             if (run.Scorers == 2)
             {
                 var speedup = run.SamplesPerSecond / single.SamplesPerSecond;
@@ -94,7 +94,7 @@ public static class ScaleReport
             var single = result.Simulated.FirstOrDefault(r => r.Scorers == 1 && r.Headroom == run.Headroom);
             table.Add(run.Headroom ? "headroom" : "under load", run.Scorers.ToString(CultureInfo.InvariantCulture), run.Sync ? "on" : "off",
                 run.Scores.NoiseAuroc.ToString("F4", CultureInfo.InvariantCulture),
-                single is null || single == run ? "—" : (run.Scores.NoiseAuroc - single.Scores.NoiseAuroc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture),
+                single is null || single == run ? "—" : BenchOutput.Signed(run.Scores.NoiseAuroc - single.Scores.NoiseAuroc, 4),
                 run.Scores.NoiseAveragePrecision.ToString("F4", CultureInfo.InvariantCulture),
                 string.Create(CultureInfo.InvariantCulture, $"{run.Scores.MeanWeightNoisy:F3} / {run.Scores.MeanWeightClean:F3}"),
                 run.Merges.ToString(CultureInfo.InvariantCulture),

@@ -55,5 +55,5 @@ public static class TrainerReport
 
     private static string Percent(double accuracy) => (100 * accuracy).ToString("F2", CultureInfo.InvariantCulture) + " %";
 
-    private static string Points(double gain) => gain.ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points";
+    private static string Points(double gain) => BenchOutput.Signed(gain, 2) + " points";
 }

@@ -17,8 +17,11 @@ public sealed class TrainerBenchSmokeTests
         var directory = Directory.CreateTempSubdirectory("easyhard-bench-trainer-").FullName;
         var root = new RootCommand { BenchCommand.Create() };
 
+        // A trainer stops once nothing arrived for --idle-seconds after it got its partitions. The weighted arm knows no
+        // record count to wait for, and on a CI machine running other suites beside this one its first record once
+        // arrived more than 6 s after the assignment (it ended with none): 20 s leaves room.
         var exitCode = await root.Parse([
-            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "6", "--out", directory,
+            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "20", "--out", directory,
         ]).InvokeAsync();
 
         Assert.Equal(0, exitCode); // 1 = a trainer read other than what the stream held, or samples went missing

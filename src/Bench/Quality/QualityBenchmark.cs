@@ -129,7 +129,6 @@ public static class QualityBenchmark
             Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
             resampledRows.Length / (double)train.Count);
         EndStage("downstream");
-
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
         // By the size of each sample's effect on the clean target's loss, either way: the signed ranking keeps the
         // samples that lower it most and drops hard clean samples whose gradient disagrees with the target's mean,

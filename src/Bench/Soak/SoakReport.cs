@@ -41,7 +41,7 @@ public static class SoakReport
             .Add("RSS mean (min – max)", string.Create(CultureInfo.InvariantCulture,
                 $"{BenchOutput.Mib(result.RssMeanAfterWarmupBytes):N0} MiB ({BenchOutput.Mib(result.RssMinAfterWarmupBytes):N0} – {BenchOutput.Mib(result.RssMaxAfterWarmupBytes):N0} MiB)"))
             .Add("RSS largest deviation from the mean", string.Create(CultureInfo.InvariantCulture, $"{result.RssMaxDeviation:P1} (tolerance ±{s.RssTolerance:P0})"))
-            .Add("RSS trend", string.Create(CultureInfo.InvariantCulture, $"{result.RssSlopeMibPerMinute:+0.0;-0.0;0.0} MiB/min"))
+            .Add("RSS trend", BenchOutput.Signed(result.RssSlopeMibPerMinute, 1) + " MiB/min")
             .Add("GC heap mean", string.Create(CultureInfo.InvariantCulture, $"{BenchOutput.Mib(result.GcHeapMeanAfterWarmupBytes):N0} MiB"))
             .Add("RSS stable within ±10 %", result.RssStable ? "pass" : "FAIL");
         text.Append(summary);

@@ -68,7 +68,8 @@ def main():
     parser.add_argument("--paired-weighted", action="store_true",
                         help="with --no-weights: also train a twin model on the same batches with EasyHard's weights")
     parser.add_argument("--expect", type=int, help="stop after this many records")
-    parser.add_argument("--idle-seconds", type=float, default=30, help="stop when nothing arrived for this long")
+    parser.add_argument("--idle-seconds", type=float, default=30, help="stop when nothing arrived for this long after a record")
+    parser.add_argument("--start-seconds", type=float, default=120, help="wait this long for the first record (EasyHard may start later)")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--classes", type=int, default=10)
@@ -92,7 +93,7 @@ def main():
 
     stream = WeightedStream(args.bootstrap, args.group, topic=args.topic, include_quarantine=args.include_quarantine,
                             quarantine_topic=args.quarantine_topic, batch_size=args.batch_size,
-                            idle_timeout=args.idle_seconds, max_records=args.expect)
+                            idle_timeout=args.idle_seconds, start_timeout=args.start_seconds, max_records=args.expect)
     feedback = FeedbackProducer(args.bootstrap, topic=args.feedback_topic) if args.feedback else None
     print("READY", flush=True)
     records, ids, first, last, quarantined = 0, set(), None, None, 0

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 
 from . import codec
 
@@ -126,10 +126,21 @@ _NAN = float("nan")
 def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batch:
     """The columns of a list of trainer-stream messages; every sample of a batch must have the same dimension.
 
-    One pass with the well-formed case inline (this runs once per record a trainer reads): each record becomes one
-    tuple, and the tuples are turned into columns at the end. A record that fails it goes through
-    :func:`parse_record`, which raises the RecordError that names the record and what is wrong.
+    This runs once per record a trainer reads. A batch whose records all carry the same headers in the same order and
+    protobuf values (what EasyHard writes) is read column by column (:func:`_columnar_batch`); any other batch record
+    by record (:func:`_row_batch`).
     """
+    if np is not None and messages:
+        batch = _columnar_batch(messages, quarantine_topic)
+        if batch is not None:
+            return batch
+    return _row_batch(messages, quarantine_topic)
+
+
+def _row_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Batch:
+    """Record by record, with the well-formed case inline: each record becomes one tuple, and the tuples are turned
+    into columns at the end. A record that fails it goes through :func:`parse_record`, which raises the RecordError
+    that names the record and what is wrong."""
     rows = []
     for msg in messages:
         headers = dict(msg.headers() or ())
@@ -177,6 +188,58 @@ def to_batch(messages: Sequence, quarantine_topic: Optional[str] = None) -> Batc
                  quarantined=_column(quarantined, "bool"))
 
 
+def _columnar_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Optional[Batch]:
+    """The batch read column by column, or None when it is not the common case (then :func:`_row_batch` reads it and
+    names any bad record). Every record must carry the same header names in the same order, numbers that parse, and a
+    protobuf value laid out as :func:`codec.id_features_label` expects. Header values are transposed into columns
+    and parsed with one ``map`` each, so the per-record Python work is the protobuf layout check alone."""
+    heads = [msg.headers() for msg in messages]
+    n = len(heads)
+    first = heads[0]
+    if not first or any(len(h) != len(first) for h in heads):
+        return None
+    columns: Dict[str, tuple] = {}
+    for column in zip(*heads):
+        names, values = zip(*column)
+        if names.count(names[0]) != n or names[0] in columns:
+            return None
+        columns[names[0]] = values
+    content_types = columns.get(CONTENT_TYPE)
+    if content_types is None or content_types.count(_PROTOBUF) != n:
+        return None
+    with_suggestion = SUGGESTED_LABEL in columns and SUGGESTED_LABEL_P in columns
+    if not with_suggestion and (SUGGESTED_LABEL in columns or SUGGESTED_LABEL_P in columns):
+        return None
+    try:
+        weights, noise, difficulty, influence = (np.fromiter(map(float, columns[name]), np.float32, n)
+                                                 for name in (WEIGHT, NOISE, DIFFICULTY, INFLUENCE))
+        version = np.fromiter(map(int, columns[MODEL_VERSION]), np.int64, n)
+        bucket = [b.decode("ascii") for b in columns[BUCKET]]
+        suggested = np.fromiter(map(int, columns[SUGGESTED_LABEL]), np.int64, n) if with_suggestion else None
+        suggested_p = np.fromiter(map(float, columns[SUGGESTED_LABEL_P]), np.float32, n) if with_suggestion else None
+    except (KeyError, ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        return None
+    if not all(bucket) or np.isnan(weights).any() or np.isnan(noise).any() or np.isnan(difficulty).any() or np.isnan(influence).any() \
+            or (with_suggestion and np.isnan(suggested_p).any()):
+        return None
+    try:
+        parts = [codec.id_features_label(msg.value()) for msg in messages]
+    except (TypeError, UnicodeDecodeError):
+        return None
+    if None in parts:
+        return None
+    ids, features, labels = zip(*parts)
+    if not all(ids) or len({len(f) for f in features}) != 1:
+        return None
+    matrix = np.frombuffer(bytearray().join(features), dtype="<f4").reshape(n, len(features[0]) // 4)
+    quarantined = np.fromiter((msg.topic() == quarantine_topic for msg in messages), bool, n) if quarantine_topic is not None \
+        else np.zeros(n, dtype=bool)
+    scores = Scores(noise=noise, difficulty=difficulty, influence=influence, bucket=bucket, model_version=version,
+                    suggested_label=suggested, suggested_label_p=suggested_p)
+    return Batch(ids=list(ids), features=matrix, labels=np.asarray(labels, dtype="int64"), weights=weights, scores=scores,
+                 quarantined=quarantined)
+
+
 ASSIGN_TIMEOUT = 60.0
 
 
@@ -189,14 +252,16 @@ class WeightedStream:
     librdkafka settings through as librdkafka names them (``security.protocol``, ``sasl.mechanisms``...), e.g.
     ``WeightedStream(servers, "g", **{"security.protocol": "SASL_SSL"})``.
 
-    Iteration ends after ``max_records`` records, or when nothing arrived for ``idle_timeout`` seconds since the
-    consumer got its partitions (or for ``ASSIGN_TIMEOUT`` more when it never got any); with neither, it runs until
+    Iteration ends after ``max_records`` records, or when nothing arrived for ``idle_timeout`` seconds since the last
+    record; before the first record it waits ``start_timeout`` seconds (default: ``idle_timeout``) from the moment the
+    consumer got its partitions (or ``ASSIGN_TIMEOUT`` more when it never got any), so a trainer started before the
+    pipeline's first output can wait longer for it than for a gap in the stream. With neither limit, it runs until
     :meth:`close`.
     """
 
     def __init__(self, bootstrap_servers: str, group_id: str, topic: str = "easyhard.weighted", include_quarantine: bool = False,
                  quarantine_topic: str = "easyhard.quarantine", batch_size: int = 256, poll_timeout: float = 0.5,
-                 idle_timeout: Optional[float] = None, max_records: Optional[int] = None,
+                 idle_timeout: Optional[float] = None, max_records: Optional[int] = None, start_timeout: Optional[float] = None,
                  config: Optional[Mapping[str, Any]] = None, **kafka_config: Any):
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -212,9 +277,10 @@ class WeightedStream:
         self.batch_size = batch_size
         self.poll_timeout = poll_timeout
         self.idle_timeout = idle_timeout
+        self.start_timeout = idle_timeout if start_timeout is None else start_timeout
         self.max_records = max_records
         self.records = 0
-        self._pending: Dict[Tuple[str, int], int] = {}
+        self._pending: Dict[Tuple[str, int], int] = {}  # the offset of the last record yielded, per partition
         self._consumer = Consumer(settings)
         self._assigned_at: Optional[float] = None
         self._consumer.subscribe(self.topics, on_assign=self._on_assign, on_revoke=self._on_revoke)
@@ -236,43 +302,52 @@ class WeightedStream:
             if limit <= 0:
                 return None
         messages = self._consumer.consume(num_messages=limit, timeout=self.poll_timeout if timeout is None else timeout)
-        records = []
-        for msg in messages:
-            error = msg.error()
-            if error is not None:
-                if error.code() == KafkaError._PARTITION_EOF:
-                    continue
-                if error.fatal():
+        records = [msg for msg in messages if msg.error() is None]
+        if len(records) < len(messages):
+            for msg in messages:
+                error = msg.error()
+                if error is not None and error.code() != KafkaError._PARTITION_EOF and error.fatal():
                     raise KafkaException(error)
-                continue  # transient: librdkafka retries by itself
-            records.append(msg)
+                # anything else is transient: librdkafka retries by itself
         if not records:
             return None
         batch = to_batch(records, self._quarantine_topic)
-        for msg in records:  # only once the whole batch decoded: a bad record is never marked done
-            self._pending[(msg.topic(), msg.partition())] = msg.offset() + 1
+        # Only once the whole batch decoded: a bad record is never marked done. A partition's last record wins.
+        self._pending.update({(msg.topic(), msg.partition()): msg.offset() for msg in records})
         self.records += len(records)
         return batch
 
     def __iter__(self) -> Iterator[Batch]:
-        started = idle_since = time.monotonic()
+        started = time.monotonic()
+        last_record: Optional[float] = None
         while not self._closed and (self.max_records is None or self.records < self.max_records):
             batch = self.poll()
             now = time.monotonic()
             if batch is not None:
-                idle_since = now
+                last_record = now
                 yield batch
-            elif self.idle_timeout is not None:
-                # A group join takes seconds: the idle clock starts once the consumer has its partitions.
-                since = max(idle_since, self._assigned_at) if self._assigned_at is not None else started + ASSIGN_TIMEOUT
-                if now - since >= self.idle_timeout:
-                    return
+                continue
+            # A group join takes seconds: the clocks start once the consumer has its partitions (again after a rebalance).
+            assigned = self._assigned_at if self._assigned_at is not None else started + ASSIGN_TIMEOUT
+            if last_record is None:
+                limit, since = self.start_timeout, assigned
+            else:
+                limit, since = self.idle_timeout, max(last_record, assigned)
+            if limit is not None and now - since >= limit:
+                return
+
+    def rewind(self) -> None:
+        """Starts another pass over what the topics retain: every partition this consumer holds goes back to its first
+        record (a trainer's next epoch over a retained topic). Offsets are still committed only by :meth:`commit`; a
+        commit after a rewind records the position of the new pass."""
+        for tp in self._consumer.assignment():
+            self._consumer.seek(TopicPartition(tp.topic, tp.partition, OFFSET_BEGINNING))
 
     def commit(self) -> None:
         """Commits the offsets of every record yielded so far (synchronously)."""
         if not self._pending:
             return
-        offsets = [TopicPartition(t, p, o) for (t, p), o in self._pending.items()]
+        offsets = [TopicPartition(t, p, o + 1) for (t, p), o in self._pending.items()]
         self._consumer.commit(offsets=offsets, asynchronous=False)
         self._pending.clear()
 

@@ -1,5 +1,7 @@
 """WeightedStream and FeedbackProducer against librdkafka's mock cluster: decoding, headers, commit and resume."""
 import json
+import threading
+import time
 import uuid
 
 import numpy as np
@@ -112,6 +114,40 @@ def test_restart_resumes_after_the_last_commit(kafka, topic):
     assert first.ids == [r.id for r in rows[:10]] and second.ids == [r.id for r in rows[10:20]]
     assert rest == [r.id for r in rows[10:]]  # batch 2 again (at-least-once), nothing lost
     assert after == []
+
+
+def test_the_first_record_is_awaited_for_start_timeout_and_later_gaps_for_idle_timeout(kafka, topic):
+    early, late = samples(2)
+    produce(kafka, topic, [(early.id, codec.encode_protobuf(early), codec.PROTOBUF, headers())])
+    timer = threading.Timer(4, produce, (kafka, topic, [(late.id, codec.encode_protobuf(late), codec.PROTOBUF, headers())]))
+
+    with stream(kafka, topic, idle_timeout=1.5, start_timeout=30) as s:
+        first = [i for b in s for i in b.ids]  # a 1.5 s gap after its first record ends it
+    with stream(kafka, topic, idle_timeout=1.5, start_timeout=30, config={"auto.offset.reset": "latest"}) as s:
+        while not s._consumer.assignment():
+            assert s.poll(timeout=0.2) is None
+        timer.start()
+        started = time.monotonic()
+        waited = [i for b in s for i in b.ids]  # nothing for 4 s: still waiting for the first record
+        ended = time.monotonic() - started
+    timer.join()
+
+    assert first == [early.id]
+    assert waited == [late.id] and 4 <= ended < 30
+
+
+def test_rewind_reads_the_topic_again_from_its_first_record(kafka, topic):
+    rows = samples(12)
+    produce(kafka, topic, [(r.id, codec.encode_protobuf(r), codec.PROTOBUF, headers()) for r in rows])
+
+    seen = []
+    with stream(kafka, topic, batch_size=5, max_records=36) as s:
+        for batch in s:
+            seen += batch.ids
+            if len(seen) % len(rows) == 0:
+                s.rewind()
+
+    assert seen == [r.id for r in rows] * 3
 
 
 def test_quarantine_topic_is_read_and_flagged_when_asked(kafka, topic):

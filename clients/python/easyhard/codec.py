@@ -234,8 +234,9 @@ def decode_protobuf(value: bytes, full: bool = True) -> TrainingSample:
 
 def id_features_label(data: bytes) -> Optional[tuple]:
     """(id, features, label) of a protobuf value laid out as EasyHard's producers and protoc write the common case
-    (1 id, 2 packed features, 3 label, in that order, lengths and label under 2^14 / 2^7), else None: then
-    :func:`decode_protobuf` reads it whatever its layout. A trainer reads every record through here, so it is inline."""
+    (1 id, 2 packed features, 3 label, in that order, lengths and label under 2^14 / 2^7, then any other fields, which
+    a trainer's batch does not need), else None: then :func:`decode_protobuf` reads it whatever its layout. A trainer
+    reads every record through here, so it is inline."""
     n = len(data)
     pos, sample_id, features, label = 0, "", b"", 0
     if n > 1 and data[0] == 0x0A:
@@ -261,7 +262,32 @@ def id_features_label(data: bytes) -> Optional[tuple]:
     if pos + 1 < n and data[pos] == 0x18 and data[pos + 1] < 0x80:
         label = data[pos + 1]
         pos += 2
-    return (sample_id, features, label) if pos == n else None
+    return (sample_id, features, label) if pos == n or pos < n and _only_other_fields(data, pos, n) else None
+
+
+# TrainingSample's other fields: 4 source (string), 5 human_difficulty (double), 6 attributes (map entries).
+_WIRE_TYPES = {4: 2, 5: 1, 6: 2}
+
+
+def _only_other_fields(data: bytes, pos: int, n: int) -> bool:
+    """Whether data[pos:n] is well-formed and holds none of id, features and label (a later one would override)."""
+    try:
+        while pos < n:
+            tag = data[pos]
+            if tag < 0x80:
+                pos += 1
+            else:
+                tag, pos = _varint(data, pos)
+            number, wire = tag >> 3, tag & 7
+            if number <= 3 or _WIRE_TYPES.get(number, wire) != wire:
+                return False
+            if wire == 2 and pos < n and data[pos] < 0x80:  # a short string: source, an attribute
+                pos += 1 + data[pos]
+            else:
+                pos = _skip(data, pos, wire)
+    except SampleFormatError:
+        return False
+    return pos == n
 
 
 def _map_entry(entry: bytes) -> tuple:

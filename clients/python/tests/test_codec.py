@@ -126,8 +126,7 @@ def test_fast_path_reads_what_decode_protobuf_reads_or_leaves_it_to_it(vector):
     if parts is not None:
         assert (parts[0], bytes(parts[1]), parts[2]) == (full.id, bytes(full.features), full.label)
     else:  # another layout: the general decoder reads it
-        assert vector["sample"]["source"] or vector["sample"]["attributes"] or vector["sample"]["human_difficulty"] is not None \
-            or vector["sample"]["label"] >= 128 or vector["sample"]["label"] < 0 or len(vector["sample"]["id"].encode()) >= 128
+        assert vector["sample"]["label"] >= 128 or vector["sample"]["label"] < 0 or len(vector["sample"]["id"].encode()) >= 128
 
 
 @pytest.mark.parametrize("sample", [
@@ -135,6 +134,8 @@ def test_fast_path_reads_what_decode_protobuf_reads_or_leaves_it_to_it(vector):
     codec.sample("", [1.0, 2.0], 0),
     codec.sample("s", [], 9),
     codec.sample("i" * 127, [0.25] * 4095, 127),
+    codec.sample("s", [0.5] * 2, 1, source="web"),  # fields a batch does not need are skipped
+    codec.sample("s", [0.5] * 2, 0, source="web", human_difficulty=0.5, attributes={"a": "b", "c": "d"}),
 ])
 def test_fast_path_reads_the_common_layout(sample):
     parts = codec.id_features_label(codec.encode_protobuf(sample))
@@ -146,11 +147,21 @@ def test_fast_path_reads_the_common_layout(sample):
     codec.sample("s", [0.5] * 2, -1),  # negative label: ten bytes
     codec.sample("i" * 128, [0.5] * 2, 1),  # two-byte id length
     codec.sample("s", [0.5] * 4097, 1),  # three-byte features length
-    codec.sample("s", [0.5] * 2, 1, source="web"),
-    codec.sample("s", [0.5] * 2, 1, attributes={"a": "b"}),
 ])
 def test_fast_path_leaves_other_layouts_to_the_general_decoder(sample):
     assert codec.id_features_label(codec.encode_protobuf(sample)) is None
+
+
+@pytest.mark.parametrize("tail", [
+    b"\x18\x05",  # a second label, which would override the first
+    b"\x0a\x01x",  # a second id
+    b"\x22\x09web",  # a source that runs past the end
+    b"\x29\x00\x00",  # a truncated human_difficulty
+    b"\x22\x03web\x07",  # wire type 7
+])
+def test_fast_path_leaves_values_with_other_trailing_fields_to_the_general_decoder(tail):
+    value = codec.encode_protobuf(codec.sample("s", [0.5] * 2, 1)) + tail
+    assert codec.id_features_label(value) is None
 
 
 @pytest.mark.parametrize("wire", [b"\x0a\x05ab", b"\x12\x03abc", b"\x0a\x01a\x12\x08\x00\x00", b"\x18\x03\x20\x01"])

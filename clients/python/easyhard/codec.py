@@ -138,6 +138,15 @@ def _varint(data: bytes, pos: int) -> tuple:
             raise SampleFormatError("varint longer than 10 bytes")
 
 
+def _tag(data: bytes, pos: int) -> tuple:
+    """(field number, wire type, position after the tag); the common one-byte tag read inline."""
+    tag = data[pos]
+    if tag < 0x80:
+        return tag >> 3, tag & 7, pos + 1
+    tag, pos = _varint(data, pos)
+    return tag >> 3, tag & 7, pos
+
+
 def _length_delimited(data: bytes, pos: int) -> tuple:
     length, pos = _varint(data, pos)
     end = pos + length
@@ -177,12 +186,7 @@ def decode_protobuf(value: bytes, full: bool = True) -> TrainingSample:
     attributes: Dict[str, str] = {}
     pos = 0
     while pos < n:
-        tag = data[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = _varint(data, pos)
-        number, wire = tag >> 3, tag & 7
+        number, wire, pos = _tag(data, pos)
         if wire == 2:
             if pos >= n:
                 raise SampleFormatError("truncated length")
@@ -273,12 +277,7 @@ def _only_other_fields(data: bytes, pos: int, n: int) -> bool:
     """Whether data[pos:n] is well-formed and holds none of id, features and label (a later one would override)."""
     try:
         while pos < n:
-            tag = data[pos]
-            if tag < 0x80:
-                pos += 1
-            else:
-                tag, pos = _varint(data, pos)
-            number, wire = tag >> 3, tag & 7
+            number, wire, pos = _tag(data, pos)
             if number <= 3 or _WIRE_TYPES.get(number, wire) != wire:
                 return False
             if wire == 2 and pos < n and data[pos] < 0x80:  # a short string: source, an attribute

@@ -32,6 +32,11 @@ public static class QualityBenchCommand
         };
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the offline models", DefaultValueFactory = _ => defaults.Proxy.LearningRate };
         var batchSize = new Option<int>("--batch-size") { Description = "Minibatch of the offline models", DefaultValueFactory = _ => 128 };
+        var downstreamRepeats = new Option<int>("--downstream-repeats")
+        {
+            Description = "Fresh MLPs per downstream arm (initialisations and batch orders); each arm reports their mean accuracy",
+            DefaultValueFactory = _ => 3,
+        };
         var keepFraction = new Option<double>("--keep-fraction") { Description = "Share of the data kept by influence and at random", DefaultValueFactory = _ => 0.5 };
         var threads = new Option<int>("--threads")
         {
@@ -52,7 +57,7 @@ public static class QualityBenchCommand
         };
         var command = new Command("quality", "Scoring quality next to the offline gold standard (K-fold confident learning) and downstream accuracy, in one run.")
         {
-            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, keepFraction, threads, dataDirectory, output, matrix, only,
+            noise, seed, count, testCount, epochs, folds, trainEpochs, hidden, learningRate, batchSize, downstreamRepeats, keepFraction, threads, dataDirectory, output, matrix, only,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -76,6 +81,7 @@ public static class QualityBenchCommand
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 KeepFraction = parse.GetValue(keepFraction),
+                DownstreamRepeats = parse.GetValue(downstreamRepeats),
                 Threads = parse.GetValue(threads),
                 DataDirectory = parse.GetValue(dataDirectory)!.FullName,
             };
@@ -145,6 +151,7 @@ public static class QualityBenchCommand
         : s.Hidden.Count == 0 || s.Hidden.Any(h => h < 1) ? "--hidden needs one or more positive widths"
         : !(s.LearningRate > 0) ? "--learning-rate must be positive"
         : s.BatchSize < 1 ? "--batch-size must be at least 1"
+        : s.DownstreamRepeats < 1 ? "--downstream-repeats must be at least 1"
         : s.Threads < 0 ? "--threads must be 0 (torch's default) or more"
         : !(s.KeepFraction > 0 && s.KeepFraction <= 1) ? "--keep-fraction must be in (0, 1]"
         : null;

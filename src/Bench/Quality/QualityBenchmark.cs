@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
@@ -91,13 +92,22 @@ public static class QualityBenchmark
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
-        // Downstream: the same fresh model, same initialisation and batch order, under each weighting.
+        // Downstream: the same fresh models, same initialisations and batch orders, under each weighting; the mean of
+        // DownstreamRepeats of them, since one model's accuracy moves with its seed about as much as the arms differ.
         double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what, Tensor? labels = null, (Tensor, Tensor)? correction = null)
         {
-            using var model = NewModel(settings, train.Dimension, classes, ModelSeed(settings.Seed, 100));
-            model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, ModelSeed(settings.Seed, 100), correction);
-            var accuracy = model.Accuracy(testFeatures, test.Labels);
-            progress.WriteLine($"  downstream {what}: test accuracy {accuracy:P2}, {stage.Elapsed.TotalSeconds:F0} s");
+            var accuracies = new double[settings.DownstreamRepeats];
+            for (var repeat = 0; repeat < accuracies.Length; repeat++)
+            {
+                var seed = ModelSeed(settings.Seed, 100 + repeat);
+                using var model = NewModel(settings, train.Dimension, classes, seed);
+                model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, seed, correction);
+                accuracies[repeat] = model.Accuracy(testFeatures, test.Labels);
+            }
+
+            var accuracy = accuracies.Average();
+            var each = accuracies.Length > 1 ? $" (each {string.Join(", ", accuracies.Select(a => a.ToString("P2", CultureInfo.InvariantCulture)))})" : "";
+            progress.WriteLine($"  downstream {what}: test accuracy {accuracy:P2}{each}, {stage.Elapsed.TotalSeconds:F0} s");
             return accuracy;
         }
 
@@ -319,7 +329,8 @@ public static class QualityBenchmark
         train.Name, train.Dimension, train.Classes, train.Count, test.Count, settings.Noise.ToString(), noisy.RealizedRate, noisy.IsNoisy.LongCount(n => n), settings.Seed,
         settings.Epochs, settings.Folds, settings.TrainEpochs, settings.Hidden, settings.LearningRate, settings.BatchSize, settings.KeepFraction,
         new ScorerSettings(scorer.Proxy.HiddenSizes, scorer.Proxy.EnsembleSize, Choices.Name(scorer.Proxy.Optimizer), scorer.Proxy.LearningRate, scorer.Batching.MaxBatchSize,
-            scorer.Proxy.TrainMinibatchSize, scorer.Statistics.WarmupSamples, scorer.Proxy.BootstrapRate, scorer.Proxy.Seed));
+            scorer.Proxy.TrainMinibatchSize, scorer.Statistics.WarmupSamples, scorer.Proxy.BootstrapRate, scorer.Proxy.Seed),
+        settings.DownstreamRepeats);
 
     private static ReportMachine Machine(string scorerDevice) => new(
         RuntimeInformation.OSDescription,

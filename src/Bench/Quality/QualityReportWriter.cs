@@ -51,7 +51,7 @@ public static class QualityReportWriter
         Line($"Realized noise rate {s.RealizedNoiseRate:P2} ({s.NoisySamples:N0} labels changed).");
         Line($"EasyHard: the pipeline's scoring engine, {s.Scorer.EnsembleSize} × {Architecture(s.Dimension, s.Scorer.HiddenSizes, s.Classes)} {s.Scorer.Optimizer} heads, {s.Epochs} epoch(s) of the stream; scores of every sample's last exposure.");
         Line($"Offline reference: {s.Folds}-fold cross-validated probabilities of a fresh {architecture} MLP (Adam, lr {s.LearningRate}, batch {s.BatchSize}, {s.TrainEpochs} epochs).");
-        Line($"Downstream: the same MLP trained {s.TrainEpochs} epochs on the noisy data, accuracy on {s.TestCount:N0} clean test samples.");
+        Line($"Downstream: the same MLP trained {s.TrainEpochs} epochs on the noisy data, accuracy on {s.TestCount:N0} clean test samples, the mean of {s.DownstreamRepeats} fresh models per arm (initialisations and batch orders).");
         Line($"{m.ProcessorCount} cores ({m.Architecture}, {m.TorchThreads} torch threads), scorer on {m.ScorerDevice}; {report.DurationSeconds:F0} s wall, {report.CpuSeconds:F0} s CPU.");
         Line($"");
 

@@ -20,7 +20,8 @@ public sealed class QualityBenchSmokeTests
 
         var exitCode = root.Parse([
             "bench", "quality", "--noise", "symmetric:0.4", "--seed", "0", "--count", "3000", "--test-count", "2000",
-            "--folds", "2", "--epochs", "2", "--train-epochs", "2", "--out", directory, "--Scorer:Statistics:WarmupSamples=500",
+            "--folds", "2", "--epochs", "2", "--train-epochs", "2", "--downstream-repeats", "2", "--out", directory,
+            "--Scorer:Statistics:WarmupSamples=500",
         ]).Invoke();
 
         Assert.Equal(0, exitCode);
@@ -30,6 +31,7 @@ public sealed class QualityBenchSmokeTests
         Assert.Equal(3000, settings.GetProperty("count").GetInt32());
         Assert.Equal(2, settings.GetProperty("folds").GetInt32());
         Assert.Equal(2, settings.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, settings.GetProperty("downstream_repeats").GetInt32());
         Assert.Equal("symmetric:0.4", settings.GetProperty("noise").GetString());
         Assert.InRange(settings.GetProperty("realized_noise_rate").GetDouble(), 0.35, 0.45);
         Assert.Equal(500, settings.GetProperty("scorer").GetProperty("warmup_samples").GetInt32());
@@ -109,6 +111,27 @@ public sealed class QualityBenchSmokeTests
         var exitCode = root.Parse(["bench", "quality", "--noise", "gaussian:0.2", "--out", Path.GetTempPath()]).Invoke();
 
         Assert.Equal(2, exitCode);
+    }
+
+    [Fact]
+    public void BenchQuality_NoDownstreamModel_FailsNamingTheOption()
+    {
+        var root = new RootCommand { BenchCommand.Create() };
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(TextWriter.Synchronized(error));
+        try
+        {
+            var exitCode = root.Parse(["bench", "quality", "--noise", "none", "--downstream-repeats", "0", "--out", Path.GetTempPath()]).Invoke();
+
+            Assert.Equal(2, exitCode);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Contains("--downstream-repeats must be at least 1", error.ToString(), StringComparison.Ordinal);
     }
 
     private static void AssertProbability(JsonElement value) => Assert.InRange(value.GetDouble(), 0.0, 1.0);

@@ -113,7 +113,7 @@ public sealed class WeightingTests
         // Three samples: an easy clean one (loss 0.1), a hard clean one (loss 2, noise 0.1) and a likely-mislabelled
         // one (loss 4, noise 0.9). Ungated, linupper lifts the mislabelled sample most; gated, the loss policy sees
         // loss × (1 − noise) = [0.1, 1.8, 0.4] and lifts the hard clean sample instead.
-        var options = new ScorerOptions { Weighting = { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10 } };
+        var options = new ScorerOptions { Weighting = { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10, LossGateExponent = 1 } };
         options.Weighting.Policies = "noise,loss";
         var inputs = new PolicyInputs([0f, 0.1f, 0.9f], [0.1f, 2f, 4f], [0f, 0f, 0f], [0f, 0f, 0f], [1, 1, 1], 0, true);
 
@@ -133,6 +133,32 @@ public sealed class WeightingTests
         LossPolicy.Compute([0.1f, 2f, 4f], LossShape.LinUpper, 1, 1, rawLoss);
         Assert.Equal(0.1 * rawLoss[2], raw[2], 6);
         Assert.True(rawLoss[2] > rawLoss[1]);
+    }
+
+    [Fact]
+    public void PolicySet_GateExponent_WeighsTheLossByThePosteriorToItsPower()
+    {
+        // A sample as likely wrong as right (noise 0.5, loss 3) beside a clean one (loss 1): at k = 1 the loss policy
+        // sees [1, 1.5] and lifts the doubtful sample; at k = 2 it sees [1, 0.75] and lifts the clean one.
+        var options = new ScorerOptions { Weighting = { NoiseGamma = 1, WeightMin = 0.01, WeightMax = 10, LossGateExponent = 2 } };
+        options.Weighting.Policies = "noise,loss";
+        var inputs = new PolicyInputs([0f, 0.5f], [1f, 3f], [0f, 0f], [0f, 0f], [1, 1], 0, true);
+
+        var weights = new double[2];
+        new WeightPolicySet(options).Combine(inputs, weights);
+
+        var expected = new double[2];
+        LossPolicy.Compute([1f, 0.75f], LossShape.LinUpper, 1, 1, expected);
+        Assert.Equal(expected[0], weights[0], 5);
+        Assert.Equal(0.5 * expected[1], weights[1], 5);
+        Assert.True(weights[0] > weights[1] * 2);
+
+        options.Weighting.LossGateExponent = 1;
+        var once = new double[2];
+        new WeightPolicySet(options).Combine(inputs, once);
+        LossPolicy.Compute([1f, 1.5f], LossShape.LinUpper, 1, 1, expected);
+        Assert.Equal(0.5 * expected[1], once[1], 5);
+        Assert.True(once[1] > weights[1]);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class WeightPolicySet
     /// <summary>The loss policy scores reducible loss instead of the proxy loss.</summary>
     public bool ReducibleLoss { get; }
 
-    /// <summary>The loss policy weighs loss × (1 − noise) (<c>Scorer:Weighting:LossGate</c> posterior).</summary>
+    /// <summary>The loss policy weighs loss × (1 − noise)^k (<c>Scorer:Weighting:LossGate</c> posterior, k <c>:LossGateExponent</c>).</summary>
     public bool GateLossByPosterior { get; }
 
     public ScorerOptions Options { get; }
@@ -50,7 +50,7 @@ public sealed class WeightPolicySet
         var o = Options;
         if (Loss && inputs.LossPolicyActive)
         {
-            LossPolicy.Compute(GateLossByPosterior ? GatedLoss(inputs) : inputs.Loss, Shape, o.Weighting.LossPolicyDelta, o.Weighting.LossPolicyTemperature, weights);
+            LossPolicy.Compute(GateLossByPosterior ? GatedLoss(inputs, (float)o.Weighting.LossGateExponent) : inputs.Loss, Shape, o.Weighting.LossPolicyDelta, o.Weighting.LossPolicyTemperature, weights);
         }
         else
         {
@@ -90,12 +90,12 @@ public sealed class WeightPolicySet
     /// it is. A mislabelled sample has the highest loss of its batch, and the loss policy of Sow et al. 2025, made for
     /// clean pretraining data, would lift it most; gated, high weight goes to the hard samples judged clean.
     /// </summary>
-    private static float[] GatedLoss(PolicyInputs inputs)
+    private static float[] GatedLoss(PolicyInputs inputs, float exponent)
     {
         var gated = new float[inputs.Loss.Length];
         for (int i = 0; i < gated.Length; i++)
         {
-            gated[i] = inputs.Loss[i] * Math.Clamp(1f - inputs.Noise[i], 0f, 1f);
+            gated[i] = inputs.Loss[i] * MathF.Pow(Math.Clamp(1f - inputs.Noise[i], 0f, 1f), exponent);
         }
 
         return gated;

@@ -219,8 +219,7 @@ def _columnar_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Opti
         suggested_p = np.fromiter(map(float, columns[SUGGESTED_LABEL_P]), np.float32, n) if with_suggestion else None
     except (KeyError, ValueError, TypeError, AttributeError, UnicodeDecodeError):
         return None
-    if not all(bucket) or np.isnan(weights).any() or np.isnan(noise).any() or np.isnan(difficulty).any() or np.isnan(influence).any() \
-            or (with_suggestion and np.isnan(suggested_p).any()):
+    if not all(bucket) or any(np.isnan(c).any() for c in (weights, noise, difficulty, influence, suggested_p) if c is not None):
         return None
     try:
         parts = [codec.id_features_label(msg.value()) for msg in messages]

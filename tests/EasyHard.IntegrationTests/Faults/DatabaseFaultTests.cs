@@ -33,6 +33,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await harness.WaitForStoredAsync(FaultHarness.Count / 4, TimeSpan.FromMinutes(2));
         await server.HaltAsync();
         output.WriteLine("PostgreSQL halted");
+        // The paced stream may already be drained when the halt completes (a slow start lets records pile up, then
+        // they flow at once): a tranche produced during the outage guarantees that the Sink has batches to write.
+        var duringOutage = await harness.ProduceAsync(seed: 42, count: 300, idPrefix: "outage");
 
         string readiness = "";
         await Eventually.WaitUntilAsync(async () =>
@@ -52,7 +55,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         await server.StartAgainAsync();
         output.WriteLine("PostgreSQL started again");
 
-        var ids = await producing;
+        IReadOnlyList<string> ids = [.. await producing, .. duringOutage];
         await harness.WaitForAllAsync(ids);
         await Eventually.WaitUntilAsync(async () => (await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), () => "/health/ready back to 200 after recovery");

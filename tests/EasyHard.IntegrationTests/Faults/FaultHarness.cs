@@ -83,9 +83,12 @@ internal sealed class FaultHarness : IAsyncDisposable
         ?? throw new InvalidOperationException("EASYHARD_TEST_POSTGRES is not set: run `eval \"$(scripts/postgres.sh start)\"` first (test.sh does).");
 
     /// <summary>Starts producing <see cref="Count"/> valid samples (plus 1 % malformed) at a steady pace.</summary>
-    public async Task<IReadOnlyList<string>> ProduceAsync(int seed, double rate = ProducerRate)
+    public Task<IReadOnlyList<string>> ProduceAsync(int seed, double rate = ProducerRate) => ProduceAsync(seed, Count, "id", rate);
+
+    /// <summary>Produces <paramref name="count"/> valid samples (plus 1 % malformed) whose ids start with <paramref name="idPrefix"/>.</summary>
+    public async Task<IReadOnlyList<string>> ProduceAsync(int seed, int count, string idPrefix, double rate = ProducerRate)
     {
-        var (samples, _) = await Run.ProduceAsync(Count, 0.01, seed, "id", rate);
+        var (samples, _) = await Run.ProduceAsync(count, 0.01, seed, idPrefix, rate);
         return samples.Select(s => s.Id).ToList();
     }
 

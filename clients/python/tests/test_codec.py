@@ -136,6 +136,7 @@ def test_fast_path_reads_what_decode_protobuf_reads_or_leaves_it_to_it(vector):
     codec.sample("i" * 127, [0.25] * 4095, 127),
     codec.sample("s", [0.5] * 2, 1, source="web"),  # fields a batch does not need are skipped
     codec.sample("s", [0.5] * 2, 0, source="web", human_difficulty=0.5, attributes={"a": "b", "c": "d"}),
+    codec.sample("s", [0.5] * 2, 4, source="w" * 200),  # a source with a two-byte length
 ])
 def test_fast_path_reads_the_common_layout(sample):
     parts = codec.id_features_label(codec.encode_protobuf(sample))
@@ -158,6 +159,7 @@ def test_fast_path_leaves_other_layouts_to_the_general_decoder(sample):
     b"\x22\x09web",  # a source that runs past the end
     b"\x29\x00\x00",  # a truncated human_difficulty
     b"\x22\x03web\x07",  # wire type 7
+    b"\x22\x81" + b"x" * 0x81,  # a source whose two-byte length (15,361) runs past the end, though 0x81 bytes follow
 ])
 def test_fast_path_leaves_values_with_other_trailing_fields_to_the_general_decoder(tail):
     value = codec.encode_protobuf(codec.sample("s", [0.5] * 2, 1)) + tail

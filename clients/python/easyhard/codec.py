@@ -266,9 +266,9 @@ def id_features_label(data: bytes) -> Optional[tuple]:
     if pos + 1 < n and data[pos] == 0x18 and data[pos + 1] < 0x80:
         label = data[pos + 1]
         pos += 2
-    if pos == n or pos + 1 < n and data[pos] == 0x22 and data[pos + 1] < 0x80 and pos + 2 + data[pos + 1] == n:  # or a short source
-        return sample_id, features, label
-    return (sample_id, features, label) if pos < n and _only_other_fields(data, pos, n) else None
+    # What follows: nothing, the common short `source` checked inline, or fields checked one by one.
+    short_source = pos + 1 < n and data[pos] == 0x22 and data[pos + 1] < 0x80 and pos + 2 + data[pos + 1] == n
+    return (sample_id, features, label) if pos == n or short_source or _only_other_fields(data, pos, n) else None
 
 
 # TrainingSample's other fields: 4 source (string), 5 human_difficulty (double), 6 attributes (map entries).

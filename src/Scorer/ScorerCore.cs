@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using EasyHard.Contracts.V1;
 using EasyHard.Core.Configuration;
 using EasyHard.Core.Kafka;
+using EasyHard.Scorer.Load;
 using EasyHard.Scorer.Scoring;
 using EasyHard.Scorer.State;
 using EasyHard.Scorer.Sync;
@@ -17,13 +18,22 @@ namespace EasyHard.Scorer;
 /// <see cref="ModelSync"/> exchange models with the other scorer instances when one is due. The history of an input
 /// partition comes from its changelog when the partition is assigned and goes when it is revoked.
 /// </summary>
-internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, ModelSync? sync, HistoryChangelog? changelog) : IRecordProcessor<CanonicalSample>
+/// <param name="pace">Whether the trainers set the pace (then a full batch keeps full quality); null: no trainer groups are named.</param>
+internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, ModelSync? sync, HistoryChangelog? changelog, TrainerPace? pace = null)
+    : IRecordProcessor<CanonicalSample>
 {
     public Task<IReadOnlyList<OutgoingMessage>> ProcessAsync(IReadOnlyList<Accepted<CanonicalSample>> inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        // A full batch means the consumer has more input waiting: the scorer is the bottleneck, so it rehearses less.
-        var scored = engine.Score([.. inputs.Select(i => i.Value)], null, backlogged: inputs.Count >= engine.MaxBatchSize);
+        // A full batch means the consumer has more input waiting: unless the trainers set the pace, the scorer is the
+        // bottleneck and sheds work to keep up.
+        var backlogged = ShedsWork(inputs.Count, engine.MaxBatchSize, pace);
+        if (backlogged)
+        {
+            ScorerMetrics.SamplesUnderLoad.Inc(inputs.Count);
+        }
+
+        var scored = engine.Score([.. inputs.Select(i => i.Value)], null, backlogged);
         var history = changelog is null
             ? null
             : engine.ClaimHistory([.. inputs.Select(i => i.Value.Sample.Id)], [.. inputs.Select(i => i.Record.Partition.Value)]);
@@ -42,6 +52,9 @@ internal sealed class ScorerCore(ScoringEngine engine, TopicOptions topics, Mode
         sync?.AfterBatch();
         return Task.FromResult<IReadOnlyList<OutgoingMessage>>(output);
     }
+
+    /// <summary>A batch consumed full sheds work (the under-load settings) unless the trainers set the pace.</summary>
+    internal static bool ShedsWork(int batchCount, int maxBatchSize, TrainerPace? pace) => batchCount >= maxBatchSize && pace?.TrainersBehind != true;
 
     /// <summary>Counts the dead letters of a committed batch once each, whoever made them (the decoder or the shell).</summary>
     public void Committed(IReadOnlyList<OutgoingMessage> outputs)

@@ -39,6 +39,9 @@ public sealed class ScorerOptions
     /// <summary>Model averaging across scorer instances (section <c>Scorer:Sync</c>).</summary>
     [Required] public SyncOptions Sync { get; set; } = new();
 
+    /// <summary>When the scorer may shed work under load: the trainers' consumer groups (section <c>Scorer:Load</c>).</summary>
+    [Required] public LoadOptions Load { get; set; } = new();
+
     /// <summary>
     /// Optional frozen reference model (<c>easyhard train-reference</c>); when set, reducible loss = loss − reference
     /// loss (RHO-LOSS, Mindermann et al. 2022) is computed and can drive the loss policy.

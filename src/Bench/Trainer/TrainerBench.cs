@@ -50,25 +50,25 @@ public static class TrainerBench
         var problems = new List<string>();
         var stream = new StreamRun(settings, cluster, samples, encoder, maxBacklog, log, problems);
 
-        var (arms, read) = await stream.RunAsync("trainer-weights",
+        var (arms, read, load) = await stream.RunAsync("trainer-weights",
             [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true),
              new Arm("corrected", Weights: true, IncludeQuarantine: true, Feedback: false, CorrectLabels: true)],
             measureRead: true, cancellationToken);
         var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
-        var (feedbackArms, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
+        var (feedbackArms, _, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
             measureRead: false, cancellationToken);
         var setup = new TrainerResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, settings.StreamEpochs, settings.Format.ToString().ToLowerInvariant(),
             settings.BatchSize, settings.Hidden, settings.LearningRate, partitions, maxBacklog, settings.ExtraConfig);
         return new TrainerResult(machine, setup, arms[0], arms[1], arms[2], feedbackArms[0],
             (long)(ScorerMetrics.FeedbackApplied.Value - applied), (long)(ScorerMetrics.FeedbackRejected.Value - rejected),
-            (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, clock.Elapsed.TotalSeconds, problems);
+            (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, load, clock.Elapsed.TotalSeconds, problems);
     }
 
     /// <summary>One pipeline on fresh topics, its input produced <see cref="TrainerSettings.StreamEpochs"/> times, read by trainers.</summary>
     private sealed class StreamRun(TrainerSettings settings, EmbeddedKafkaCluster cluster, IReadOnlyList<LabelledSample> samples, SampleEncoder encoder,
         int maxBacklog, TextWriter log, List<string> problems)
     {
-        public async Task<(List<TrainerArm> Arms, ReadThroughput? Read)> RunAsync(string phase, IReadOnlyList<Arm> arms, bool measureRead,
+        public async Task<(List<TrainerArm> Arms, ReadThroughput? Read, ScorerLoad Load)> RunAsync(string phase, IReadOnlyList<Arm> arms, bool measureRead,
             CancellationToken cancellationToken)
         {
             var topics = new BenchTopics(phase);
@@ -76,8 +76,11 @@ public static class TrainerBench
             var capacity = samples.Count + 1;
             var tracker = new ArrivalTracker(capacity);
             using var reader = new TrainerStreamReader(cluster.BootstrapServers, topics.TrainerTopics, topics.Partitions, tracker, countPerTopic: true);
+            // The scorer is told its trainers' groups, as a deployment would: where they set the pace it keeps full quality.
+            var trainerGroups = arms.Select((arm, i) => $"--Scorer:Load:TrainerGroups:{i}={GroupOf(topics, arm)}");
             await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, topics, TrainerSettings.Dimension, TrainerSettings.Classes,
-                [$"--Scorer:Proxy:Seed={settings.Seed}", .. settings.ExtraConfig], cancellationToken);
+                [$"--Scorer:Proxy:Seed={settings.Seed}", .. trainerGroups, .. settings.ExtraConfig], cancellationToken);
+            var (scoredBefore, underLoadBefore) = (ScorerMetrics.SamplesScored.Value, ScorerMetrics.SamplesUnderLoad.Value);
             var total = (long)samples.Count * settings.StreamEpochs;
             var trainers = new List<PythonScript>();
             try
@@ -134,6 +137,9 @@ public static class TrainerBench
                         $"  pass {epoch + 1}: {tracker.Arrived:N0} samples scored in {started.Elapsed.TotalSeconds:F1} s ({tracker.Arrived / started.Elapsed.TotalSeconds:N0}/s), {reader.RecordsOn(topics.Options.Quarantine):N0} quarantined so far"));
                 }
 
+                var load = new ScorerLoad((long)(ScorerMetrics.SamplesScored.Value - scoredBefore), (long)(ScorerMetrics.SamplesUnderLoad.Value - underLoadBefore));
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {load.UnderLoad:N0} of {load.Scored:N0} samples scored under load ({100 * load.UnderLoadShare:F0} %)"));
                 var results = new List<TrainerArm>();
                 foreach (var trainer in trainers)
                 {
@@ -164,7 +170,7 @@ public static class TrainerBench
                         $"  read {read.Records:N0} records of {topics.Options.Weighted}: bare consumer {read.BareRecordsPerSecond:N0}/s, client {read.ClientRecordsPerSecond:N0}/s ({100 * read.Ratio:F0} %)"));
                 }
 
-                return (results, read);
+                return (results, read, load);
             }
             finally
             {
@@ -235,12 +241,14 @@ public static class TrainerBench
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  feedback of {expected:N0} records applied {waited.Elapsed.TotalSeconds:F1} s after pass {epoch} arrived"));
         }
 
+        private static string GroupOf(BenchTopics topics, Arm arm) => $"{topics.Id}-{arm.Name}";
+
         private List<string> Arguments(Arm arm, BenchTopics topics, long total)
         {
             var names = topics.Options;
             List<string> arguments =
             [
-                "--bootstrap", cluster.BootstrapServers, "--group", $"{topics.Id}-{arm.Name}", "--name", arm.Name,
+                "--bootstrap", cluster.BootstrapServers, "--group", GroupOf(topics, arm), "--name", arm.Name,
                 "--topic", names.Weighted, "--quarantine-topic", names.Quarantine, "--feedback-topic", names.Feedback,
                 "--batch-size", $"{settings.BatchSize}", "--hidden", $"{settings.Hidden}",
                 "--learning-rate", settings.LearningRate.ToString(CultureInfo.InvariantCulture), "--seed", $"{settings.Seed}",

@@ -36,6 +36,8 @@ public static class TrainerReport
             .Add("the same, paired: twin on the unweighted arm's batches", Points(result.PairedWeightsGainPoints))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
+            .Add("samples scored under load (shedding work) while the three arms read", string.Create(CultureInfo.InvariantCulture,
+                $"{result.Load.UnderLoad:N0} of {result.Load.Scored:N0} ({100 * result.Load.UnderLoadShare:F0} %)"))
             .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))
             .Add("read throughput: easyhard client (decoded batches)", string.Create(CultureInfo.InvariantCulture, $"{r.ClientRecordsPerSecond:N0} records/s"))
             .Add("read target: client ≥ 50 % of bare", BenchOutput.Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))

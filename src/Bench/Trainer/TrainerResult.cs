@@ -9,6 +9,7 @@ namespace EasyHard.Bench.Trainer;
 /// </param>
 /// <param name="FeedbackApplied">Feedback records the scorer accepted during the feedback arm (easyhard_scorer_feedback_records_total{result="applied"}).</param>
 /// <param name="FeedbackLossesUsed">Scored samples whose loss policy used a trainer loss (easyhard_scorer_feedback_losses_used_total).</param>
+/// <param name="Load">What the scorer scored while the weighted, unweighted and corrected arms read, and how much of it under load.</param>
 public sealed record TrainerResult(
     MachineDescription Machine,
     TrainerResult.Setup Settings,
@@ -20,6 +21,7 @@ public sealed record TrainerResult(
     long FeedbackRejected,
     long FeedbackLossesUsed,
     ReadThroughput Read,
+    ScorerLoad Load,
     double SecondsTotal,
     IReadOnlyList<string> Problems)
 {
@@ -43,4 +45,10 @@ public sealed record TrainerResult(
 
     public sealed record Setup(string Noise, int Count, int Seed, int StreamEpochs, string Format, int BatchSize, int Hidden, double LearningRate,
         int Partitions, int MaxBacklog, IReadOnlyList<string> ExtraConfig);
+}
+
+/// <summary>Samples the scorer scored, and those it scored with the under-load settings (easyhard_scorer_samples_under_load_total).</summary>
+public sealed record ScorerLoad(long Scored, long UnderLoad)
+{
+    public double UnderLoadShare => Scored == 0 ? 0 : (double)UnderLoad / Scored;
 }

@@ -1,5 +1,6 @@
 using EasyHard.Core.Configuration;
 using EasyHard.Scorer.Feedback;
+using EasyHard.Scorer.Load;
 using EasyHard.Scorer.Scoring;
 using EasyHard.Scorer.State;
 using EasyHard.Scorer.Sync;
@@ -17,8 +18,8 @@ public static class ScorerHostingExtensions
 {
     /// <summary>
     /// Binds and validates <c>Scorer</c>, <c>Schema</c> and <c>Topics</c> at start, and registers
-    /// <see cref="ScoringEngine"/>, <see cref="ScorerBatchProcessor"/>, the feedback store, target buffer and <see cref="ModelSync"/> as singletons,
-    /// the readers of the feedback and targets topics as hosted services (plus
+    /// <see cref="ScoringEngine"/>, <see cref="ScorerBatchProcessor"/>, the feedback store, target buffer, <see cref="TrainerPace"/> and
+    /// <see cref="ModelSync"/> as singletons, the readers of the feedback and targets topics and the trainer groups' offsets as hosted services (plus
     /// <see cref="TimeProvider.System"/> when none is registered).
     /// </summary>
     public static IHostApplicationBuilder AddScorerCore(this IHostApplicationBuilder builder)
@@ -40,6 +41,8 @@ public static class ScorerHostingExtensions
         // Before the Kafka worker (added by the host after this): a starting instance reads the fleet's model first.
         services.TryAddSingleton<ModelSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelSync>());
+        services.TryAddSingleton(sp => new TrainerPace(sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Load, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<TrainerPaceMonitor>();
         services.TryAddSingleton(sp => new ScorerBatchProcessor(
             sp.GetRequiredService<ScoringEngine>(),
             sp.GetRequiredService<IOptions<TopicOptions>>(),
@@ -47,7 +50,8 @@ public static class ScorerHostingExtensions
             sp.GetRequiredService<ModelSync>(),
             sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Statistics.HistoryChangelog && sp.GetService<KafkaConnection>() is { } connection
                 ? new HistoryChangelog(connection, sp.GetRequiredService<IOptions<TopicOptions>>().Value.ScorerState, sp.GetRequiredService<ILogger<HistoryChangelog>>())
-                : null));
+                : null,
+            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Load.TrainerGroups.Count > 0 ? sp.GetRequiredService<TrainerPace>() : null));
         return builder;
     }
 }

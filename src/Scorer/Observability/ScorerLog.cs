@@ -24,4 +24,11 @@ internal static partial class ScorerLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Error reading {Topic}, retrying: {Reason}")]
     public static partial void SideTopicError(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information,
+        Message = "Reading the offsets of trainer groups {Groups} on {Topics}: while the slowest has records waiting, a full batch keeps the scorer's full quality")]
+    public static partial void TrainerPaceWatching(ILogger logger, string groups, string topics);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Could not read the trainer groups' offsets, shedding work under load until they are read: {Reason}")]
+    public static partial void TrainerPaceUnknown(ILogger logger, string reason);
 }

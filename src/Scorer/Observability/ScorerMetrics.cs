@@ -72,6 +72,16 @@ public static class ScorerMetrics
     public static readonly Counter FeedbackLossesUsed = Metrics.CreateCounter(
         "easyhard_scorer_feedback_losses_used_total", "Scored samples whose loss policy used the trainer's loss from feedback instead of the proxy's.");
 
+    public static readonly Counter SamplesUnderLoad = Metrics.CreateCounter(
+        "easyhard_scorer_samples_under_load_total",
+        "Samples scored with the under-load settings (Scorer:Proxy:RehearsalRatioUnderLoad, Scorer:Neighbours:CapacityUnderLoad): consumed in a full batch while no trainer group set the pace.");
+
+    public static readonly Gauge TrainerBacklog = Metrics.CreateGauge(
+        "easyhard_scorer_trainer_backlog_records", "Records waiting on the trainer topics for each group named in Scorer:Load:TrainerGroups, at the last read.", "group");
+
+    public static readonly Gauge TrainersBehind = Metrics.CreateGauge(
+        "easyhard_scorer_trainers_behind", "1 while the slowest live trainer group has Scorer:Load:TrainerBacklogRecords or more waiting: the scorer keeps its full quality under load.");
+
     public static readonly Histogram ReducibleLoss = Metrics.CreateHistogram(
         "easyhard_scorer_reducible_loss_nats", "Distribution of reducible loss = loss − reference loss (RHO-LOSS), when a reference model is configured.",
         new HistogramConfiguration { Buckets = Histogram.LinearBuckets(-4, 0.5, 17) });

@@ -11,8 +11,10 @@ weights) takes a step on every same batch with EasyHard's weights, quarantined s
 then differ only by the weights, not by the order the stream arrived in. With --correct-labels the step is on
 easyhard.corrected_loss: the weighted loss plus, where EasyHard suggests another label, that label's loss times its
 probability (down-weighting and correction together; add --include-quarantine so the surest suggestions count too).
-At the end it prints one JSON line:
-clean-test accuracy (and the twin's), records read, throughput.
+The model evaluated is an exponential moving average of the weights (--ema-decay; Polyak averaging): with noisy labels
+the last step's weights swing by half a point of accuracy from one step to the next, the average does not. At the
+end it prints one JSON line: clean-test accuracy of the average and of the last step's weights (and the twin's),
+records read, throughput.
 
 Needs: confluent-kafka, numpy, torch (Debian: python3-confluent-kafka python3-numpy python3-torch) and the easyhard
 client (pip install ./clients/python, or run from the repository: it is found by path).
@@ -53,6 +55,24 @@ def mlp(dimension, hidden, classes):
     return torch.nn.Sequential(torch.nn.Linear(dimension, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, classes))
 
 
+class WeightAverage:
+    """An exponential moving average of a model's parameters (Polyak & Juditsky 1992), with the warm-up of TensorFlow's
+    ExponentialMovingAverage(num_updates): step t decays by min(decay, (1 + t) / (10 + t)), so the average never
+    holds much of the random initialisation."""
+
+    def __init__(self, model, decay):
+        self.model = copy.deepcopy(model)
+        self.decay = decay
+        self.steps = 0
+
+    @torch.no_grad()
+    def update(self, model):
+        self.steps += 1
+        decay = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        for average, current in zip(self.model.parameters(), model.parameters()):
+            average.mul_(decay).add_(current, alpha=1 - decay)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
@@ -75,6 +95,8 @@ def main():
     parser.add_argument("--classes", type=int, default=10)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ema-decay", type=float, default=0.999,
+                        help="evaluate this exponential moving average of the weights (0: the last step's weights)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1: leaves the cores to EasyHard)")
     parser.add_argument("--test-dir", default="/usr/share/datasets/fashion-mnist", help="clean test set (Fashion-MNIST IDX files)")
     parser.add_argument("--name", default="trainer", help="name of this run in the JSON line")
@@ -90,6 +112,8 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     twin = copy.deepcopy(model) if args.paired_weighted else None
     twin_optimizer = torch.optim.Adam(twin.parameters(), lr=args.learning_rate) if twin is not None else None
+    average = WeightAverage(model, args.ema_decay) if args.ema_decay > 0 else None
+    twin_average = WeightAverage(twin, args.ema_decay) if args.ema_decay > 0 and twin is not None else None
 
     stream = WeightedStream(args.bootstrap, args.group, topic=args.topic, include_quarantine=args.include_quarantine,
                             quarantine_topic=args.quarantine_topic, batch_size=args.batch_size,
@@ -106,6 +130,8 @@ def main():
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if average is not None:
+            average.update(model)
         if twin is not None:
             # The same batch with EasyHard's weights; a quarantined sample is one the weighted topic never carries.
             twin_weights = batch.weights * (~batch.quarantined).to(batch.weights.dtype)
@@ -113,6 +139,8 @@ def main():
             twin_optimizer.zero_grad()
             twin_loss.backward()
             twin_optimizer.step()
+            if twin_average is not None:
+                twin_average.update(twin)
         if feedback is not None:
             feedback.send(batch.ids, per_sample.detach())
         stream.commit()  # after the step: a crash re-reads this batch at most
@@ -132,13 +160,18 @@ def main():
         with torch.no_grad():
             return (net(test_x).argmax(1) == test_y).float().mean().item()
 
-    accuracy = test_accuracy(model)
+    def evaluated(net, net_average):
+        return test_accuracy(net_average.model if net_average is not None else net)
+
     print(json.dumps({"name": args.name, "weights": not args.no_weights, "correct_labels": args.correct_labels,
                       "feedback": args.feedback, "records": records,
                       "distinct_ids": len(ids), "quarantined_records": quarantined, "seconds": round(seconds, 3),
                       "records_per_second": round(records / seconds, 1) if seconds else 0.0,
-                      "feedback_sent": feedback.sent if feedback else 0, "test_accuracy": accuracy, "test_count": len(test_y),
-                      "paired_weighted_test_accuracy": test_accuracy(twin) if twin is not None else None}), flush=True)
+                      "feedback_sent": feedback.sent if feedback else 0, "ema_decay": args.ema_decay,
+                      "test_accuracy": evaluated(model, average), "last_step_test_accuracy": test_accuracy(model),
+                      "test_count": len(test_y),
+                      "paired_weighted_test_accuracy": evaluated(twin, twin_average) if twin is not None else None,
+                      "paired_weighted_last_step_test_accuracy": test_accuracy(twin) if twin is not None else None}), flush=True)
 
 
 if __name__ == "__main__":

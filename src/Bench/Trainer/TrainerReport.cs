@@ -16,7 +16,7 @@ public static class TrainerReport
         text.Append(CultureInfo.InvariantCulture,
             $"Fashion-MNIST, first {s.Count:N0} training images, label noise {s.Noise} (seed {s.Seed}), {s.Format}, {s.StreamEpochs} passes through EasyHard (all roles, embedded Kafka, default scoring). ");
         text.Append(CultureInfo.InvariantCulture,
-            $"`examples/pytorch_trainer.py` trains an MLP 784-{s.Hidden}-10 (Adam {s.LearningRate}, batch {s.BatchSize}, 1 torch thread) on what it reads through Kafka and is evaluated on the clean test split.");
+            $"`examples/pytorch_trainer.py` trains an MLP 784-{s.Hidden}-10 (Adam {s.LearningRate}, batch {s.BatchSize}, 1 torch thread) on what it reads through Kafka; the moving average of its weights (decay {result.Weighted.EmaDecay}) is evaluated on the clean test split.");
         text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
         var table = new MarkdownTable("arm", "reads", "loss", "records", "clean-test accuracy", "vs unweighted", "records/s while training");
         Row(table, result.Unweighted, "weighted + quarantine topics", "CE (every weight 1)", null);
@@ -34,6 +34,7 @@ public static class TrainerReport
         var facts = new MarkdownTable("", "value");
         facts.Add("weights target: weighted ≥ unweighted + 1.0 point", BenchOutput.Verdict(result.WeightsTargetMet, $"{Points(result.WeightsGainPoints)}"))
             .Add("the same, paired: twin on the unweighted arm's batches", Points(result.PairedWeightsGainPoints))
+            .Add("the same, on the last step's weights (no moving average)", Points(result.LastStepWeightsGainPoints))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
             .Add("samples scored under load (shedding work) while the three arms read", string.Create(CultureInfo.InvariantCulture,

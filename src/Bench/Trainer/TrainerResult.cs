@@ -39,6 +39,11 @@ public sealed record TrainerResult(
     /// </summary>
     public double PairedWeightsGainPoints => Unweighted.PairedWeightedTestAccuracy is { } twin ? 100 * (twin - Unweighted.TestAccuracy) : double.NaN;
 
+    /// <summary>The weights' gain read on the last step's weights of both arms instead of their moving averages (NaN when not reported).</summary>
+    public double LastStepWeightsGainPoints => Weighted.LastStepTestAccuracy is { } weighted && Unweighted.LastStepTestAccuracy is { } unweighted
+        ? 100 * (weighted - unweighted)
+        : double.NaN;
+
     public bool WeightsTargetMet => WeightsGainPoints >= TrainerTargets.WeightsGainPoints;
 
     public bool ReadTargetMet => Read.Ratio >= TrainerTargets.ReadRatio;

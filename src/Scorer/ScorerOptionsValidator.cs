@@ -47,6 +47,14 @@ public sealed class ScorerOptionsValidator : IValidateOptions<ScorerOptions>
             failures.Add($"{WeightingOptions.KeyPrefix}:Policies lists unknown policy '{policy}' (known: {string.Join(", ", WeightingOptions.KnownPolicies)}).");
         }
 
+        for (int i = 0; i < options.Load.TrainerGroups.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Load.TrainerGroups[i]))
+            {
+                failures.Add($"Scorer:Load:TrainerGroups:{i} is empty: name the consumer group of a trainer that reads the weighted topic, or leave the entry out.");
+            }
+        }
+
         if (weighting.LossSource == LossSource.Reducible && string.IsNullOrWhiteSpace(options.ReferenceModelPath))
         {
             failures.Add($"{WeightingOptions.KeyPrefix}:LossSource is reducible but Scorer:ReferenceModelPath is not set.");

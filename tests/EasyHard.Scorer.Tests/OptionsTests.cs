@@ -16,6 +16,15 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Validator_BlankTrainerGroup_FailsNamingItsKey()
+    {
+        var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { Load = { TrainerGroups = ["trainer-a", " "] } });
+        Assert.True(result.Failed);
+        Assert.Contains("Scorer:Load:TrainerGroups:1 is empty", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new ScorerOptionsValidator().Validate(null, new ScorerOptions { Load = { TrainerGroups = ["trainer-a"] } }).Succeeded);
+    }
+
+    [Fact]
     public void Validator_MoreFoldsThanHeads_FailsNamingBothKeys()
     {
         var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { Proxy = { Folds = 4, EnsembleSize = 3 } });

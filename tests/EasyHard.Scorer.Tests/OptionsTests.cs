@@ -16,6 +16,16 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Keys_KeyAtTheWrongLevel_SuggestsTheLeaf_NotAShortSectionBesideIt()
+    {
+        var keys = new EasyHard.Core.Configuration.KnownKeys(new Dictionary<string, Type> { [ScorerOptions.SectionName] = typeof(ScorerOptions) });
+
+        var problems = keys.Problems(new ConfigurationBuilder().AddCommandLine(["--Scorer:Foldz=3", "--Scorer:Laod:TrainerGroups:0=t"]).Build());
+
+        Assert.Equal(["Scorer:Foldz is not a setting (did you mean Scorer:Proxy:Folds?)", "Scorer:Laod is not a setting (did you mean Scorer:Load?)"], problems);
+    }
+
+    [Fact]
     public void Validator_BlankTrainerGroup_FailsNamingItsKey()
     {
         var result = new ScorerOptionsValidator().Validate(null, new ScorerOptions { Load = { TrainerGroups = ["trainer-a", " "] } });

@@ -134,8 +134,8 @@ public sealed class KnownKeys
 
             if (!children.TryGetValue(step, out var child))
             {
-                var siblings = children.Keys.Select(k => $"{path}:{k}");
-                var hint = Suggestions.DidYouMean($"{path}:{step}", siblings);
+                // By the step alone: against whole keys the shared prefix would let Scorer:Foldz pass for Scorer:Load.
+                var hint = Suggestions.Closest(step, children.Keys) is { } sibling ? $" (did you mean {path}:{sibling}?)" : string.Empty;
                 if (hint.Length == 0 && i == steps.Length - 1)
                 {
                     // A key at the wrong level (Scorer:Foldz for Scorer:Proxy:Folds): the section's leaf with the closest name.

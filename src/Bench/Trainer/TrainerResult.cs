@@ -51,9 +51,3 @@ public sealed record TrainerResult(
     public sealed record Setup(string Noise, int Count, int Seed, int StreamEpochs, string Format, int BatchSize, int Hidden, double LearningRate,
         int Partitions, int MaxBacklog, IReadOnlyList<string> ExtraConfig);
 }
-
-/// <summary>Samples the scorer scored, and those it scored with the under-load settings (easyhard_scorer_samples_under_load_total).</summary>
-public sealed record ScorerLoad(long Scored, long UnderLoad)
-{
-    public double UnderLoadShare => Scored == 0 ? 0 : (double)UnderLoad / Scored;
-}

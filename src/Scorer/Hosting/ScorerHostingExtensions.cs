@@ -51,7 +51,7 @@ public static class ScorerHostingExtensions
             sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Statistics.HistoryChangelog && sp.GetService<KafkaConnection>() is { } connection
                 ? new HistoryChangelog(connection, sp.GetRequiredService<IOptions<TopicOptions>>().Value.ScorerState, sp.GetRequiredService<ILogger<HistoryChangelog>>())
                 : null,
-            sp.GetRequiredService<IOptions<ScorerOptions>>().Value.Load.TrainerGroups.Count > 0 ? sp.GetRequiredService<TrainerPace>() : null));
+            sp.GetRequiredService<TrainerPace>()));
         return builder;
     }
 }

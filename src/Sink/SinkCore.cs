@@ -25,7 +25,7 @@ internal sealed partial class SinkCore(ISampleStore store, TrainerStreamOptions 
         foreach (var (scored, record) in inputs)
         {
             rows.Add(scored);
-            if (TrainerMessages.Build(scored, stream, topics) is { } trainerRecord)
+            foreach (var trainerRecord in TrainerMessages.Build(scored, stream, topics))
             {
                 output.Add(trainerRecord with { Source = record });
             }

@@ -27,7 +27,7 @@ namespace EasyHard.Bench.Quality;
 /// Unweighted, on the samples the resampled trainer stream carries (<c>Sink:TrainerStream:Sampling=resample</c>,
 /// ceiling 1): each emitted with probability min(1, weight), quarantined ones left out.
 /// </param>
-/// <param name="ResampledShare">Share of the samples that stream carries.</param>
+/// <param name="ResampledShare">Records that stream carries (copies counted) per sample.</param>
 /// <param name="RelabelCorrect">Share of samples whose suggested label is the true one (given labels: 1 − noise rate).</param>
 public sealed record DownstreamFigures(
     double Unweighted,

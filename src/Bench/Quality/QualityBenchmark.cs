@@ -122,8 +122,10 @@ public static class QualityBenchmark
         using var suggestedConfidence = tensor(allRows.Select(i => stream.Last.Warming[i] || stream.Last.SuggestedLabelP[i] <= 0 ? 1f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
         // Where the suggestion differs from the given label, it joins with its probability (P(true = suggestion)).
         using var correctionWeights = tensor(allRows.Select(i => stream.Last.Warming[i] || suggested[i] == noisy.Given[i] ? 0f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
+        // What the resampled trainer stream would carry: each copy a row of its own, shuffled into the epoch's batches.
         var resampledRows = allRows
-            .Where(i => !stream.Last.Quarantined[i] && ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Emit)
+            .Where(i => !stream.Last.Quarantined[i])
+            .SelectMany(i => Enumerable.Repeat(i, ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Copies))
             .ToArray();
         var downstream = new DownstreamFigures(
             Accuracy(null, allRows, "unweighted"),

@@ -97,7 +97,7 @@ public static class QualityReportWriter
         Line($"| EasyHard suggested labels × their probability ({Pct(d.RelabelCorrect)} of them true) | {Pct(d.EasyHardRelabel)} | | |");
         Line($"| EasyHard weights + suggested labels where they differ (loss × weight + p × loss under the suggestion) | {Pct(d.EasyHardWeightsCorrected)} | | |");
         Line($"| offline cleanlab pipeline: {s.Folds}-fold CV, prune_by_noise_rate, retrain | {Pct(d.CleanlabPipeline)} | | |");
-        Line($"| resampled trainer stream (`Sink:TrainerStream:Sampling=resample`, {Pct(d.ResampledShare)} of the samples), unweighted | {Pct(d.Resampled)} | | |");
+        Line($"| resampled trainer stream (`Sink:TrainerStream:Sampling=resample`, records {Pct(d.ResampledShare)} of the samples, copies counted), unweighted | {Pct(d.Resampled)} | | |");
         Line($"| oracle weights (0 on noisy) | {Pct(d.Oracle)} | 0.00 % | |");
         Line($"| {keep} kept by EasyHard influence (per-class quotas, judged clean first, largest magnitude of influence) | {Pct(i.KeptByInfluence)} | {Pct(i.NoisyShareByInfluence)} | {Pct(i.SmallestClassShareByInfluence)} |");
         Line($"| diagnostic: {keep} kept by signed influence (the same, highest influence first) | {Pct(i.KeptBySignedInfluence)} | | |");

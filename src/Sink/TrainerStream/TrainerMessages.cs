@@ -18,12 +18,13 @@ namespace EasyHard.Sink.TrainerStream;
 public static class TrainerMessages
 {
     /// <summary>
-    /// The record for <paramref name="scored"/>: to the weighted topic, or to the quarantine topic when the sample
-    /// is quarantined. Null when it is quarantined and quarantine emission is off (it must not reach trainers), or
-    /// when the resampled stream (<c>Sink:TrainerStream:Sampling=resample</c>) leaves it out; a resampled record
-    /// carries its corrected weight.
+    /// The records for <paramref name="scored"/>: one, to the weighted topic, or to the quarantine topic when the
+    /// sample is quarantined. None when it is quarantined and quarantine emission is off (it must not reach
+    /// trainers). The resampled stream (<c>Sink:TrainerStream:Sampling=resample</c>) emits a sample that is not
+    /// quarantined as many times as <see cref="ImportanceResampling"/> draws (none, one or several identical
+    /// records), each with the corrected weight.
     /// </summary>
-    public static OutgoingMessage? Build(ScoredSample scored, TrainerStreamOptions options, TopicOptions topics)
+    public static IReadOnlyList<OutgoingMessage> Build(ScoredSample scored, TrainerStreamOptions options, TopicOptions topics)
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,7 +34,7 @@ public static class TrainerMessages
         {
             if (!options.EmitQuarantine)
             {
-                return null;
+                return [];
             }
 
             topic = topics.Quarantine;
@@ -46,12 +47,13 @@ public static class TrainerMessages
         var canonical = scored.Canonical ?? new CanonicalSample();
         var id = canonical.Sample?.Id ?? string.Empty;
         var weight = scored.Weight;
+        var copies = 1;
         if (options.IsResampled && !scored.Quarantined)
         {
-            (var emit, weight) = ImportanceResampling.Decide(id, scored.Weight, options.ResampleCeiling);
-            if (!emit)
+            (copies, weight) = ImportanceResampling.Decide(id, scored.Weight, options.ResampleCeiling);
+            if (copies == 0)
             {
-                return null;
+                return [];
             }
         }
 
@@ -72,7 +74,8 @@ public static class TrainerMessages
             }
         }
 
-        return new OutgoingMessage(topic, Encoding.UTF8.GetBytes(id), value, headers);
+        var message = new OutgoingMessage(topic, Encoding.UTF8.GetBytes(id), value, headers);
+        return copies == 1 ? [message] : Enumerable.Repeat(message, copies).ToArray();
     }
 
     /// <summary>Invariant-culture shortest round-trip form, e.g. <c>0.25</c>, <c>1.5E-05</c>.</summary>

@@ -79,7 +79,7 @@ public sealed class SharedSampleVectorsTests
     {
         var canonical = new CanonicalSample { OriginalPayload = Google.Protobuf.ByteString.CopyFrom(original), ContentType = contentType };
         var scored = new ScoredSample { Canonical = canonical, Weight = 0.75f, Bucket = Bucket.Hard, ModelVersion = 12, Scores = new Scores { Noise = 0.25f } };
-        return TrainerMessages.Build(scored, new TrainerStreamOptions { Mode = TrainerStreamModes.Envelope }, new TopicOptions())!.Value;
+        return TrainerMessages.Build(scored, new TrainerStreamOptions { Mode = TrainerStreamModes.Envelope }, new TopicOptions()).Single().Value;
     }
 
     private static TrainingSample Sample(string id, float[] features, int label, string source, double? difficulty, params (string Key, string Value)[] attributes)

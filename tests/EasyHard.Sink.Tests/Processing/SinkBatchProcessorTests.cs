@@ -43,6 +43,23 @@ public sealed class SinkBatchProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Process_ResampledStream_EmitsEachCopyFromItsInput_AndOneRow()
+    {
+        // Weight 3 at ceiling 1: exactly three copies, each naming the input it came from; weight 0 (not quarantined): none.
+        var options = new SinkOptions { TrainerStream = new() { Sampling = "resample", ResampleCeiling = 1.0 } };
+        var processor = Processor(_store, options);
+        var heavy = Samples.Record(Samples.Scored("heavy", weight: 3f), 1);
+        var dropped = Samples.Record(Samples.Scored("dropped", weight: 0f), 2);
+
+        var output = await processor.ProcessAsync([heavy, dropped], CancellationToken.None);
+
+        Assert.Equal(3, output.Count);
+        Assert.All(output, m => Assert.Same(heavy, m.Source));
+        Assert.All(output, m => Assert.Equal("heavy", Encoding.UTF8.GetString(m.Key!)));
+        Assert.Equal(2, await _store.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Process_RetriedBatch_CountsEmittedAndDeadLettersOnceWhenCommitted()
     {
         var processor = Processor(_store);

@@ -10,29 +10,49 @@ public sealed class ImportanceResamplingTests
     [Theory]
     [InlineData(0.25, 1.0, 0.25)]
     [InlineData(1.0, 1.0, 1.0)]
-    [InlineData(3.0, 1.0, 1.0)]
+    [InlineData(3.0, 1.0, 3.0)]
+    [InlineData(2.5, 0.5, 5.0)]
     [InlineData(0.5, 2.0, 0.25)]
     [InlineData(0.0, 1.0, 0.0)]
-    public void Probability_IsMinOfOneAndWeightOverCeiling(double weight, double ceiling, double expected) =>
-        Assert.Equal(expected, ImportanceResampling.Probability(weight, ceiling), 12);
+    [InlineData(-1.0, 1.0, 0.0)]
+    [InlineData(double.NaN, 1.0, 0.0)]
+    [InlineData(1000.0, 0.1, ImportanceResampling.MaxCopies)]
+    public void ExpectedCopies_IsWeightOverCeiling(double weight, double ceiling, double expected) =>
+        Assert.Equal(expected, ImportanceResampling.ExpectedCopies(weight, ceiling), 12);
 
     [Fact]
-    public void Decide_CarriesWeightOverProbability_AndIsStablePerId()
+    public void Decide_DrawsFloorOrCeilingCopies_ByTheIdsUniform_EachCarryingTheCeiling()
     {
-        // An emitted sample of weight 0.25 (p = 0.25) carries 1; one of weight 3 (p = 1) keeps 3.
+        // w / c = 2.3: three copies where the id's uniform draw is under 0.3, two otherwise; each copy weighs c.
+        var ids = Enumerable.Range(0, 2000).Select(i => $"s-{i}").ToArray();
+        foreach (var id in ids)
+        {
+            var expected = StableHash.Uniform(id) < 0.3 ? 3 : 2;
+            Assert.Equal((expected, 0.5f), ImportanceResampling.Decide(id, 1.15, 0.5));
+        }
+
+        // w / c = 0.25: one copy where the draw is under 0.25, none otherwise (then no weight either).
+        foreach (var id in ids)
+        {
+            Assert.Equal(StableHash.Uniform(id) < 0.25 ? (1, 1f) : (0, 0f), ImportanceResampling.Decide(id, 0.25, 1.0));
+        }
+
+        // A whole multiple of c: exactly that many copies, whatever the draw.
+        Assert.All(ids, id => Assert.Equal((3, 1f), ImportanceResampling.Decide(id, 3.0, 1.0)));
+        Assert.All(ids, id => Assert.Equal((0, 0f), ImportanceResampling.Decide(id, 0.0, 1.0)));
+    }
+
+    [Fact]
+    public void Decide_IsStablePerId_AndUnbiased()
+    {
         var ids = Enumerable.Range(0, 4000).Select(i => $"s-{i}").ToArray();
-        var light = ids.Select(id => ImportanceResampling.Decide(id, 0.25, 1.0)).ToArray();
-        Assert.All(light.Where(d => d.Emit), d => Assert.Equal(1f, d.Weight));
-        Assert.All(ids, id => Assert.Equal((true, 3f), ImportanceResampling.Decide(id, 3.0, 1.0)));
-        Assert.Equal(light, ids.Select(id => ImportanceResampling.Decide(id, 0.25, 1.0)).ToArray());
+        Assert.Equal(ids.Select(id => ImportanceResampling.Decide(id, 1.7, 1.0)), ids.Select(id => ImportanceResampling.Decide(id, 1.7, 1.0)));
 
-        // About a quarter emitted: 1,000 expected, standard deviation √(4000 · 0.25 · 0.75) ≈ 27.
-        Assert.InRange(light.Count(d => d.Emit), 1000 - 120, 1000 + 120);
-
-        // Unbiased: Σ emitted corrected weights ≈ Σ weights over mixed weights.
-        var weights = ids.Select((_, i) => 0.05 + (i % 20) * 0.1).ToArray();
-        double emitted = ids.Select((id, i) => ImportanceResampling.Decide(id, weights[i], 1.0)).Where(d => d.Emit).Sum(d => (double)d.Weight);
-        Assert.InRange(emitted / weights.Sum(), 0.95, 1.05);
+        // Σ copies · corrected weight ≈ Σ weights over mixed weights (the copies' expectation is exact: only the
+        // fractional part is drawn, ±0.5 a sample at most).
+        var weights = ids.Select((_, i) => 0.05 + (i % 40) * 0.1).ToArray();
+        double emitted = ids.Select((id, i) => ImportanceResampling.Decide(id, weights[i], 1.0)).Sum(d => d.Copies * (double)d.Weight);
+        Assert.InRange(emitted / weights.Sum(), 0.98, 1.02);
     }
 
     [Fact]
@@ -46,26 +66,30 @@ public sealed class ImportanceResamplingTests
     }
 
     [Fact]
-    public void Build_Resampled_LeavesOutOrCarriesTheCorrectedWeight_QuarantineUntouched()
+    public void Build_Resampled_EmitsTheDrawnCopies_WithTheCorrectedWeight_QuarantineUntouched()
     {
         var options = new TrainerStreamOptions { Sampling = "resample", ResampleCeiling = 1.0 };
         var topics = new TopicOptions();
-        var emitted = 0;
         for (var i = 0; i < 400; i++)
         {
-            var message = TrainerMessages.Build(Samples.Scored($"s-{i}", weight: 0.5f), options, topics);
-            if (message is null)
+            var id = $"s-{i}";
+            var light = TrainerMessages.Build(Samples.Scored(id, weight: 0.5f), options, topics);
+            Assert.Equal(StableHash.Uniform(id) < 0.5 ? 1 : 0, light.Count);
+            var heavy = TrainerMessages.Build(Samples.Scored(id, weight: 2.5f), options, topics);
+            Assert.Equal(StableHash.Uniform(id) < 0.5 ? 3 : 2, heavy.Count);
+            Assert.All(light.Concat(heavy), message =>
             {
-                continue;
-            }
-
-            emitted++;
-            Assert.Equal("1", Encoding.ASCII.GetString(message.Headers!.GetLastBytes(HeaderNames.Weight)));
+                Assert.Equal("easyhard.weighted", message.Topic);
+                Assert.Equal(id, Encoding.UTF8.GetString(message.Key!));
+                Assert.Equal("1", Encoding.ASCII.GetString(message.Headers!.GetLastBytes(HeaderNames.Weight)));
+            });
         }
 
-        Assert.InRange(emitted, 200 - 50, 200 + 50);
-        var quarantined = TrainerMessages.Build(Samples.Scored("s-q", weight: 0.01f, quarantined: true), options, topics)!;
+        var quarantined = TrainerMessages.Build(Samples.Scored("s-q", weight: 0.01f, quarantined: true), options, topics).Single();
         Assert.Equal("easyhard.quarantine", quarantined.Topic);
         Assert.Equal("0.01", Encoding.ASCII.GetString(quarantined.Headers!.GetLastBytes(HeaderNames.Weight)));
+
+        // Sampling=all: one record whatever the weight.
+        Assert.Single(TrainerMessages.Build(Samples.Scored("s-all", weight: 2.5f), new TrainerStreamOptions(), topics));
     }
 }

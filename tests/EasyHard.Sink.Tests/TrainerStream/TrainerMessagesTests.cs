@@ -23,7 +23,7 @@ public sealed class TrainerMessagesTests
         scored.Scores.Noise = 1.5E-05f;
         scored.Scores.Influence = -2.75f;
 
-        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics).Single();
 
         Assert.Equal("easyhard.weighted", message.Topic);
         Assert.Equal("s-1", Encoding.UTF8.GetString(message.Key!));
@@ -51,7 +51,7 @@ public sealed class TrainerMessagesTests
         var scored = Samples.Scored("s-1");
         scored.Scores.SuggestedLabelP = 0;
 
-        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics).Single();
 
         Assert.DoesNotContain(message.Headers!, h => h.Key.StartsWith(HeaderNames.SuggestedLabel, StringComparison.Ordinal));
     }
@@ -66,7 +66,7 @@ public sealed class TrainerMessagesTests
         var scored = Samples.Scored("s-b");
         scored.Bucket = bucket;
 
-        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics).Single();
 
         Assert.Equal(expected, Samples.HeaderText(message.Headers!, HeaderNames.Bucket));
     }
@@ -77,7 +77,7 @@ public sealed class TrainerMessagesTests
         var original = new TrainingSample { Id = "s-pb", Label = 1 }.ToByteArray();
         var scored = Samples.Scored("s-pb", contentType: ContentTypes.Protobuf, original: original);
 
-        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics).Single();
 
         Assert.Equal(original, message.Value);
         Assert.Equal(ContentTypes.Protobuf, Samples.HeaderText(message.Headers!, ContentTypes.HeaderName));
@@ -88,7 +88,7 @@ public sealed class TrainerMessagesTests
     {
         var scored = Samples.Scored("s-q", quarantined: true);
 
-        var message = TrainerMessages.Build(scored, HeadersMode, Topics)!;
+        var message = TrainerMessages.Build(scored, HeadersMode, Topics).Single();
 
         Assert.Equal("easyhard.quarantine", message.Topic);
         Assert.Equal(scored.Canonical.OriginalPayload.ToByteArray(), message.Value);
@@ -100,8 +100,8 @@ public sealed class TrainerMessagesTests
     {
         var options = new TrainerStreamOptions { EmitQuarantine = false };
 
-        Assert.Null(TrainerMessages.Build(Samples.Scored("s-q", quarantined: true), options, Topics));
-        Assert.Equal("easyhard.weighted", TrainerMessages.Build(Samples.Scored("s-ok"), options, Topics)!.Topic);
+        Assert.Empty(TrainerMessages.Build(Samples.Scored("s-q", quarantined: true), options, Topics));
+        Assert.Equal("easyhard.weighted", TrainerMessages.Build(Samples.Scored("s-ok"), options, Topics).Single().Topic);
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public sealed class TrainerMessagesTests
     {
         var topics = new TopicOptions { Weighted = "w", Quarantine = "q" };
 
-        Assert.Equal("w", TrainerMessages.Build(Samples.Scored("a"), HeadersMode, topics)!.Topic);
-        Assert.Equal("q", TrainerMessages.Build(Samples.Scored("b", quarantined: true), HeadersMode, topics)!.Topic);
+        Assert.Equal("w", TrainerMessages.Build(Samples.Scored("a"), HeadersMode, topics).Single().Topic);
+        Assert.Equal("q", TrainerMessages.Build(Samples.Scored("b", quarantined: true), HeadersMode, topics).Single().Topic);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class TrainerMessagesTests
         var original = Encoding.UTF8.GetBytes("""{"id":"s-e","label":3,"attributes":{"split":"train"}}""");
         var scored = Samples.Scored("s-e", weight: 0.5f, original: original);
 
-        var message = TrainerMessages.Build(scored, EnvelopeMode, Topics)!;
+        var message = TrainerMessages.Build(scored, EnvelopeMode, Topics).Single();
 
         using var document = JsonDocument.Parse(message.Value);
         var root = document.RootElement;
@@ -147,7 +147,7 @@ public sealed class TrainerMessagesTests
         var original = new TrainingSample { Id = "s-pb", Label = 1, Features = { 1f, 2f } }.ToByteArray();
         var scored = Samples.Scored("s-pb", contentType: ContentTypes.Protobuf, original: original);
 
-        var message = TrainerMessages.Build(scored, EnvelopeMode, Topics)!;
+        var message = TrainerMessages.Build(scored, EnvelopeMode, Topics).Single();
 
         using var document = JsonDocument.Parse(message.Value);
         Assert.Equal(original, document.RootElement.GetProperty("sample").GetBytesFromBase64());
@@ -158,7 +158,7 @@ public sealed class TrainerMessagesTests
     public void Build_EnvelopeWithHostileId_IsValidJson()
     {
         var id = "\"}, \"weight\": 99, \"x\": {\"";
-        var message = TrainerMessages.Build(Samples.Scored(id, weight: 0.25f, original: "{}"u8.ToArray()), EnvelopeMode, Topics)!;
+        var message = TrainerMessages.Build(Samples.Scored(id, weight: 0.25f, original: "{}"u8.ToArray()), EnvelopeMode, Topics).Single();
 
         using var document = JsonDocument.Parse(message.Value);
         Assert.Equal(id, document.RootElement.GetProperty("id").GetString());

@@ -1,10 +1,12 @@
 """Train a PyTorch MLP on EasyHard's weighted stream, send its per-sample losses back, evaluate on a clean test set.
 
-    python3 examples/pytorch_trainer.py --bootstrap HOST:PORT [--feedback] [--no-weights | --correct-labels] [--expect N]
+    python3 examples/pytorch_trainer.py --bootstrap HOST:PORT [--include-quarantine] [--feedback] [--no-weights | --correct-labels] [--expect N]
 
 Each batch from `easyhard.weighted` is one optimizer step on (weights * per_sample_loss).mean(); offsets are committed
-after the step (a crash re-reads at most one batch). With --feedback the per-sample losses go to `easyhard.feedback`,
-where the scorer uses them instead of its proxy's loss the next time it scores those ids. With --no-weights every
+after the step (a crash re-reads at most one batch). With --include-quarantine it reads `easyhard.quarantine` too, at
+the weights those records carry (near 0): as many steps per pass as a trainer without EasyHard. With --feedback the
+per-sample losses go to `easyhard.feedback`, where the scorer uses them instead of its proxy's loss the next time it
+scores those ids. With --no-weights every
 weight is 1 (the baseline: the same stream, trained on as if EasyHard were not there; add --include-quarantine so the
 baseline also sees the samples EasyHard quarantined). With --paired-weighted as well, a twin model (the same initial
 weights) takes a step on every same batch with EasyHard's weights, quarantined samples at weight 0: the two models
@@ -79,7 +81,7 @@ def main():
     parser.add_argument("--group", default="pytorch-trainer", help="consumer group of this trainer")
     parser.add_argument("--topic", default="easyhard.weighted")
     parser.add_argument("--quarantine-topic", default="easyhard.quarantine")
-    parser.add_argument("--include-quarantine", action="store_true", help="also train on quarantined samples")
+    parser.add_argument("--include-quarantine", action="store_true", help="also read the quarantine topic, at the weights its records carry")
     parser.add_argument("--feedback-topic", default="easyhard.feedback")
     parser.add_argument("--feedback", action="store_true", help="send per-sample losses to the feedback topic")
     parser.add_argument("--no-weights", action="store_true", help="ignore EasyHard's weights (every weight 1)")

@@ -12,9 +12,10 @@ namespace EasyHard.Bench.Trainer;
 /// <summary>
 /// <c>easyhard bench trainer</c>: Fashion-MNIST with injected label noise through EasyHard (all roles in this process,
 /// embedded cluster) to <c>examples/pytorch_trainer.py</c>, which trains through Kafka and is evaluated on the clean
-/// test split. Stream 1 feeds three trainers at once: weights on (the weighted topic), weights off (weighted and
-/// quarantine topics, every weight 1: training as if EasyHard were not there) and weights with label correction
-/// (both topics, <c>easyhard.corrected_loss</c>). Stream 2, a fresh pipeline on the same
+/// test split. Stream 1 feeds four trainers at once, three of them on the weighted and quarantine topics: weights on,
+/// weights off (every weight 1: training as if EasyHard were not there) and weights with label correction
+/// (<c>easyhard.corrected_loss</c>); the fourth reads the weighted topic alone, weights on (the client's default).
+/// Stream 2, a fresh pipeline on the same
 /// data and seed, feeds one trainer that sends its per-sample losses back as feedback. Then a bare confluent-kafka
 /// consumer and the client read stream 1's weighted topic in turn (src/Bench/python/trainer_read.py).
 /// </summary>
@@ -51,15 +52,16 @@ public static class TrainerBench
         var stream = new StreamRun(settings, cluster, samples, encoder, maxBacklog, log, problems);
 
         var (arms, read, load) = await stream.RunAsync("trainer-weights",
-            [new Arm("weighted", Weights: true, IncludeQuarantine: false, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true),
-             new Arm("corrected", Weights: true, IncludeQuarantine: true, Feedback: false, CorrectLabels: true)],
+            [new Arm("weighted", Weights: true, IncludeQuarantine: true, Feedback: false), new Arm("unweighted", Weights: false, IncludeQuarantine: true, Feedback: false, PairedWeighted: true),
+             new Arm("corrected", Weights: true, IncludeQuarantine: true, Feedback: false, CorrectLabels: true),
+             new Arm("weighted-topic", Weights: true, IncludeQuarantine: false, Feedback: false)],
             measureRead: true, cancellationToken);
         var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
-        var (feedbackArms, _, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: false, Feedback: true)],
+        var (feedbackArms, _, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: true, Feedback: true)],
             measureRead: false, cancellationToken);
         var setup = new TrainerResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, settings.StreamEpochs, settings.Format.ToString().ToLowerInvariant(),
             settings.BatchSize, settings.Hidden, settings.LearningRate, partitions, maxBacklog, settings.ExtraConfig);
-        return new TrainerResult(machine, setup, arms[0], arms[1], arms[2], feedbackArms[0],
+        return new TrainerResult(machine, setup, arms[0], arms[1], arms[2], arms[3], feedbackArms[0],
             (long)(ScorerMetrics.FeedbackApplied.Value - applied), (long)(ScorerMetrics.FeedbackRejected.Value - rejected),
             (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, load, clock.Elapsed.TotalSeconds, problems);
     }
@@ -100,7 +102,8 @@ public static class TrainerBench
                     {
                         if (arms.Any(a => a.Feedback))
                         {
-                            await WaitForFeedbackAsync(reader.RecordsOn(topics.Options.Weighted), feedbackBefore, phase, epoch, cancellationToken);
+                            var fedBack = reader.RecordsOn(topics.Options.Weighted) + (arms.Any(a => a.Feedback && a.IncludeQuarantine) ? reader.RecordsOn(topics.Options.Quarantine) : 0);
+                            await WaitForFeedbackAsync(fedBack, feedbackBefore, phase, epoch, cancellationToken);
                         }
 
                         tracker = new ArrivalTracker(capacity);

@@ -20,9 +20,10 @@ public static class TrainerReport
         text.Append(BenchOutput.Overrides(s.ExtraConfig)).Append("\n\n");
         var table = new MarkdownTable("arm", "reads", "loss", "records", "clean-test accuracy", "vs unweighted", "records/s while training");
         Row(table, result.Unweighted, "weighted + quarantine topics", "CE (every weight 1)", null);
-        Row(table, result.Weighted, "weighted topic", "(w · CE).mean()", result.WeightsGainPoints);
+        Row(table, result.Weighted, "weighted + quarantine topics", "(w · CE).mean()", result.WeightsGainPoints);
         Row(table, result.Corrected, "weighted + quarantine topics", "easyhard.corrected_loss: (w · CE + p · CE under a differing suggestion).mean()", result.CorrectedGainPoints);
-        Row(table, result.WithFeedback, "weighted topic (2nd pipeline)", "(w · CE).mean(), losses sent as feedback", result.FeedbackGainPoints);
+        Row(table, result.WeightedTopicOnly, "weighted topic", "(w · CE).mean()", result.WeightedTopicOnlyGainPoints);
+        Row(table, result.WithFeedback, "weighted + quarantine topics (2nd pipeline)", "(w · CE).mean(), losses sent as feedback", result.FeedbackGainPoints);
         if (result.Unweighted.PairedWeightedTestAccuracy is { } twin)
         {
             table.Add("weighted twin", "the unweighted arm's batches", "(w · CE).mean(), quarantined at 0", "the same",
@@ -37,7 +38,7 @@ public static class TrainerReport
             .Add("the same, on the last step's weights (no moving average)", Points(result.LastStepWeightsGainPoints))
             .Add("feedback records the scorer applied (rejected)", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackApplied:N0} ({result.FeedbackRejected:N0}); trainer sent {result.WithFeedback.FeedbackSent:N0}"))
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
-            .Add("samples scored under load (shedding work) while the three arms read", string.Create(CultureInfo.InvariantCulture,
+            .Add("samples scored under load (shedding work) while the first stream's arms read", string.Create(CultureInfo.InvariantCulture,
                 $"{result.Load.UnderLoad:N0} of {result.Load.Scored:N0} ({100 * result.Load.UnderLoadShare:F0} %)"))
             .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))
             .Add("read throughput: easyhard client (decoded batches)", string.Create(CultureInfo.InvariantCulture, $"{r.ClientRecordsPerSecond:N0} records/s"))

@@ -7,15 +7,21 @@ namespace EasyHard.Bench.Trainer;
 /// The trainer on <c>easyhard.corrected_loss</c> (weights and, where EasyHard suggests another label, that label at its
 /// probability), reading the quarantine topic too, beside the weighted arm on the same stream.
 /// </param>
+/// <param name="Weighted">The trainer with the weights on the weighted and quarantine topics: the unweighted arm's stream, weights on.</param>
+/// <param name="WeightedTopicOnly">
+/// The trainer with the weights on the weighted topic alone (the client's default): it skips the quarantined
+/// samples, and so takes as many fewer optimizer steps in its passes.
+/// </param>
 /// <param name="FeedbackApplied">Feedback records the scorer accepted during the feedback arm (easyhard_scorer_feedback_records_total{result="applied"}).</param>
 /// <param name="FeedbackLossesUsed">Scored samples whose loss policy used a trainer loss (easyhard_scorer_feedback_losses_used_total).</param>
-/// <param name="Load">What the scorer scored while the weighted, unweighted and corrected arms read, and how much of it under load.</param>
+/// <param name="Load">What the scorer scored while the arms of the first stream read, and how much of it under load.</param>
 public sealed record TrainerResult(
     MachineDescription Machine,
     TrainerResult.Setup Settings,
     TrainerArm Weighted,
     TrainerArm Unweighted,
     TrainerArm Corrected,
+    TrainerArm WeightedTopicOnly,
     TrainerArm WithFeedback,
     long FeedbackApplied,
     long FeedbackRejected,
@@ -27,6 +33,8 @@ public sealed record TrainerResult(
 {
     /// <summary>Clean-test accuracy points the weights add: weighted − unweighted, × 100.</summary>
     public double WeightsGainPoints => 100 * (Weighted.TestAccuracy - Unweighted.TestAccuracy);
+
+    public double WeightedTopicOnlyGainPoints => 100 * (WeightedTopicOnly.TestAccuracy - Unweighted.TestAccuracy);
 
     public double CorrectedGainPoints => 100 * (Corrected.TestAccuracy - Unweighted.TestAccuracy);
 

@@ -6,7 +6,7 @@ namespace EasyHard.IntegrationTests.Bench;
 
 /// <summary>
 /// <c>easyhard bench trainer</c> on a reduced run (1,500 samples, 2 passes): the pipeline, the example trainer in its
-/// four arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
+/// five arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
 /// run. Needs Fashion-MNIST and python3-torch, python3-numpy, python3-confluent-kafka, which CI installs.
 /// </summary>
 public sealed class TrainerBenchSmokeTests
@@ -17,7 +17,7 @@ public sealed class TrainerBenchSmokeTests
         var directory = Directory.CreateTempSubdirectory("easyhard-bench-trainer-").FullName;
         var root = new RootCommand { BenchCommand.Create() };
 
-        // A trainer stops once nothing arrived for --idle-seconds after it got its partitions. The weighted arm knows no
+        // A trainer stops once nothing arrived for --idle-seconds after it got its partitions. The weighted-topic arm knows no
         // record count to wait for, and on a CI machine running other suites beside this one its first record once
         // arrived more than 6 s after the assignment (it ended with none): 20 s leaves room.
         var exitCode = await root.Parse([
@@ -27,7 +27,7 @@ public sealed class TrainerBenchSmokeTests
         Assert.Equal(0, exitCode); // 1 = a trainer read other than what the stream held, or samples went missing
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "trainer.json")));
         var result = json.RootElement;
-        foreach (var arm in new[] { "weighted", "unweighted", "corrected", "with_feedback" })
+        foreach (var arm in new[] { "weighted", "unweighted", "corrected", "weighted_topic_only", "with_feedback" })
         {
             var report = result.GetProperty(arm);
             Assert.InRange(report.GetProperty("test_accuracy").GetDouble(), 0.3, 1.0); // far above chance (0.1) after 3,000 noisy steps' worth
@@ -36,6 +36,9 @@ public sealed class TrainerBenchSmokeTests
 
         Assert.Equal(3000, result.GetProperty("unweighted").GetProperty("records").GetInt64());
         Assert.Equal(3000, result.GetProperty("corrected").GetProperty("records").GetInt64()); // the quarantine topic too
+        Assert.Equal(3000, result.GetProperty("weighted").GetProperty("records").GetInt64());
+        Assert.Equal(3000 - result.GetProperty("weighted").GetProperty("quarantined_records").GetInt64(),
+            result.GetProperty("weighted_topic_only").GetProperty("records").GetInt64()); // the weighted topic alone
         Assert.True(result.GetProperty("corrected").GetProperty("weights").GetBoolean());
         Assert.False(result.GetProperty("unweighted").GetProperty("weights").GetBoolean());
         Assert.InRange(result.GetProperty("unweighted").GetProperty("paired_weighted_test_accuracy").GetDouble(), 0.3, 1.0);
@@ -49,7 +52,8 @@ public sealed class TrainerBenchSmokeTests
         Assert.True(result.GetProperty("read").GetProperty("client_records_per_second").GetDouble() > 0);
         Assert.Empty(result.GetProperty("problems").EnumerateArray());
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
-        Assert.Contains("| weighted | weighted topic |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| weighted | weighted + quarantine topics | (w · CE).mean() |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| weighted-topic | weighted topic | (w · CE).mean() |", markdown, StringComparison.Ordinal);
         Assert.Contains("| corrected | weighted + quarantine topics | easyhard.corrected_loss", markdown, StringComparison.Ordinal);
         Assert.Contains("feedback records the scorer applied", markdown, StringComparison.Ordinal);
         Assert.Contains("| weighted twin | the unweighted arm's batches |", markdown, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ namespace EasyHard.Bench.Quality;
 /// </param>
 /// <param name="Resampled">
 /// Unweighted, on the samples the resampled trainer stream carries (<c>Sink:TrainerStream:Sampling=resample</c>,
-/// ceiling 1): each emitted with probability min(1, weight), quarantined ones left out.
+/// ceiling 1): each sample as many times as the stream draws (w on average), quarantined ones left out.
 /// </param>
 /// <param name="ResampledShare">Records that stream carries (copies counted) per sample.</param>
 /// <param name="RelabelCorrect">Share of samples whose suggested label is the true one (given labels: 1 − noise rate).</param>

@@ -102,8 +102,7 @@ public static class TrainerBench
                     {
                         if (arms.Any(a => a.Feedback))
                         {
-                            var fedBack = reader.RecordsOn(topics.Options.Weighted) + (arms.Any(a => a.Feedback && a.IncludeQuarantine) ? reader.RecordsOn(topics.Options.Quarantine) : 0);
-                            await WaitForFeedbackAsync(fedBack, feedbackBefore, phase, epoch, cancellationToken);
+                            await WaitForFeedbackAsync(RecordsFor(arms.First(a => a.Feedback), reader, topics), feedbackBefore, phase, epoch, cancellationToken);
                         }
 
                         tracker = new ArrivalTracker(capacity);
@@ -196,9 +195,7 @@ public static class TrainerBench
             var since = Stopwatch.StartNew();
             while (true)
             {
-                var weighted = reader.RecordsOn(topics.Options.Weighted);
-                var all = weighted + reader.RecordsOn(topics.Options.Quarantine);
-                var behind = arms.Zip(trainers).Max(p => (p.First.IncludeQuarantine ? all : weighted) - p.Second.Progress);
+                var behind = arms.Zip(trainers).Max(p => RecordsFor(p.First, reader, topics) - p.Second.Progress);
                 if (behind + tracker.InFlight <= allowed)
                 {
                     return;
@@ -243,6 +240,10 @@ public static class TrainerBench
 
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  feedback of {expected:N0} records applied {waited.Elapsed.TotalSeconds:F1} s after pass {epoch} arrived"));
         }
+
+        /// <summary>What the trainer topics hold for <paramref name="arm"/>: the weighted topic, and the quarantine topic when it reads that too.</summary>
+        private static long RecordsFor(Arm arm, TrainerStreamReader reader, BenchTopics topics) =>
+            reader.RecordsOn(topics.Options.Weighted) + (arm.IncludeQuarantine ? reader.RecordsOn(topics.Options.Quarantine) : 0);
 
         private static string GroupOf(BenchTopics topics, Arm arm) => $"{topics.Id}-{arm.Name}";
 

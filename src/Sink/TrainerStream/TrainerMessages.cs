@@ -74,8 +74,7 @@ public static class TrainerMessages
             }
         }
 
-        var message = new OutgoingMessage(topic, Encoding.UTF8.GetBytes(id), value, headers);
-        return copies == 1 ? [message] : Enumerable.Repeat(message, copies).ToArray();
+        return Enumerable.Repeat(new OutgoingMessage(topic, Encoding.UTF8.GetBytes(id), value, headers), copies).ToArray();
     }
 
     /// <summary>Invariant-culture shortest round-trip form, e.g. <c>0.25</c>, <c>1.5E-05</c>.</summary>

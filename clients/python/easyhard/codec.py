@@ -16,6 +16,7 @@ import struct
 import sys
 from array import array
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Dict, Optional, Sequence
 
 JSON = "application/json"
@@ -239,10 +240,10 @@ def decode_protobuf(value: bytes, full: bool = True) -> TrainingSample:
 def id_features_label(data: bytes) -> Optional[tuple]:
     """(id, features, label) of a protobuf value laid out as EasyHard's producers and protoc write the common case
     (1 id, 2 packed features, 3 label, in that order, lengths and label under 2^14 / 2^7, then any other fields, which
-    a trainer's batch does not need), else None: then :func:`decode_protobuf` reads it whatever its layout. A trainer
-    reads every record through here, so it is inline."""
+    a trainer's batch does not need), else None: then :func:`decode_protobuf` reads it whatever its layout. A batch
+    whose values differ in layout (see :func:`ids_features_labels`) reads every record through here, so it is inline."""
     n = len(data)
-    pos, sample_id, features, label = 0, "", b"", 0
+    pos, sample_id, features = 0, "", b""
     if n > 1 and data[0] == 0x0A:
         length = data[1]
         if length >= 0x80:
@@ -263,12 +264,55 @@ def id_features_label(data: bytes) -> Optional[tuple]:
             return None
         features = memoryview(data)[pos:end] if isinstance(data, bytes) else bytes(data[pos:end])
         pos = end
+    label = _label_then_other_fields(data, pos)
+    return None if label is None else (sample_id, features, label)
+
+
+def ids_features_labels(values: Sequence[bytes]) -> Optional[tuple]:
+    """:func:`id_features_label` of a whole batch, as three lists (ids, features, labels), when every value shares the
+    first one's layout up to the end of its features (the same id length and feature count: one dataset's samples as
+    EasyHard's producers write them), else None. The batch is read column by column with maps over the values; what
+    follows the features (the label, the source...) takes few distinct forms in a batch and is read once per form."""
+    first = values[0]
+    if not isinstance(first, bytes) or len(first) < 3 or first[0] != 0x0A or first[1] >= 0x80:
+        return None
+    pos = 2 + first[1]
+    if pos + 2 >= len(first) or first[pos] != 0x12:
+        return None
+    if first[pos + 1] < 0x80:
+        head, length = pos + 2, first[pos + 1]
+    elif first[pos + 2] < 0x80:
+        head, length = pos + 3, (first[pos + 1] & 0x7F) | (first[pos + 2] << 7)
+    else:
+        return None
+    end = head + length
+    if length % 4 or end > len(first):
+        return None
+    try:
+        # The tags and lengths of id and features, the same in every value: then so are the features' offsets.
+        if len(set(map(itemgetter(0, 1, *range(pos, head)), values))) != 1 or min(map(len, values)) < end:
+            return None
+        ids = list(map(bytes.decode, map(itemgetter(slice(2, pos)), values)))
+    except (IndexError, TypeError, UnicodeDecodeError):
+        return None
+    tails = list(map(itemgetter(slice(end, None)), values))
+    label_of = {tail: _label_then_other_fields(tail, 0) for tail in set(tails)}
+    if None in label_of.values():
+        return None
+    features = list(map(itemgetter(slice(head, end)), map(memoryview, values)))
+    return ids, features, list(map(label_of.__getitem__, tails))
+
+
+def _label_then_other_fields(data: bytes, pos: int) -> Optional[int]:
+    """The one-byte label at data[pos] (0, proto3's default, when absent) when only fields a trainer's batch does not
+    need follow it, else None."""
+    n, label = len(data), 0
     if pos + 1 < n and data[pos] == 0x18 and data[pos + 1] < 0x80:
         label = data[pos + 1]
         pos += 2
     # What follows: nothing, the common short `source` checked inline, or fields checked one by one.
     short_source = pos + 1 < n and data[pos] == 0x22 and data[pos + 1] < 0x80 and pos + 2 + data[pos + 1] == n
-    return (sample_id, features, label) if pos == n or short_source or _only_other_fields(data, pos, n) else None
+    return label if pos == n or short_source or _only_other_fields(data, pos, n) else None
 
 
 # TrainingSample's other fields: 4 source (string), 5 human_difficulty (double), 6 attributes (map entries).

@@ -191,7 +191,7 @@ def _row_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Batch:
 def _columnar_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Optional[Batch]:
     """The batch read column by column, or None when it is not the common case (then :func:`_row_batch` reads it and
     names any bad record). Every record must carry the same header names in the same order, numbers that parse, and a
-    protobuf value laid out as :func:`codec.id_features_label` expects. Header values are transposed into columns
+    protobuf value laid out as :func:`codec.ids_features_labels` or :func:`codec.id_features_label` expects. Header values are transposed into columns
     and parsed with one ``map`` each, so the per-record Python work is the protobuf layout check alone."""
     heads = [msg.headers() for msg in messages]
     n = len(heads)
@@ -221,13 +221,17 @@ def _columnar_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Opti
         return None
     if not all(bucket) or any(np.isnan(c).any() for c in (weights, noise, difficulty, influence, suggested_p) if c is not None):
         return None
-    try:
-        parts = [codec.id_features_label(msg.value()) for msg in messages]
-    except (TypeError, UnicodeDecodeError):
-        return None
-    if None in parts:
-        return None
-    ids, features, labels = zip(*parts)
+    values = [msg.value() for msg in messages]
+    parts = codec.ids_features_labels(values)
+    if parts is None:  # values of several layouts: each on its own
+        try:
+            each = [codec.id_features_label(value) for value in values]
+        except (TypeError, UnicodeDecodeError):
+            return None
+        if None in each:
+            return None
+        parts = tuple(zip(*each))
+    ids, features, labels = parts
     if not all(ids) or len({len(f) for f in features}) != 1:
         return None
     matrix = np.frombuffer(bytearray().join(features), dtype="<f4").reshape(n, len(features[0]) // 4)

@@ -186,3 +186,33 @@ def test_decode_envelope_gives_the_wrapped_sample(vector):
 
     assert (sample.id, sample.label) == (vector["sample"]["id"], vector["sample"]["label"])
     assert sample.features == base64.b64decode(vector["sample"]["features_b64"])
+
+
+def _batch(*samples):
+    return [codec.encode_protobuf(s) for s in samples]
+
+
+@pytest.mark.parametrize("values", [
+    _batch(*(codec.sample(f"fm-{i:06d}", [0.25 * i] * 784, i % 10, source="generator") for i in range(12))),
+    _batch(*(codec.sample(f"s-{i}", [0.5, -1.0], i, attributes={"true_label": str(i % 3)}) for i in range(5))),
+    _batch(codec.sample("a", [1.0] * 40, 0), codec.sample("b", [2.0] * 40, 127, source="w" * 200, human_difficulty=0.5)),
+    *([base64.b64decode(v["value_b64"])] * 3 for v in VECTORS if v["name"] in ("protobuf-all-fields", "protobuf-784-features")),
+])
+def test_batch_fast_path_reads_what_the_record_fast_path_reads(values):
+    ids, features, labels = codec.ids_features_labels(values)
+    each = [codec.id_features_label(v) for v in values]
+    assert (ids, [bytes(f) for f in features], labels) == ([p[0] for p in each], [bytes(p[1]) for p in each], [p[2] for p in each])
+
+
+@pytest.mark.parametrize("values", [
+    _batch(codec.sample("s-9", [0.5] * 2, 1), codec.sample("s-10", [0.5] * 2, 1)),  # ids of two lengths
+    _batch(codec.sample("s", [0.5] * 2, 1), codec.sample("s", [0.5] * 3, 1)),  # features of two lengths
+    _batch(codec.sample("s", [0.5] * 2, 1), codec.sample("s", [0.5] * 2, 128)),  # a two-byte label
+    _batch(codec.sample("s", [0.5] * 2, 1))[:1] + [codec.encode_protobuf(codec.sample("s", [0.5] * 2, 1)) + b"\x18\x05"],  # a second label
+    _batch(codec.sample("s", [0.5] * 2, 1)) + [codec.encode_protobuf(codec.sample("s", [0.5] * 2, 1))[:9]],  # truncated features
+    _batch(codec.sample("s", [0.5] * 2, 1)) + [None],  # a record without a value
+    [b"\x0a\x01\xff\x12\x04\x00\x00\x00\x00"],  # an id that is not UTF-8
+    _batch(codec.sample("", [0.5] * 2, 1)),  # no id
+])
+def test_batch_fast_path_leaves_batches_of_several_layouts_to_the_record_path(values):
+    assert codec.ids_features_labels(values) is None

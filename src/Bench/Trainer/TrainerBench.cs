@@ -169,7 +169,7 @@ public static class TrainerBench
                          "--batch-size", $"{settings.BatchSize}"], TimeSpan.FromMinutes(1), cancellationToken);
                     read = await script.WaitAsync<ReadThroughput>(TrainerDeadline, cancellationToken);
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  read {read.Records:N0} records of {topics.Options.Weighted}: bare consumer {read.BareRecordsPerSecond:N0}/s, client {read.ClientRecordsPerSecond:N0}/s ({100 * read.Ratio:F0} %)"));
+                        $"  read {read.Records:N0} records of {topics.Options.Weighted} × {read.Passes} passes: bare consumer {read.BareRecordsPerSecond:N0}/s, client {read.ClientRecordsPerSecond:N0}/s ({100 * read.Ratio:F0} %)"));
                 }
 
                 return (results, read, load);

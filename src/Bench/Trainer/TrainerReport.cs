@@ -40,7 +40,7 @@ public static class TrainerReport
             .Add("scored samples whose loss policy used a trainer loss", string.Create(CultureInfo.InvariantCulture, $"{result.FeedbackLossesUsed:N0}"))
             .Add("samples scored under load (shedding work) while the first stream's arms read", string.Create(CultureInfo.InvariantCulture,
                 $"{result.Load.UnderLoad:N0} of {result.Load.Scored:N0} ({100 * result.Load.UnderLoadShare:F0} %)"))
-            .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records, best of {r.Rounds})"))
+            .Add("read throughput: bare confluent-kafka consumer", string.Create(CultureInfo.InvariantCulture, $"{r.BareRecordsPerSecond:N0} records/s ({r.Records:N0} records × {r.Passes} passes, best of {r.Rounds} rounds)"))
             .Add("read throughput: easyhard client (decoded batches)", string.Create(CultureInfo.InvariantCulture, $"{r.ClientRecordsPerSecond:N0} records/s"))
             .Add("read target: client ≥ 50 % of bare", BenchOutput.Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))
             .Add("wall time", string.Create(CultureInfo.InvariantCulture, $"{result.SecondsTotal:F0} s"));

@@ -50,6 +50,9 @@ public sealed class TrainerBenchSmokeTests
         Assert.True(result.GetProperty("feedback_losses_used").GetInt64() > 0, "the scorer used trainer losses in the second pass");
         Assert.True(result.GetProperty("read").GetProperty("bare_records_per_second").GetDouble() > 0);
         Assert.True(result.GetProperty("read").GetProperty("client_records_per_second").GetDouble() > 0);
+        var read = result.GetProperty("read");
+        Assert.True(read.GetProperty("records").GetInt64() * read.GetProperty("passes").GetInt32() >= 100_000,
+            "a round reads the retained topic over as many passes as make 100,000 records");
         Assert.Empty(result.GetProperty("problems").EnumerateArray());
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
         Assert.Contains("| weighted | weighted + quarantine topics | (w · CE).mean() |", markdown, StringComparison.Ordinal);

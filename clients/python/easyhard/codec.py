@@ -273,7 +273,7 @@ def ids_features_labels(values: Sequence[bytes]) -> Optional[tuple]:
     first one's layout up to the end of its features (the same id length and feature count: one dataset's samples as
     EasyHard's producers write them), else None. The batch is read column by column with maps over the values; what
     follows the features (the label, the source...) takes few distinct forms in a batch and is read once per form."""
-    first = values[0]
+    first = values[0] if values else None
     if not isinstance(first, bytes) or len(first) < 3 or first[0] != 0x0A or first[1] >= 0x80:
         return None
     pos = 2 + first[1]

@@ -191,8 +191,8 @@ def _row_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Batch:
 def _columnar_batch(messages: Sequence, quarantine_topic: Optional[str]) -> Optional[Batch]:
     """The batch read column by column, or None when it is not the common case (then :func:`_row_batch` reads it and
     names any bad record). Every record must carry the same header names in the same order, numbers that parse, and a
-    protobuf value laid out as :func:`codec.ids_features_labels` or :func:`codec.id_features_label` expects. Header values are transposed into columns
-    and parsed with one ``map`` each, so the per-record Python work is the protobuf layout check alone."""
+    protobuf value laid out as :func:`codec.id_features_label` expects; values of one layout are read together
+    (:func:`codec.ids_features_labels`). Header values are transposed into columns and parsed with one ``map`` each."""
     heads = [msg.headers() for msg in messages]
     n = len(heads)
     first = heads[0]

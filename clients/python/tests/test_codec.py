@@ -213,6 +213,7 @@ def test_batch_fast_path_reads_what_the_record_fast_path_reads(values):
     _batch(codec.sample("s", [0.5] * 2, 1)) + [None],  # a record without a value
     [b"\x0a\x01\xff\x12\x04\x00\x00\x00\x00"],  # an id that is not UTF-8
     _batch(codec.sample("", [0.5] * 2, 1)),  # no id
+    [],  # no records
 ])
 def test_batch_fast_path_leaves_batches_of_several_layouts_to_the_record_path(values):
     assert codec.ids_features_labels(values) is None

@@ -27,6 +27,15 @@ public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, 
         }
 
         text.Append(table).Append('\n');
+        text.Append("Downstream: clean-test accuracy of fresh MLPs (the offline models' architecture and epochs, the mean of each arm's models) trained on the case's data under each weighting.\n\n");
+        var downstream = new MarkdownTable("case", "unweighted", "EasyHard weights", "weights + suggested labels", "suggested labels", "resampled stream", "oracle", "offline cleanlab pipeline");
+        foreach (var r in Rows)
+        {
+            var d = r.Downstream;
+            downstream.Add(r.Case, P(d.Unweighted), P(d.EasyHardWeights), P(d.EasyHardWeightsCorrected), P(d.EasyHardRelabel), P(d.Resampled), P(d.Oracle), P(d.CleanlabPipeline));
+        }
+
+        text.Append(downstream).Append('\n');
         var targets = new MarkdownTable("case", "target", "measured", "required", "result");
         foreach (var r in Rows)
         {
@@ -39,6 +48,8 @@ public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, 
         text.Append(CultureInfo.InvariantCulture, $"Targets: {TargetsPassed} of {TargetsChecked} pass.\n\n").Append(targets);
         return text.ToString();
     }
+
+    private static string P(double accuracy) => double.IsFinite(accuracy) ? (accuracy * 100).ToString("F2", CultureInfo.InvariantCulture) + " %" : "–";
 
     private static string F(double value, int digits = 4) => double.IsFinite(value) ? value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "–";
 }

@@ -2,7 +2,8 @@ namespace EasyHard.Bench.Quality;
 
 /// <summary>
 /// One case of the quality matrix: EasyHard's last exposure of every sample next to the offline K-fold reference of
-/// the same data, and the targets that apply to the case (null where none does).
+/// the same data, the clean-test accuracies of fresh MLPs trained under each weighting, and the targets that apply to
+/// the case (null where none does).
 /// </summary>
 public sealed record MatrixRow(
     string Case,
@@ -21,5 +22,6 @@ public sealed record MatrixRow(
     double MeanWeightClean,
     OfflineFigures Offline,
     double BestOfflineAuroc,
+    DownstreamFigures Downstream,
     double StreamSeconds,
     IReadOnlyList<TargetCheck> Targets);

@@ -5,7 +5,6 @@ using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Evaluation.Metrics;
 using EasyHard.Scorer;
-using EasyHard.Sink.TrainerStream;
 using static TorchSharp.torch;
 
 namespace EasyHard.Bench.Quality;
@@ -22,9 +21,6 @@ namespace EasyHard.Bench.Quality;
 public static class QualityBenchmark
 {
     private const string IdPrefix = "fm";
-
-    /// <summary>The resampled arm's <c>Sink:TrainerStream:ResampleCeiling</c> (its default).</summary>
-    private const double ResampleCeiling = 1.0;
 
     public static QualityReport Run(QualitySettings settings, ScorerOptions scorerOptions, TextWriter progress)
     {
@@ -78,7 +74,6 @@ public static class QualityBenchmark
         var samples = train.WithLabels(noisy, IdPrefix);
         var isNoisy = noisy.IsNoisy;
         using var trainFeatures = tensor(train.Features, [train.Count, train.Dimension]);
-        using var testFeatures = tensor(test.Features, [test.Count, test.Dimension]);
         using var givenLabels = tensor(noisy.Given.Select(l => (long)l).ToArray());
         progress.WriteLine($"bench quality: {train.Count:N0} {train.Name} samples, noise {settings.Noise} (realized {noisy.RealizedRate:P1}), seed {settings.Seed}, {test.Count:N0} test samples");
         EndStage("load");
@@ -92,54 +87,10 @@ public static class QualityBenchmark
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
-        // Downstream: the same fresh models, same initialisations and batch orders, under each weighting; the mean of
-        // DownstreamRepeats of them, since one model's accuracy moves with its seed about as much as the arms differ.
-        double Accuracy(Tensor? weights, IReadOnlyList<int> rows, string what, Tensor? labels = null, (Tensor, Tensor)? correction = null)
-        {
-            var accuracies = new double[settings.DownstreamRepeats];
-            for (var repeat = 0; repeat < accuracies.Length; repeat++)
-            {
-                var seed = ModelSeed(settings.Seed, 100 + repeat);
-                using var model = NewModel(settings, train.Dimension, classes, seed);
-                model.Train(trainFeatures, labels ?? givenLabels, weights, rows, settings.TrainEpochs, settings.BatchSize, seed, correction);
-                accuracies[repeat] = model.Accuracy(testFeatures, test.Labels);
-            }
-
-            var accuracy = accuracies.Average();
-            var each = accuracies.Length > 1 ? $" (each {string.Join(", ", accuracies.Select(a => a.ToString("P2", CultureInfo.InvariantCulture)))})" : "";
-            progress.WriteLine($"  downstream {what}: test accuracy {accuracy:P2}{each}, {stage.Elapsed.TotalSeconds:F0} s");
-            return accuracy;
-        }
-
+        // Downstream: fresh models under each weighting, scored on the clean test split.
+        using var arms = new DownstreamArms(settings, trainFeatures, givenLabels, test, progress);
         var allRows = Enumerable.Range(0, train.Count).ToArray();
-        var noiseFactor = allRows.Select(i => stream.Last.Warming[i] ? 1.0 : 1 - stream.Last.Noise[i]).ToArray();
-        using var easyHardWeights = tensor(stream.Last.Weight.Select(w => (float)w).ToArray());
-        using var noiseFactorWeights = tensor(noiseFactor.Select(w => (float)w).ToArray());
-        using var oracleWeights = tensor(isNoisy.Select(n => n ? 0f : 1f).ToArray());
-        using var cleanlabKept = tensor(offline.ConfidentJoint.Flagged.Select(flagged => flagged ? 0f : 1f).ToArray());
-        var suggested = stream.Last.SuggestedLabel;
-        using var suggestedLabels = tensor(suggested.Select(l => (long)l).ToArray());
-        using var suggestedConfidence = tensor(allRows.Select(i => stream.Last.Warming[i] || stream.Last.SuggestedLabelP[i] <= 0 ? 1f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
-        // Where the suggestion differs from the given label, it joins with its probability (P(true = suggestion)).
-        using var correctionWeights = tensor(allRows.Select(i => stream.Last.Warming[i] || suggested[i] == noisy.Given[i] ? 0f : (float)stream.Last.SuggestedLabelP[i]).ToArray());
-        // What the resampled trainer stream would carry: each copy a row of its own, shuffled into the epoch's batches.
-        var resampledRows = allRows
-            .Where(i => !stream.Last.Quarantined[i])
-            .SelectMany(i => Enumerable.Repeat(i, ImportanceResampling.Decide(samples[i].Id, stream.Last.Weight[i], ResampleCeiling).Copies))
-            .ToArray();
-        var downstream = new DownstreamFigures(
-            Accuracy(null, allRows, "unweighted"),
-            Accuracy(easyHardWeights, allRows, "EasyHard weights"),
-            Accuracy(easyHardWeights, allRows, "EasyHard weights + suggested labels where they differ", correction: (suggestedLabels, correctionWeights)),
-            Accuracy(noiseFactorWeights, allRows, "EasyHard noise factor only"),
-            Accuracy(oracleWeights, allRows, "oracle weights"),
-            NoisyShare(stream.Last.Weight, isNoisy),
-            NoisyShare(noiseFactor, isNoisy),
-            Accuracy(suggestedConfidence, allRows, "EasyHard suggested labels, weighted by their probability", suggestedLabels),
-            Accuracy(cleanlabKept, allRows, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
-            allRows.Count(i => suggested[i] == noisy.True[i]) / (double)train.Count,
-            Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
-            resampledRows.Length / (double)train.Count);
+        var downstream = arms.Measure(stream.Last, noisy, [.. samples.Select(s => s.Id)], offline.ConfidentJoint.Flagged);
         EndStage("downstream");
         var keep = Math.Max(1, (int)Math.Round(train.Count * settings.KeepFraction));
         // By the size of each sample's effect on the clean target's loss, either way: the signed ranking keeps the
@@ -156,11 +107,11 @@ public static class QualityBenchmark
         var influence = new InfluenceFigures(
             settings.KeepFraction,
             downstream.Unweighted,
-            Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by |influence| (per-class quotas, judged clean first)"),
-            Accuracy(null, bySignedInfluence, $"{settings.KeepFraction:P0} kept by signed influence (per-class quotas, judged clean first)"),
-            Accuracy(null, byNoise, $"{settings.KeepFraction:P0} kept by lowest noise (per-class quotas)"),
-            Accuracy(null, byDifficulty, $"{settings.KeepFraction:P0} kept by difficulty (per-class quotas, judged clean first)"),
-            Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
+            arms.Accuracy(null, byInfluence, $"{settings.KeepFraction:P0} kept by |influence| (per-class quotas, judged clean first)"),
+            arms.Accuracy(null, bySignedInfluence, $"{settings.KeepFraction:P0} kept by signed influence (per-class quotas, judged clean first)"),
+            arms.Accuracy(null, byNoise, $"{settings.KeepFraction:P0} kept by lowest noise (per-class quotas)"),
+            arms.Accuracy(null, byDifficulty, $"{settings.KeepFraction:P0} kept by difficulty (per-class quotas, judged clean first)"),
+            arms.Accuracy(null, atRandom, $"{settings.KeepFraction:P0} kept at random"),
             byInfluence.Count(i => isNoisy[i]) / (double)byInfluence.Length,
             atRandom.Count(i => isNoisy[i]) / (double)keep,
             SmallestClassShare(byInfluence, noisy.True, classes),
@@ -217,9 +168,9 @@ public static class QualityBenchmark
     }
 
     /// <summary>Distinct, reproducible seeds for the models and shuffles of one run.</summary>
-    private static int ModelSeed(int seed, int purpose) => unchecked((seed * 1009) + purpose);
+    internal static int ModelSeed(int seed, int purpose) => unchecked((seed * 1009) + purpose);
 
-    private static ReferenceMlp NewModel(QualitySettings settings, int dimension, int classes, int seed) =>
+    internal static ReferenceMlp NewModel(QualitySettings settings, int dimension, int classes, int seed) =>
         new(dimension, settings.Hidden, classes, settings.LearningRate, seed);
 
     internal static double[] SelfConfidenceNoise(float[] probabilities, int[] given, int classes) =>
@@ -286,18 +237,6 @@ public static class QualityBenchmark
     {
         var detection = SetDetection.Compute(flagged, positive);
         return new SetFigures(detection.Flagged, detection.Precision, detection.Recall, detection.F1);
-    }
-
-    private static double NoisyShare(double[] weights, bool[] isNoisy)
-    {
-        double noisy = 0, total = 0;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            noisy += isNoisy[i] ? weights[i] : 0;
-            total += weights[i];
-        }
-
-        return total == 0 ? double.NaN : noisy / total;
     }
 
     private static double SmallestClassShare(int[] rows, int[] labels, int classes)

@@ -9,7 +9,9 @@ namespace EasyHard.Bench.Quality;
 /// <c>easyhard bench quality --matrix</c>: EasyHard's noise detection over a set of cases — noise kinds and rates,
 /// stream sizes, repeated epochs, long-tailed classes, a small low-dimensional stream — each next to the offline
 /// K-fold reference computed in the same run on the same data (the reference is computed once per data set and
-/// noise, and shared by the cases that differ only in epochs).
+/// noise, and shared by the cases that differ only in epochs), and downstream: fresh MLPs trained on the case's data
+/// under each weighting (none, EasyHard's, the oracle's, the offline cleanlab pipeline's…), scored on the clean test
+/// split made the same way as the case's data.
 /// </summary>
 public static class QualityMatrix
 {
@@ -31,13 +33,14 @@ public static class QualityMatrix
             var startedAt = DateTimeOffset.UtcNow;
             var total = Stopwatch.StartNew();
             var source = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Train, cases.Max(c => c.Count));
+            var test = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Test, settings.TestCount);
             var offlineCache = new Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)>();
-            var rows = cases.Select(c => RunCase(c, source, settings, scorerOptions, offlineCache, progress)).ToList();
+            var rows = cases.Select(c => RunCase(c, source, test, settings, scorerOptions, offlineCache, progress)).ToList();
             return new MatrixReport(startedAt, Math.Round(total.Elapsed.TotalSeconds, 1), settings.Seed, settings.Folds, settings.TrainEpochs, rows);
         });
     }
 
-    private static MatrixRow RunCase(MatrixCase c, DenseDataset source, QualitySettings settings, ScorerOptions scorerOptions,
+    private static MatrixRow RunCase(MatrixCase c, DenseDataset source, DenseDataset testSource, QualitySettings settings, ScorerOptions scorerOptions,
         Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)> offlineCache, TextWriter progress)
     {
         var data = Data(c, source);
@@ -48,10 +51,10 @@ public static class QualityMatrix
         var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress);
         double streamSeconds = stopwatch.Elapsed.TotalSeconds;
         var key = (c.Data, c.Count, c.Noise);
+        using var features = tensor(data.Features, [data.Count, data.Dimension]);
+        using var given = tensor(noisy.Given.Select(l => (long)l).ToArray());
         if (!offlineCache.TryGetValue(key, out var offline))
         {
-            using var features = tensor(data.Features, [data.Count, data.Dimension]);
-            using var given = tensor(noisy.Given.Select(l => (long)l).ToArray());
             var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, features, given, noisy.Given, data.Dimension, data.Classes, progress, stopwatch);
             offline = (probabilities, QualityBenchmark.Offline(probabilities, noisy, data.Classes));
             offlineCache[key] = offline;
@@ -63,11 +66,15 @@ public static class QualityMatrix
         var o = offline.Figures;
         double bestOffline = new[] { o.SelfConfidence.Auroc, o.NormalizedMargin.Auroc, o.ConfidentJoint.RankedAuroc }.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
         double quarantined = stream.Last.Quarantined.Count(q => q) / (double)data.Count;
-        var targets = MatrixTargets.Check(c, last.Noise, bestOffline, o, last.MeanNoise, noisy.RealizedRate, quarantined, last.DifficultySpearman);
         progress.WriteLine($"  AUROC {last.Noise.Auroc:F4} (best offline {bestOffline:F4}), mean noise {last.MeanNoise:F3} (true {noisy.RealizedRate:F3}), quarantined {quarantined:P2}");
+        using var arms = new DownstreamArms(settings, features, given, TestData(c, testSource), progress);
+        var downstream = arms.Measure(stream.Last, noisy, [.. samples.Select(s => s.Id)], o.ConfidentJoint.Flagged);
+        var targets = MatrixTargets.Check(c, last.Noise, bestOffline, o, last.MeanNoise, noisy.RealizedRate, quarantined, last.DifficultySpearman)
+            .Concat(MatrixTargets.CheckDownstream(c, downstream, last.MeanWeightNoisy, last.MeanWeightClean))
+            .ToList();
         return new MatrixRow(c.Name, data.Count, data.Dimension, c.Noise.ToString(), c.Epochs, noisy.RealizedRate, last.Noise, first,
             last.MeanNoise, last.NoiseCalibrationError, quarantined, last.DifficultySpearman, last.MeanWeightNoisy, last.MeanWeightClean, o, bestOffline,
-            Math.Round(streamSeconds, 1), targets);
+            downstream, Math.Round(streamSeconds, 1), targets);
     }
 
     private static DenseDataset Data(MatrixCase c, DenseDataset source) => c.Data switch
@@ -76,6 +83,10 @@ public static class QualityMatrix
         MatrixData.Small => DatasetVariants.Downsampled(Take(source, c.Count), FashionMnist.Side, SmallFactor, c.Count),
         _ => Take(source, c.Count),
     };
+
+    /// <summary>The clean test split as the case's data is made: averaged to 7 × 7 for the small stream, else as it is (long tails are a property of the training data).</summary>
+    private static DenseDataset TestData(MatrixCase c, DenseDataset test) =>
+        c.Data == MatrixData.Small ? DatasetVariants.Downsampled(test, FashionMnist.Side, SmallFactor, test.Count) : test;
 
     private static DenseDataset Take(DenseDataset source, int count) => count >= source.Count
         ? source

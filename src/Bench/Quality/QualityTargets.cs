@@ -42,20 +42,12 @@ public static class QualityTargets
                 symmetric ? auroc >= bestOffline - OfflineAurocSlack : null),
             new("noise AUROC vs offline self-confidence", $"{F(auroc, 4)} vs {F(offline.SelfConfidence.Auroc, 4)}", "≥ offline (pair-flip noise)",
                 pairFlip ? auroc >= offline.SelfConfidence.Auroc : null),
-            new("downstream accuracy, EasyHard weights vs oracle", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Oracle)}", $"≥ oracle − {F(OracleSlackPoints, 1)} point",
-                anyNoise ? downstream.EasyHardWeights * 100 >= (downstream.Oracle * 100) - OracleSlackPoints : null),
-            new("downstream accuracy, EasyHard weights vs unweighted", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", "> unweighted",
-                anyNoise ? downstream.EasyHardWeights > downstream.Unweighted : null),
-            new("downstream accuracy, EasyHard weights vs unweighted on clean data", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", $"≥ unweighted − {F(CleanHarmPoints, 1)} point (no noise)",
-                anyNoise ? null : downstream.EasyHardWeights * 100 >= (downstream.Unweighted * 100) - CleanHarmPoints),
-            new("downstream accuracy, EasyHard weights vs offline cleanlab pipeline", $"{P(downstream.EasyHardWeights)} vs {P(downstream.CleanlabPipeline)}",
-                $"≥ cleanlab − {F(CleanlabSlackPoints, 1)} point (symmetric), ≥ cleanlab (pair flips)",
-                symmetric ? downstream.EasyHardWeights * 100 >= (downstream.CleanlabPipeline * 100) - CleanlabSlackPoints
-                    : pairFlip ? Math.Max(downstream.EasyHardWeights, downstream.EasyHardRelabel) >= downstream.CleanlabPipeline : null),
-            new("downstream accuracy, resampled stream unweighted vs unweighted on all data", $"{P(downstream.Resampled)} vs {P(downstream.Unweighted)}", $"≥ unweighted + {F(ResampledMarginPoints, 1)} point (symmetric noise)",
-                symmetric ? downstream.Resampled * 100 >= (downstream.Unweighted * 100) + ResampledMarginPoints : null),
-            new("mean weight, noisy / clean", $"{F(last.MeanWeightNoisy, 3)} / {F(last.MeanWeightClean, 3)}", $"noisy ≤ {F(NoisyWeightRatioCeiling, 1)} × clean",
-                anyNoise ? last.MeanWeightNoisy <= NoisyWeightRatioCeiling * last.MeanWeightClean : null),
+            WeightsVsOracle(downstream, applies: anyNoise),
+            WeightsAboveUnweighted(downstream, applies: anyNoise),
+            WeightsDoNoHarm(downstream, applies: !anyNoise),
+            WeightsVsCleanlab(downstream, noise),
+            ResampledAboveUnweighted(downstream, applies: symmetric),
+            WeightRatio(last.MeanWeightNoisy, last.MeanWeightClean, applies: anyNoise),
             new("difficulty Spearman with offline 1 − p(given)", F(last.DifficultySpearman, 4), $"≥ {F(DifficultySpearmanFloor, 2)}", last.DifficultySpearman >= DifficultySpearmanFloor),
             new($"accuracy, {F(influence.KeepFraction * 100, 0)} % kept by influence vs at random", $"{P(influence.KeptByInfluence)} vs {P(influence.KeptAtRandom)}", $"≥ random + {F(InfluenceMarginPoints, 1)} point",
                 influence.KeptByInfluence * 100 >= (influence.KeptAtRandom * 100) + InfluenceMarginPoints),
@@ -63,6 +55,37 @@ public static class QualityTargets
                 Math.Abs(last.MeanNoise - trueNoiseRate) <= CalibrationTolerance),
         ];
     }
+
+    /// <summary>EasyHard's weights against the oracle's 0 / 1 (Passed null where it does not apply).</summary>
+    internal static TargetCheck WeightsVsOracle(DownstreamFigures downstream, bool applies) =>
+        new("downstream accuracy, EasyHard weights vs oracle", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Oracle)}", $"≥ oracle − {F(OracleSlackPoints, 1)} point",
+            applies ? downstream.EasyHardWeights * 100 >= (downstream.Oracle * 100) - OracleSlackPoints : null);
+
+    internal static TargetCheck WeightsAboveUnweighted(DownstreamFigures downstream, bool applies) =>
+        new("downstream accuracy, EasyHard weights vs unweighted", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", "> unweighted",
+            applies ? downstream.EasyHardWeights > downstream.Unweighted : null);
+
+    internal static TargetCheck WeightsDoNoHarm(DownstreamFigures downstream, bool applies) =>
+        new("downstream accuracy, EasyHard weights vs unweighted on clean data", $"{P(downstream.EasyHardWeights)} vs {P(downstream.Unweighted)}", $"≥ unweighted − {F(CleanHarmPoints, 1)} point (no noise)",
+            applies ? downstream.EasyHardWeights * 100 >= (downstream.Unweighted * 100) - CleanHarmPoints : null);
+
+    /// <summary>
+    /// Against the offline cleanlab pipeline: within <see cref="CleanlabSlackPoints"/> on symmetric noise; on pair
+    /// flips the better of the weights and the suggested labels at least matches it; null without noise.
+    /// </summary>
+    internal static TargetCheck WeightsVsCleanlab(DownstreamFigures downstream, NoiseSpec noise) =>
+        new("downstream accuracy, EasyHard weights vs offline cleanlab pipeline", $"{P(downstream.EasyHardWeights)} vs {P(downstream.CleanlabPipeline)}",
+            $"≥ cleanlab − {F(CleanlabSlackPoints, 1)} point (symmetric), ≥ cleanlab (pair flips)",
+            noise.Kind == NoiseKind.Symmetric ? downstream.EasyHardWeights * 100 >= (downstream.CleanlabPipeline * 100) - CleanlabSlackPoints
+                : noise.Kind == NoiseKind.PairFlip ? Math.Max(downstream.EasyHardWeights, downstream.EasyHardRelabel) >= downstream.CleanlabPipeline : null);
+
+    internal static TargetCheck ResampledAboveUnweighted(DownstreamFigures downstream, bool applies) =>
+        new("downstream accuracy, resampled stream unweighted vs unweighted on all data", $"{P(downstream.Resampled)} vs {P(downstream.Unweighted)}", $"≥ unweighted + {F(ResampledMarginPoints, 1)} point (symmetric noise)",
+            applies ? downstream.Resampled * 100 >= (downstream.Unweighted * 100) + ResampledMarginPoints : null);
+
+    internal static TargetCheck WeightRatio(double meanWeightNoisy, double meanWeightClean, bool applies) =>
+        new("mean weight, noisy / clean", $"{F(meanWeightNoisy, 3)} / {F(meanWeightClean, 3)}", $"noisy ≤ {F(NoisyWeightRatioCeiling, 1)} × clean",
+            applies ? meanWeightNoisy <= NoisyWeightRatioCeiling * meanWeightClean : null);
 
     private static string F(double value, int digits) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 

@@ -35,6 +35,16 @@ public sealed class QualityMatrixSmokeTests
         Assert.InRange(noisy.GetProperty("offline").GetProperty("self_confidence").GetProperty("auroc").GetDouble(), 0.7, 1.0);
         Assert.InRange(noisy.GetProperty("noise_calibration_error").GetDouble(), 0.0, 0.3);
         Assert.Contains(noisy.GetProperty("targets").EnumerateArray(), t => t.GetProperty("check").GetString() == "mean noise vs true rate");
+        // Downstream: fresh MLPs on the case's own data, scored on the clean test split; the weights' targets apply.
+        var downstream = noisy.GetProperty("downstream");
+        foreach (var arm in (string[])["unweighted", "easyhard_weights", "easyhard_weights_corrected", "easyhard_relabel", "resampled", "oracle", "cleanlab_pipeline"])
+        {
+            Assert.InRange(downstream.GetProperty(arm).GetDouble(), 0.3, 1.0);
+        }
+
+        Assert.Equal(
+            ["mean weight, noisy / clean", "downstream accuracy, EasyHard weights vs unweighted"],
+            noisy.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("check").GetString()).Where(c => c!.Contains("weight", StringComparison.Ordinal)));
 
         // The small stream: 49 features, no injected noise, two epochs: the no-noise targets apply, AUROC does not exist.
         var clean = rows[1];
@@ -45,13 +55,14 @@ public sealed class QualityMatrixSmokeTests
         Assert.InRange(clean.GetProperty("quarantined_share").GetDouble(), 0, 1);
         Assert.NotEqual(JsonValueKind.Number, clean.GetProperty("noise_calibration_error").ValueKind); // no label is wrong: nothing to calibrate against
         Assert.Equal(
-            ["mean noise, no noise injected", "quarantined, no noise injected"],
+            ["mean noise, no noise injected", "quarantined, no noise injected", "downstream accuracy, EasyHard weights vs unweighted on clean data"],
             clean.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("check").GetString()));
 
         var markdown = File.ReadAllText(Path.Combine(directory, MatrixReport.Name + ".md"));
         Assert.Contains("| case | samples | true rate | EasyHard AUROC", markdown, StringComparison.Ordinal);
         Assert.Contains("| mean noise | noise ECE | quarantined |", markdown, StringComparison.Ordinal);
         Assert.Contains(MatrixCase.Smoke[1].Name, markdown, StringComparison.Ordinal);
+        Assert.Contains("| case | unweighted | EasyHard weights | weights + suggested labels |", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,5 +99,37 @@ public sealed class QualityMatrixSmokeTests
         var pair = MatrixTargets.Check(new MatrixCase(MatrixData.FashionMnist, 20_000, new NoiseSpec(NoiseKind.PairFlip, 0.45), 1), ranking, 0.96, offline, 0.5, 0.45, 0, 0.8);
         Assert.Equal(["AUROC vs best offline (20k)", "AUROC vs offline self-confidence + 0.05", "mean noise vs true rate"], pair.Select(t => t.Check));
         Assert.All(pair, t => Assert.True(t.Passed));
+    }
+
+    [Fact]
+    public void DownstreamTargets_EveryNoisyCase_RatioAndGain_HeadlineCases_OracleCleanlabResampled_CleanCase_NoHarm()
+    {
+        // Accuracies: unweighted 85.0, weights 86.6, weights + labels 86.0, noise factor 86.0, oracle 87.0,
+        // suggested labels 85.5, cleanlab 86.8, resampled 85.4.
+        var d = new DownstreamFigures(0.850, 0.866, 0.860, 0.860, 0.870, 0.2, 0.2, 0.855, 0.868, 0.9, 0.854, 1.0);
+        var symmetric = new NoiseSpec(NoiseKind.Symmetric, 0.4);
+
+        var headline = MatrixTargets.CheckDownstream(new MatrixCase(MatrixData.FashionMnist, 60_000, symmetric, 1), d, 0.6, 1.2);
+        Assert.Equal(
+            ["mean weight, noisy / clean", "downstream accuracy, EasyHard weights vs unweighted", "downstream accuracy, EasyHard weights vs oracle",
+                "downstream accuracy, EasyHard weights vs offline cleanlab pipeline", "downstream accuracy, resampled stream unweighted vs unweighted on all data"],
+            headline.Select(t => t.Check));
+        // 0.6 ≤ 0.5 × 1.2; 86.6 > 85.0; 86.6 ≥ 87.0 − 0.5; 86.6 ≥ 86.8 − 0.3; 85.4 < 85.0 + 0.5.
+        Assert.Equal([true, true, true, true, false], headline.Select(t => t.Passed));
+
+        // Three epochs, or 20k samples: only the ratio and the gain over unweighted.
+        var longer = MatrixTargets.CheckDownstream(new MatrixCase(MatrixData.FashionMnist, 60_000, symmetric, 3), d, 0.61, 1.2);
+        Assert.Equal([false, true], longer.Select(t => t.Passed)); // 0.61 > 0.6
+
+        // Pair flips at 60k, one pass: the better of weights (86.6) and suggested labels (85.5) against cleanlab (86.8).
+        var pair = MatrixTargets.CheckDownstream(new MatrixCase(MatrixData.FashionMnist, 60_000, new NoiseSpec(NoiseKind.PairFlip, 0.45), 1), d, 0.3, 1.2);
+        Assert.Equal(["mean weight, noisy / clean", "downstream accuracy, EasyHard weights vs unweighted", "downstream accuracy, EasyHard weights vs offline cleanlab pipeline"], pair.Select(t => t.Check));
+        Assert.Equal([true, true, false], pair.Select(t => t.Passed));
+
+        // No noise: the weights may cost at most 0.2 point (84.9 ≥ 85.0 − 0.2), and no ratio applies.
+        var harmless = d with { EasyHardWeights = 0.849 };
+        var clean = MatrixTargets.CheckDownstream(new MatrixCase(MatrixData.Small, 3_000, NoiseSpec.None, 3), harmless, double.NaN, 1.0);
+        Assert.Equal([true], clean.Select(t => t.Passed));
+        Assert.Equal([false], MatrixTargets.CheckDownstream(new MatrixCase(MatrixData.Small, 3_000, NoiseSpec.None, 3), d with { EasyHardWeights = 0.847 }, double.NaN, 1.0).Select(t => t.Passed));
     }
 }

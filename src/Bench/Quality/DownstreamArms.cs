@@ -25,11 +25,17 @@ internal sealed class DownstreamArms : IDisposable
     private readonly int dimension;
     private readonly int classes;
     private readonly TextWriter progress;
+    private readonly IDictionary<string, double> dataOnly;
     private readonly Stopwatch clock = Stopwatch.StartNew();
 
     /// <param name="trainFeatures">The training features, [samples, dimension]; not owned.</param>
     /// <param name="givenLabels">The noisy labels as the stream gave them; not owned.</param>
-    public DownstreamArms(QualitySettings settings, Tensor trainFeatures, Tensor givenLabels, DenseDataset test, TextWriter progress)
+    /// <param name="dataOnly">
+    /// Accuracies of the arms that depend on the noisy data alone, not on EasyHard's scores (unweighted, oracle, the
+    /// offline cleanlab pipeline), by arm; shared by the cases of a matrix that stream the same data for more epochs,
+    /// which would train the very same models again. Null: kept for this instance only.
+    /// </param>
+    public DownstreamArms(QualitySettings settings, Tensor trainFeatures, Tensor givenLabels, DenseDataset test, TextWriter progress, IDictionary<string, double>? dataOnly = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(trainFeatures);
@@ -44,6 +50,7 @@ internal sealed class DownstreamArms : IDisposable
         dimension = test.Dimension;
         classes = test.Classes;
         this.progress = progress;
+        this.dataOnly = dataOnly ?? new Dictionary<string, double>(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -96,16 +103,26 @@ internal sealed class DownstreamArms : IDisposable
             .Where(i => !last.Quarantined[i])
             .SelectMany(i => Enumerable.Repeat(i, ImportanceResampling.Decide(ids[i], last.Weight[i], ResampleCeiling).Copies))
             .ToArray();
+        double DataOnly(Tensor? weights, string what)
+        {
+            if (!dataOnly.TryGetValue(what, out var accuracy))
+            {
+                dataOnly[what] = accuracy = Accuracy(weights, allRows, what);
+            }
+
+            return accuracy;
+        }
+
         return new DownstreamFigures(
-            Accuracy(null, allRows, "unweighted"),
+            DataOnly(null, "unweighted"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights"),
             Accuracy(easyHardWeights, allRows, "EasyHard weights + suggested labels where they differ", correction: (suggestedLabels, correctionWeights)),
             Accuracy(noiseFactorWeights, allRows, "EasyHard noise factor only"),
-            Accuracy(oracleWeights, allRows, "oracle weights"),
+            DataOnly(oracleWeights, "oracle weights"),
             NoisyShare(last.Weight, noisy.IsNoisy),
             NoisyShare(noiseFactor, noisy.IsNoisy),
             Accuracy(suggestedConfidence, allRows, "EasyHard suggested labels, weighted by their probability", suggestedLabels),
-            Accuracy(cleanlabKept, allRows, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
+            DataOnly(cleanlabKept, "offline cleanlab pipeline (prune_by_noise_rate, retrain)"),
             allRows.Count(i => suggested[i] == noisy.True[i]) / (double)count,
             Accuracy(null, resampledRows, "resampled trainer stream, unweighted"),
             resampledRows.Length / (double)count);

@@ -8,8 +8,9 @@ namespace EasyHard.Bench.Quality;
 /// <summary>
 /// <c>easyhard bench quality --matrix</c>: EasyHard's noise detection over a set of cases — noise kinds and rates,
 /// stream sizes, repeated epochs, long-tailed classes, a small low-dimensional stream — each next to the offline
-/// K-fold reference computed in the same run on the same data (the reference is computed once per data set and
-/// noise, and shared by the cases that differ only in epochs), and downstream: fresh MLPs trained on the case's data
+/// K-fold reference computed in the same run on the same data (the reference, and the downstream arms that do not
+/// use EasyHard's scores, are computed once per data set and noise, and shared by the cases that differ only in
+/// epochs), and downstream: fresh MLPs trained on the case's data
 /// under each weighting (none, EasyHard's, the oracle's, the offline cleanlab pipeline's…), scored on the clean test
 /// split made the same way as the case's data.
 /// </summary>
@@ -35,13 +36,15 @@ public static class QualityMatrix
             var source = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Train, cases.Max(c => c.Count));
             var test = FashionMnist.Load(settings.DataDirectory, FashionMnistSplit.Test, settings.TestCount);
             var offlineCache = new Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)>();
-            var rows = cases.Select(c => RunCase(c, source, test, settings, scorerOptions, offlineCache, progress)).ToList();
+            var dataOnlyCache = new Dictionary<(MatrixData, int, NoiseSpec), Dictionary<string, double>>();
+            var rows = cases.Select(c => RunCase(c, source, test, settings, scorerOptions, offlineCache, dataOnlyCache, progress)).ToList();
             return new MatrixReport(startedAt, Math.Round(total.Elapsed.TotalSeconds, 1), settings.Seed, settings.Folds, settings.TrainEpochs, rows);
         });
     }
 
     private static MatrixRow RunCase(MatrixCase c, DenseDataset source, DenseDataset testSource, QualitySettings settings, ScorerOptions scorerOptions,
-        Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)> offlineCache, TextWriter progress)
+        Dictionary<(MatrixData, int, NoiseSpec), (float[] Probabilities, OfflineFigures Figures)> offlineCache,
+        Dictionary<(MatrixData, int, NoiseSpec), Dictionary<string, double>> dataOnlyCache, TextWriter progress)
     {
         var data = Data(c, source);
         var noisy = new NoiseInjector(c.Noise, data.Classes, settings.Seed).Apply(data.Labels);
@@ -67,7 +70,12 @@ public static class QualityMatrix
         double bestOffline = new[] { o.SelfConfidence.Auroc, o.NormalizedMargin.Auroc, o.ConfidentJoint.RankedAuroc }.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
         double quarantined = stream.Last.Quarantined.Count(q => q) / (double)data.Count;
         progress.WriteLine($"  AUROC {last.Noise.Auroc:F4} (best offline {bestOffline:F4}), mean noise {last.MeanNoise:F3} (true {noisy.RealizedRate:F3}), quarantined {quarantined:P2}");
-        using var arms = new DownstreamArms(settings, features, given, TestData(c, testSource), progress);
+        if (!dataOnlyCache.TryGetValue(key, out var dataOnly))
+        {
+            dataOnlyCache[key] = dataOnly = new Dictionary<string, double>(StringComparer.Ordinal);
+        }
+
+        using var arms = new DownstreamArms(settings, features, given, TestData(c, testSource), progress, dataOnly);
         var downstream = arms.Measure(stream.Last, noisy, [.. samples.Select(s => s.Id)], o.ConfidentJoint.Flagged);
         var targets = MatrixTargets.Check(c, last.Noise, bestOffline, o, last.MeanNoise, noisy.RealizedRate, quarantined, last.DifficultySpearman)
             .Concat(MatrixTargets.CheckDownstream(c, downstream, last.MeanWeightNoisy, last.MeanWeightClean))

@@ -47,7 +47,7 @@ public static class QualityBenchCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write quality.md and quality.json (quality-matrix.md and .json with --matrix)", DefaultValueFactory = _ => new DirectoryInfo("data/bench/quality") };
         var matrix = new Option<string?>("--matrix")
         {
-            Description = "Run the matrix of cases instead of one (detection and downstream accuracy of each): full (every noise kind at 60k and 20k, 3 epochs, long-tailed classes, a small 7x7 stream; about 26 minutes on 2 cores) or smoke (two tiny cases)",
+            Description = "Run the matrix of cases instead of one (detection and downstream accuracy of each): full (every noise kind at 60k and 20k, 3 epochs, long-tailed classes, a small 7x7 stream; about 25 minutes on 2 cores) or smoke (two tiny cases)",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var only = new Option<string[]>("--only")

@@ -13,6 +13,8 @@ weights) takes a step on every same batch with EasyHard's weights, quarantined s
 then differ only by the weights, not by the order the stream arrived in. With --correct-labels the step is on
 easyhard.corrected_loss: the weighted loss plus, where EasyHard suggests another label, that label's loss times its
 probability (down-weighting and correction together; add --include-quarantine so the surest suggestions count too).
+With --record FILE.npz it saves the batches it stepped on, in order, with EasyHard's weights and noise: `easyhard bench
+trainer --replay-seeds N` trains on them again with other weights (src/Bench/python/trainer_replay.py).
 The model evaluated is an exponential moving average of the weights (--ema-decay; Polyak averaging): with noisy labels
 the last step's weights swing by half a point of accuracy from one step to the next, the average does not. At the
 end it prints one JSON line: clean-test accuracy of the average and of the last step's weights (and the twin's),
@@ -40,21 +42,39 @@ except ImportError:  # running from a checkout without installing the client
     from easyhard import FeedbackProducer, WeightedStream, as_torch_dataset, corrected_loss
 
 
-def load_fashion_mnist_test(directory):
-    """The clean Fashion-MNIST test split (t10k IDX files, gzipped or not) as float32 [0, 1] pixels and labels."""
+def load_fashion_mnist(directory, split="t10k"):
+    """A Fashion-MNIST split ("t10k": the clean test split, "train"; IDX files, gzipped or not) as float32 [0, 1] pixels and labels."""
     def read(name, header):
         for path in (os.path.join(directory, name + ".gz"), os.path.join(directory, name)):
             if os.path.exists(path):
                 with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
                     return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
         sys.exit(f"{name} is missing in {directory} (Debian: apt-get install dataset-fashion-mnist)")
-    images = read("t10k-images-idx3-ubyte", 16).reshape(-1, 784).astype(np.float32) / 255
-    labels = read("t10k-labels-idx1-ubyte", 8).astype(np.int64)
+    images = read(f"{split}-images-idx3-ubyte", 16).reshape(-1, 784).astype(np.float32) / 255
+    labels = read(f"{split}-labels-idx1-ubyte", 8).astype(np.int64)
     return torch.from_numpy(images), torch.from_numpy(labels)
 
 
 def mlp(dimension, hidden, classes):
     return torch.nn.Sequential(torch.nn.Linear(dimension, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, classes))
+
+
+class BatchRecorder:
+    """The batches a trainer stepped on, in order: what `src/Bench/python/trainer_replay.py` trains other weights on."""
+
+    def __init__(self):
+        self.columns = {"ids": [], "labels": [], "weights": [], "noise": [], "quarantined": []}
+        self.sizes = []
+
+    def add(self, batch):
+        for name, values in (("ids", np.asarray(batch.ids)), ("labels", batch.labels.numpy()), ("weights", batch.weights.numpy()),
+                             ("noise", np.asarray(batch.scores.noise, dtype=np.float32)), ("quarantined", batch.quarantined.numpy())):
+            self.columns[name].append(values.copy())
+        self.sizes.append(len(batch.ids))
+
+    def save(self, path):
+        np.savez_compressed(path, batch_sizes=np.asarray(self.sizes, dtype=np.int64),
+                            **{name: np.concatenate(parts) if parts else np.empty(0) for name, parts in self.columns.items()})
 
 
 class WeightAverage:
@@ -103,13 +123,15 @@ def main():
     parser.add_argument("--test-dir", default="/usr/share/datasets/fashion-mnist", help="clean test set (Fashion-MNIST IDX files)")
     parser.add_argument("--name", default="trainer", help="name of this run in the JSON line")
     parser.add_argument("--progress-every", type=int, default=0, help="print 'PROGRESS <records>' every N records (0: never)")
+    parser.add_argument("--record", metavar="FILE.npz",
+                        help="save the batches trained on, in order (ids, labels, EasyHard's weights and noise, quarantined), to replay them")
     args = parser.parse_args()
     if args.correct_labels and args.no_weights:
         parser.error("--correct-labels uses EasyHard's weights: leave out --no-weights")
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    test_x, test_y = load_fashion_mnist_test(args.test_dir)
+    test_x, test_y = load_fashion_mnist(args.test_dir)
     model = mlp(test_x.shape[1], args.hidden, args.classes)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     twin = copy.deepcopy(model) if args.paired_weighted else None
@@ -123,6 +145,7 @@ def main():
     feedback = FeedbackProducer(args.bootstrap, topic=args.feedback_topic) if args.feedback else None
     print("READY", flush=True)
     records, ids, first, last, quarantined = 0, set(), None, None, 0
+    recorder = BatchRecorder() if args.record else None
     for batch in as_torch_dataset(stream):
         first = first or time.monotonic()
         logits = model(batch.features)
@@ -145,6 +168,8 @@ def main():
                 twin_average.update(twin)
         if feedback is not None:
             feedback.send(batch.ids, per_sample.detach())
+        if recorder is not None:
+            recorder.add(batch)
         stream.commit()  # after the step: a crash re-reads this batch at most
         records += len(batch.ids)
         ids.update(batch.ids)
@@ -152,6 +177,8 @@ def main():
         last = time.monotonic()
         if args.progress_every and records // args.progress_every != (records - len(batch.ids)) // args.progress_every:
             print(f"PROGRESS {records}", flush=True)
+    if recorder is not None:
+        recorder.save(args.record)
     seconds = last - first if first else 0.0  # first batch to last step: not the idle wait at the end
     if feedback is not None:
         feedback.close()

@@ -47,3 +47,28 @@ def test_weight_average_is_a_copy_the_training_does_not_touch():
         for p in model.parameters():
             p.add_(1.0)
     assert not torch.equal(average.model.weight, model.weight)
+
+
+def test_batch_recorder_saves_the_batches_in_order_with_their_sizes(tmp_path):
+    import types
+
+    import numpy as np
+
+    example = _example()
+    recorder = example.BatchRecorder()
+    for ids, labels, weights, noise, quarantined in (
+            (["fm-000007", "fm-000003"], [1, 2], [1.5, 0.25], [0.05, 0.9], [False, True]),
+            (["fm-000011"], [9], [0.75], [0.3], [False])):
+        recorder.add(types.SimpleNamespace(
+            ids=ids, labels=torch.tensor(labels), weights=torch.tensor(weights), quarantined=torch.tensor(quarantined),
+            scores=types.SimpleNamespace(noise=np.asarray(noise, dtype=np.float32))))
+    path = tmp_path / "batches.npz"
+    recorder.save(path)
+
+    with np.load(path) as saved:
+        assert saved["batch_sizes"].tolist() == [2, 1]
+        assert saved["ids"].tolist() == ["fm-000007", "fm-000003", "fm-000011"]
+        assert saved["labels"].tolist() == [1, 2, 9]
+        assert saved["weights"].tolist() == [1.5, 0.25, 0.75]
+        assert saved["noise"].tolist() == pytest.approx([0.05, 0.9, 0.3])
+        assert saved["quarantined"].tolist() == [False, True, False]

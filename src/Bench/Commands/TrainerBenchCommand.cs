@@ -25,12 +25,17 @@ public static class TrainerBenchCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate of the trainer", DefaultValueFactory = _ => 1e-3 };
         var idle = new Option<double>("--idle-seconds") { Description = "A trainer on the weighted topic stops after this long without records", DefaultValueFactory = _ => 15 };
         var rounds = new Option<int>("--read-rounds") { Description = "Alternating rounds of the read-throughput comparison (best counts: a round reads in well under a second, so a loaded machine needs several)", DefaultValueFactory = _ => 7 };
+        var replaySeeds = new Option<int>("--replay-seeds")
+        {
+            Description = "Afterwards, train on the unweighted arm's batches again with EasyHard's weights, the clean posterior, a perfect detector's and the oracle's, this many trainer seeds each (0: no replay; about 45 s per arm and seed at 60,000 samples × 3 passes)",
+            DefaultValueFactory = _ => 0,
+        };
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, numpy and confluent_kafka", DefaultValueFactory = _ => PythonScript.DefaultInterpreter };
         var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = BenchCommandOptions.Output("trainer.json and trainer.md");
         var command = new Command("trainer", "examples/pytorch_trainer.py through Kafka on noisy Fashion-MNIST: weights on, off, with label correction, and with feedback; clean-test accuracy and read throughput (extra --Section:Key=value overrides apply to the pipeline).")
         {
-            noise, count, seed, passes, format, batch, hidden, learningRate, idle, rounds, python, dataDirectory, output,
+            noise, count, seed, passes, format, batch, hidden, learningRate, idle, rounds, replaySeeds, python, dataDirectory, output,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
@@ -50,9 +55,10 @@ public static class TrainerBenchCommand
 
             var script = PythonScript.Find(TrainerSettings.DefaultScript);
             var readScript = PythonScript.Find(TrainerSettings.DefaultReadScript);
-            if (script is null || readScript is null)
+            var replayScript = PythonScript.Find(TrainerSettings.DefaultReplayScript);
+            if (script is null || readScript is null || replayScript is null)
             {
-                Console.Error.WriteLine($"{TrainerSettings.DefaultScript} and {TrainerSettings.DefaultReadScript} were not found from the working directory upwards: run from the repository.");
+                Console.Error.WriteLine($"{TrainerSettings.DefaultScript}, {TrainerSettings.DefaultReadScript} and {TrainerSettings.DefaultReplayScript} were not found from the working directory upwards: run from the repository.");
                 return 2;
             }
 
@@ -63,10 +69,17 @@ public static class TrainerBenchCommand
 
             var settings = new TrainerSettings(spec, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(passes),
                 SampleEncoder.ParseFormat(parse.GetValue(format)!), directory, parse.GetValue(python)!, script, readScript, parse.GetValue(batch),
-                parse.GetValue(hidden), parse.GetValue(learningRate), parse.GetValue(idle), parse.GetValue(rounds), [.. parse.UnmatchedTokens]);
+                parse.GetValue(hidden), parse.GetValue(learningRate), parse.GetValue(idle), parse.GetValue(rounds), [.. parse.UnmatchedTokens],
+                parse.GetValue(replaySeeds), replayScript);
             if (settings.Count < 1 || settings.StreamEpochs < 1 || settings.BatchSize < 1 || settings.Hidden < 1 || settings.ReadRounds < 1)
             {
                 Console.Error.WriteLine("--count, --passes, --batch-size, --hidden and --read-rounds must be at least 1.");
+                return 2;
+            }
+
+            if (settings.ReplaySeeds < 0)
+            {
+                Console.Error.WriteLine("--replay-seeds must be 0 (no replay) or more.");
                 return 2;
             }
 

@@ -4,6 +4,7 @@ using EasyHard.Bench.Common;
 using EasyHard.Bench.Throughput;
 using EasyHard.Core.Embedded;
 using EasyHard.Core.Kafka;
+using EasyHard.Core.Observability;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Scorer;
 
@@ -59,17 +60,49 @@ public static class TrainerBench
         var (applied, rejected, used) = (ScorerMetrics.FeedbackApplied.Value, ScorerMetrics.FeedbackRejected.Value, ScorerMetrics.FeedbackLossesUsed.Value);
         var (feedbackArms, _, _) = await stream.RunAsync("trainer-feedback", [new Arm("feedback", Weights: true, IncludeQuarantine: true, Feedback: true)],
             measureRead: false, cancellationToken);
+        var replay = settings.ReplaySeeds > 0 ? await ReplayAsync(settings, stream.Recording, log, cancellationToken) : null;
         var setup = new TrainerResult.Setup(settings.Noise.ToString(), samples.Count, settings.Seed, settings.StreamEpochs, settings.Format.ToString().ToLowerInvariant(),
             settings.BatchSize, settings.Hidden, settings.LearningRate, partitions, maxBacklog, settings.ExtraConfig);
         return new TrainerResult(machine, setup, arms[0], arms[1], arms[2], arms[3], feedbackArms[0],
             (long)(ScorerMetrics.FeedbackApplied.Value - applied), (long)(ScorerMetrics.FeedbackRejected.Value - rejected),
-            (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, load, clock.Elapsed.TotalSeconds, problems);
+            (long)(ScorerMetrics.FeedbackLossesUsed.Value - used), read!, load, clock.Elapsed.TotalSeconds, problems, replay);
+    }
+
+    /// <summary>
+    /// Trains on the unweighted arm's recorded batches again with other weights (src/Bench/python/trainer_replay.py),
+    /// once the streams are done and the cores are free.
+    /// </summary>
+    private static async Task<TrainerReplay> ReplayAsync(TrainerSettings settings, string recording, TextWriter log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            log.WriteLine($"replay: the unweighted arm's batches, {settings.ReplaySeeds} trainer seed(s) per arm.");
+            await using var script = await PythonScript.StartAsync("The replay", settings.Interpreter, settings.ReplayScript!,
+                ["--recording", recording, "--data-dir", settings.DataDirectory, "--seeds", $"{settings.ReplaySeeds}", "--seed", $"{settings.Seed}",
+                 "--hidden", $"{settings.Hidden}", "--learning-rate", settings.LearningRate.ToString(CultureInfo.InvariantCulture)],
+                TimeSpan.FromMinutes(2), cancellationToken);
+            var replay = await script.WaitAsync<TrainerReplay>(TimeSpan.FromMinutes(10 * settings.ReplaySeeds), cancellationToken);
+            foreach (var arm in replay.Arms)
+            {
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {arm.Name}: clean-test accuracy {100 * arm.MeanAccuracy:F2} % ({string.Join(", ", arm.Accuracies.Select(a => (100 * a).ToString("F2", CultureInfo.InvariantCulture)))})"));
+            }
+
+            return replay;
+        }
+        finally
+        {
+            File.Delete(recording);
+        }
     }
 
     /// <summary>One pipeline on fresh topics, its input produced <see cref="TrainerSettings.StreamEpochs"/> times, read by trainers.</summary>
     private sealed class StreamRun(TrainerSettings settings, EmbeddedKafkaCluster cluster, IReadOnlyList<LabelledSample> samples, SampleEncoder encoder,
         int maxBacklog, TextWriter log, List<string> problems)
     {
+        /// <summary>Where the unweighted arm records its batches when the run replays them.</summary>
+        public string Recording { get; } = Path.Combine(Path.GetTempPath(), $"easyhard-trainer-batches-{Guid.NewGuid():N}.npz");
+
         public async Task<(List<TrainerArm> Arms, ReadThroughput? Read, ScorerLoad Load)> RunAsync(string phase, IReadOnlyList<Arm> arms, bool measureRead,
             CancellationToken cancellationToken)
         {
@@ -83,6 +116,8 @@ public static class TrainerBench
             await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, topics, TrainerSettings.Dimension, TrainerSettings.Classes,
                 [$"--Scorer:Proxy:Seed={settings.Seed}", .. trainerGroups, .. settings.ExtraConfig], cancellationToken);
             var (scoredBefore, underLoadBefore) = (ScorerMetrics.SamplesScored.Value, ScorerMetrics.SamplesUnderLoad.Value);
+            var batches = PipelineMetrics.For("scorer").BatchSize;
+            var (batchesBefore, batchRecordsBefore) = (batches.Count, batches.Sum);
             var total = (long)samples.Count * settings.StreamEpochs;
             var trainers = new List<PythonScript>();
             try
@@ -141,7 +176,7 @@ public static class TrainerBench
 
                 var load = new ScorerLoad((long)(ScorerMetrics.SamplesScored.Value - scoredBefore), (long)(ScorerMetrics.SamplesUnderLoad.Value - underLoadBefore));
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {load.UnderLoad:N0} of {load.Scored:N0} samples scored under load ({100 * load.UnderLoadShare:F0} %)"));
+                    $"  {load.UnderLoad:N0} of {load.Scored:N0} samples scored under load ({100 * load.UnderLoadShare:F0} %), in {batches.Count - batchesBefore:N0} micro-batches of {(batches.Sum - batchRecordsBefore) / Math.Max(1, batches.Count - batchesBefore):F0} records on average"));
                 var results = new List<TrainerArm>();
                 foreach (var trainer in trainers)
                 {
@@ -273,6 +308,10 @@ public static class TrainerBench
             if (arm.PairedWeighted)
             {
                 arguments.Add("--paired-weighted");
+                if (settings.ReplaySeeds > 0)
+                {
+                    arguments.AddRange(["--record", Recording]);
+                }
             }
 
             if (arm.Feedback)

@@ -45,6 +45,26 @@ public static class TrainerReport
             .Add("read target: client ≥ 50 % of bare", BenchOutput.Verdict(result.ReadTargetMet, $"{100 * r.Ratio:F0} %"))
             .Add("wall time", string.Create(CultureInfo.InvariantCulture, $"{result.SecondsTotal:F0} s"));
         text.Append(facts);
+        if (result.Replay is { } replay)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"\nReplayed: the unweighted arm's {replay.Records:N0} records in its {replay.Batches:N0} batches ({100 * replay.MislabelledShare:F1} % mislabelled), trained on again with other weights, the mean of {replay.Seeds} trainer seed(s) each (`src/Bench/python/trainer_replay.py`). ");
+            if (double.IsFinite(replay.WeightsShareOfOracle))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"EasyHard's weights reach {100 * replay.WeightsShareOfOracle:F0} % of the oracle's gain on the same batches.");
+            }
+
+            text.Append("\n\n");
+            var replayed = new MarkdownTable("weights", "clean-test accuracy (mean)", "per seed", "vs unweighted");
+            foreach (var arm in replay.Arms)
+            {
+                replayed.Add(arm.Name, Percent(arm.MeanAccuracy), string.Join(" / ", arm.Accuracies.Select(Percent)),
+                    arm.Name == TrainerReplay.Unweighted ? "—" : Points(replay.GainPoints(arm.Name)));
+            }
+
+            text.Append(replayed);
+        }
+
         foreach (var problem in result.Problems)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nProblem: {problem}\n");

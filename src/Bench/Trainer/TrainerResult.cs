@@ -15,6 +15,7 @@ namespace EasyHard.Bench.Trainer;
 /// <param name="FeedbackApplied">Feedback records the scorer accepted during the feedback arm (easyhard_scorer_feedback_records_total{result="applied"}).</param>
 /// <param name="FeedbackLossesUsed">Scored samples whose loss policy used a trainer loss (easyhard_scorer_feedback_losses_used_total).</param>
 /// <param name="Load">What the scorer scored while the arms of the first stream read, and how much of it under load.</param>
+/// <param name="Replay">The unweighted arm's batches replayed with other weights (null without <c>--replay-seeds</c>).</param>
 public sealed record TrainerResult(
     MachineDescription Machine,
     TrainerResult.Setup Settings,
@@ -29,7 +30,8 @@ public sealed record TrainerResult(
     ReadThroughput Read,
     ScorerLoad Load,
     double SecondsTotal,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<string> Problems,
+    TrainerReplay? Replay = null)
 {
     /// <summary>Clean-test accuracy points the weights add: weighted − unweighted, × 100.</summary>
     public double WeightsGainPoints => 100 * (Weighted.TestAccuracy - Unweighted.TestAccuracy);

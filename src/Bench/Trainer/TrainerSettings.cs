@@ -5,6 +5,7 @@ namespace EasyHard.Bench.Trainer;
 /// <summary>What <c>easyhard bench trainer</c> runs: the data, the stream, and the Python trainer's settings.</summary>
 /// <param name="StreamEpochs">How many times the dataset goes through the pipeline (same ids, same order): a trainer reading the stream trains that many epochs, and from the second on the scorer sees the feedback of the first.</param>
 /// <param name="IdleSeconds">A trainer stops when nothing arrived for this long after the last pass.</param>
+/// <param name="ReplaySeeds">Trainer seeds per arm of the replay of the unweighted arm's batches (0: no replay).</param>
 public sealed record TrainerSettings(
     NoiseSpec Noise,
     int Count,
@@ -20,7 +21,9 @@ public sealed record TrainerSettings(
     double LearningRate,
     double IdleSeconds,
     int ReadRounds,
-    IReadOnlyList<string> ExtraConfig)
+    IReadOnlyList<string> ExtraConfig,
+    int ReplaySeeds = 0,
+    string? ReplayScript = null)
 {
     public const int Classes = FashionMnist.Classes;
 
@@ -35,4 +38,6 @@ public sealed record TrainerSettings(
     public static readonly string DefaultScript = Path.Combine("examples", "pytorch_trainer.py");
 
     public static readonly string DefaultReadScript = Path.Combine("src", "Bench", "python", "trainer_read.py");
+
+    public static readonly string DefaultReplayScript = Path.Combine("src", "Bench", "python", "trainer_replay.py");
 }

@@ -6,13 +6,13 @@ namespace EasyHard.IntegrationTests.Bench;
 
 /// <summary>
 /// <c>easyhard bench trainer</c> on a reduced run (1,500 samples, 2 passes): the pipeline, the example trainer in its
-/// five arms, feedback and the read comparison all run and report sane figures. Accuracy targets belong to the full
-/// run. Needs Fashion-MNIST and python3-torch, python3-numpy, python3-confluent-kafka, which CI installs.
+/// five arms, feedback, the read comparison and the replay of the unweighted arm's batches all run and report sane
+/// figures. Accuracy targets belong to the full run. Needs Fashion-MNIST and python3-torch, python3-numpy, python3-confluent-kafka, which CI installs.
 /// </summary>
 public sealed class TrainerBenchSmokeTests
 {
     [Fact]
-    public async Task BenchTrainer_ReducedRun_EveryArmTrainsOnTheWholeStream_AndFeedbackReachesTheScorer()
+    public async Task BenchTrainer_ReducedRun_EveryArmTrainsOnTheWholeStream_FeedbackReachesTheScorer_AndTheReplayRepeatsTheRecordedArm()
     {
         var directory = Directory.CreateTempSubdirectory("easyhard-bench-trainer-").FullName;
         var root = new RootCommand { BenchCommand.Create() };
@@ -21,7 +21,7 @@ public sealed class TrainerBenchSmokeTests
         // record count to wait for, and on a CI machine running other suites beside this one its first record once
         // arrived more than 6 s after the assignment (it ended with none): 20 s leaves room.
         var exitCode = await root.Parse([
-            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "20", "--out", directory,
+            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "20", "--replay-seeds", "2", "--out", directory,
         ]).InvokeAsync();
 
         Assert.Equal(0, exitCode); // 1 = a trainer read other than what the stream held, or samples went missing
@@ -54,11 +54,29 @@ public sealed class TrainerBenchSmokeTests
         Assert.True(read.GetProperty("records").GetInt64() * read.GetProperty("passes").GetInt32() >= 100_000,
             "a round reads the retained topic over as many passes as make 100,000 records");
         Assert.Empty(result.GetProperty("problems").EnumerateArray());
+
+        // The replay trains on the unweighted arm's recorded batches again: with that arm's seed, every weight 1 is that
+        // arm step for step, and EasyHard's weights with the quarantined samples at 0 are its twin.
+        var replay = result.GetProperty("replay");
+        Assert.Equal(3000, replay.GetProperty("records").GetInt64());
+        Assert.InRange(replay.GetProperty("mislabelled_share").GetDouble(), 0.3, 0.5); // symmetric 0.4: 36 % of labels change
+        var replayed = replay.GetProperty("arms").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a);
+        Assert.Equal(["unweighted", "weights", "clean posterior", "weights, mislabelled at 0", "oracle"], replayed.Keys);
+        Assert.All(replayed.Values, a => Assert.Equal(2, a.GetProperty("accuracies").GetArrayLength()));
+        Assert.Equal(result.GetProperty("unweighted").GetProperty("test_accuracy").GetDouble(),
+            replayed["unweighted"].GetProperty("accuracies")[0].GetDouble(), 4);
+        Assert.Equal(result.GetProperty("unweighted").GetProperty("paired_weighted_test_accuracy").GetDouble(),
+            replayed["weights"].GetProperty("accuracies")[0].GetDouble(), 4);
+        Assert.All(replayed.Values, a => Assert.InRange(a.GetProperty("mean_accuracy").GetDouble(), 0.3, 1.0));
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "easyhard-trainer-batches-*.npz"),
+            path => File.GetLastWriteTimeUtc(path) > DateTime.UtcNow.AddMinutes(-10)); // the recording is removed after the replay
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
         Assert.Contains("| weighted | weighted + quarantine topics | (w · CE).mean() |", markdown, StringComparison.Ordinal);
         Assert.Contains("| weighted-topic | weighted topic | (w · CE).mean() |", markdown, StringComparison.Ordinal);
         Assert.Contains("| corrected | weighted + quarantine topics | easyhard.corrected_loss", markdown, StringComparison.Ordinal);
         Assert.Contains("feedback records the scorer applied", markdown, StringComparison.Ordinal);
         Assert.Contains("| weighted twin | the unweighted arm's batches |", markdown, StringComparison.Ordinal);
+        Assert.Contains("Replayed: the unweighted arm's 3,000 records", markdown, StringComparison.Ordinal);
+        Assert.Contains("| weights, mislabelled at 0 |", markdown, StringComparison.Ordinal);
     }
 }

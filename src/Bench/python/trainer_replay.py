@@ -1,0 +1,103 @@
+"""Replays the batches a trainer recorded (bench trainer --replay-seeds N) with other weights: what the weights are worth
+against what knowing the mislabelled samples would be worth, on the very same batches.
+
+    trainer_replay.py --recording FILE.npz --data-dir DIR [--seeds 3] [--seed 0] [--hidden 256] [--learning-rate 1e-3] [--ema-decay 0.999]
+
+The recording (examples/pytorch_trainer.py --record) holds the batches in the order the trainer stepped on them: ids,
+given labels, EasyHard's weights and noise, and which came from the quarantine topic. Features and true labels come
+from the Fashion-MNIST train split by the index in each id (`fm-000123`: image 123), as `bench trainer` produced them.
+Each arm trains the example's model (the same MLP, Adam, moving average of the weights) once per trainer seed on
+those batches, one optimizer step each, on (w · CE).mean() with its own w:
+
+- unweighted: every weight 1 (with the recorded arm's seed it is that arm again, step for step);
+- weights: EasyHard's, a quarantined sample at 0 (the weighted twin);
+- clean posterior: 1 − noise alone;
+- weights, mislabelled at 0: EasyHard's weights with a perfect detector's zeros (what the ranking leaves on the table);
+- oracle: 1 on the samples whose label is right, 0 on the others.
+
+Prints READY, then one JSON line: each arm's clean-test accuracy per seed and their mean.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples"))
+from pytorch_trainer import WeightAverage, load_fashion_mnist, mlp  # noqa: E402
+
+ARMS = {
+    "unweighted": lambda r: np.ones_like(r["weights"]),
+    "weights": lambda r: r["weights"] * ~r["quarantined"],
+    "clean posterior": lambda r: 1 - r["noise"],
+    "weights, mislabelled at 0": lambda r: r["weights"] * ~r["quarantined"] * ~r["mislabelled"],
+    "oracle": lambda r: (~r["mislabelled"]).astype(np.float32),
+}
+
+
+def load_recording(path, train_labels):
+    with np.load(path) as saved:
+        recording = {name: saved[name] for name in saved.files}
+    index = np.array([int(str(i).rsplit("-", 1)[1]) for i in recording["ids"]], dtype=np.int64)
+    if len(index) and index.max() >= len(train_labels):
+        sys.exit(f"{path}: id {recording['ids'][index.argmax()]} has no image in the train split")
+    recording["index"] = index
+    recording["mislabelled"] = recording["labels"] != train_labels[index]
+    return recording
+
+
+def train(recording, weights, train_x, test_x, test_y, seed, hidden, learning_rate, ema_decay):
+    """The example trainer's loop on recorded batches: one step per batch, the moving average evaluated at the end."""
+    torch.manual_seed(seed)
+    model = mlp(train_x.shape[1], hidden, int(test_y.max()) + 1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    average = WeightAverage(model, ema_decay) if ema_decay > 0 else None
+    labels = torch.from_numpy(recording["labels"].astype(np.int64))
+    weights = torch.from_numpy(weights.astype(np.float32))
+    index = torch.from_numpy(recording["index"])
+    start = 0
+    for size in recording["batch_sizes"]:
+        rows = slice(start, start + int(size))
+        start += int(size)
+        per_sample = F.cross_entropy(model(train_x[index[rows]]), labels[rows], reduction="none")
+        loss = (weights[rows] * per_sample).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if average is not None:
+            average.update(model)
+    evaluated = average.model if average is not None else model
+    with torch.no_grad():
+        return (evaluated(test_x).argmax(1) == test_y).float().mean().item()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recording", required=True)
+    parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--seeds", type=int, default=3, help="trainer seeds per arm")
+    parser.add_argument("--seed", type=int, default=0, help="the first trainer seed (the recorded arm's)")
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--ema-decay", type=float, default=0.999)
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # as the recorded trainer: the unweighted replay is then that arm, step for step
+    print("READY", flush=True)
+    train_x, train_labels = load_fashion_mnist(args.data_dir, "train")
+    test_x, test_y = load_fashion_mnist(args.data_dir)
+    recording = load_recording(args.recording, train_labels.numpy())
+    arms = []
+    for name, weigh in ARMS.items():
+        accuracies = [train(recording, weigh(recording), train_x, test_x, test_y, args.seed + k, args.hidden, args.learning_rate, args.ema_decay)
+                      for k in range(args.seeds)]
+        arms.append({"name": name, "accuracies": accuracies, "mean_accuracy": float(np.mean(accuracies))})
+    print(json.dumps({"records": int(len(recording["labels"])), "batches": int(len(recording["batch_sizes"])),
+                      "mislabelled_share": float(recording["mislabelled"].mean()) if len(recording["labels"]) else 0.0,
+                      "seeds": args.seeds, "arms": arms}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

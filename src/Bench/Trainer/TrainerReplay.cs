@@ -3,9 +3,11 @@ namespace EasyHard.Bench.Trainer;
 /// <summary>
 /// What <c>src/Bench/python/trainer_replay.py</c> measured: the unweighted arm's recorded batches trained on again with
 /// other weights (EasyHard's, the clean posterior alone, EasyHard's with the mislabelled samples at 0, the oracle's),
-/// each over <see cref="Seeds"/> trainer seeds.
+/// each over <see cref="Seeds"/> trainer seeds; and per pass over the data, how well EasyHard's noise ranked the
+/// mislabelled samples of those batches.
 /// </summary>
-public sealed record TrainerReplay(long Records, int Batches, double MislabelledShare, int Seeds, IReadOnlyList<TrainerReplay.Arm> Arms)
+public sealed record TrainerReplay(long Records, int Batches, double MislabelledShare, int Seeds, IReadOnlyList<TrainerReplay.Arm> Arms,
+    IReadOnlyList<TrainerReplay.Pass> Passes)
 {
     public const string Unweighted = "unweighted";
 
@@ -24,4 +26,13 @@ public sealed record TrainerReplay(long Records, int Batches, double Mislabelled
 
     /// <param name="Accuracies">Clean-test accuracy per trainer seed (the recorded arm's seed first).</param>
     public sealed record Arm(string Name, IReadOnlyList<double> Accuracies, double MeanAccuracy);
+
+    /// <param name="Number">1 for each id's first record, 2 for its second, ...</param>
+    /// <param name="NoiseAuroc">AUROC of <c>noise</c> for the mislabelled samples of the pass (null without both kinds).</param>
+    /// <param name="MislabelledToCleanWeight">Mean weight of the mislabelled samples over the clean ones' (null without both kinds).</param>
+    public sealed record Pass(
+        [property: System.Text.Json.Serialization.JsonPropertyName("pass")] int Number,
+        long Records,
+        double? NoiseAuroc,
+        double? MislabelledToCleanWeight);
 }

@@ -62,7 +62,16 @@ public static class TrainerReport
                     arm.Name == TrainerReplay.Unweighted ? "—" : Points(replay.GainPoints(arm.Name)));
             }
 
-            text.Append(replayed);
+            text.Append(replayed).Append('\n');
+            var detection = new MarkdownTable("pass", "records", "noise AUROC (mislabelled samples)", "mislabelled / clean weight");
+            foreach (var pass in replay.Passes)
+            {
+                detection.Add(pass.Number.ToString(CultureInfo.InvariantCulture), pass.Records.ToString("N0", CultureInfo.InvariantCulture),
+                    pass.NoiseAuroc is { } auroc ? auroc.ToString("F4", CultureInfo.InvariantCulture) : "—",
+                    pass.MislabelledToCleanWeight is { } ratio ? ratio.ToString("F3", CultureInfo.InvariantCulture) : "—");
+            }
+
+            text.Append(detection);
         }
 
         foreach (var problem in result.Problems)

@@ -15,7 +15,9 @@ those batches, one optimizer step each, on (w · CE).mean() with its own w:
 - weights, mislabelled at 0: EasyHard's weights with a perfect detector's zeros (what the ranking leaves on the table);
 - oracle: 1 on the samples whose label is right, 0 on the others.
 
-Prints READY, then one JSON line: each arm's clean-test accuracy per seed and their mean.
+Beside them, per pass over the data (an id's first, second, ... record), how well EasyHard's noise ranks the
+mislabelled samples (AUROC) and their mean weight over the clean ones'. Prints READY, then one JSON line: each arm's
+clean-test accuracy per seed and their mean, and the passes.
 """
 import argparse
 import json
@@ -47,6 +49,37 @@ def load_recording(path, train_labels):
     recording["index"] = index
     recording["mislabelled"] = recording["labels"] != train_labels[index]
     return recording
+
+
+def auroc(positive, scores):
+    """Area under the ROC curve of scores for the positive samples (Mann-Whitney, tied scores at their mean rank); None without both classes."""
+    positives = int(positive.sum())
+    negatives = len(positive) - positives
+    if positives == 0 or negatives == 0:
+        return None
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    first_rank = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    ranks = (first_rank + (counts + 1) / 2)[inverse]
+    return float((ranks[positive].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def passes(recording):
+    """Per pass over the data (the n-th record of an id is in pass n): records, the noise's AUROC and the weight ratio."""
+    index = recording["index"]
+    exposure = np.zeros(len(index), dtype=np.int64)
+    seen = {}
+    for row, sample in enumerate(index.tolist()):
+        exposure[row] = seen.get(sample, 0)
+        seen[sample] = exposure[row] + 1
+    result = []
+    for number in range(int(exposure.max()) + 1 if len(exposure) else 0):
+        rows = exposure == number
+        wrong = recording["mislabelled"][rows]
+        weights = recording["weights"][rows]
+        ratio = float(weights[wrong].mean() / weights[~wrong].mean()) if wrong.any() and (~wrong).any() and weights[~wrong].mean() > 0 else None
+        result.append({"pass": number + 1, "records": int(rows.sum()), "noise_auroc": auroc(wrong, recording["noise"][rows]),
+                       "mislabelled_to_clean_weight": ratio})
+    return result
 
 
 def train(recording, weights, train_x, test_x, test_y, seed, hidden, learning_rate, ema_decay):
@@ -96,7 +129,7 @@ def main():
         arms.append({"name": name, "accuracies": accuracies, "mean_accuracy": float(np.mean(accuracies))})
     print(json.dumps({"records": int(len(recording["labels"])), "batches": int(len(recording["batch_sizes"])),
                       "mislabelled_share": float(recording["mislabelled"].mean()) if len(recording["labels"]) else 0.0,
-                      "seeds": args.seeds, "arms": arms}), flush=True)
+                      "seeds": args.seeds, "arms": arms, "passes": passes(recording)}), flush=True)
 
 
 if __name__ == "__main__":

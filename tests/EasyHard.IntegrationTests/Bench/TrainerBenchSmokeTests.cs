@@ -68,6 +68,11 @@ public sealed class TrainerBenchSmokeTests
         Assert.Equal(result.GetProperty("unweighted").GetProperty("paired_weighted_test_accuracy").GetDouble(),
             replayed["weights"].GetProperty("accuracies")[0].GetDouble(), 4);
         Assert.All(replayed.Values, a => Assert.InRange(a.GetProperty("mean_accuracy").GetDouble(), 0.3, 1.0));
+        var passes = replay.GetProperty("passes").EnumerateArray().ToList();
+        Assert.Equal([1, 2], passes.Select(p => p.GetProperty("pass").GetInt32()));
+        Assert.All(passes, p => Assert.Equal(1500, p.GetProperty("records").GetInt64()));
+        Assert.All(passes, p => Assert.InRange(p.GetProperty("noise_auroc").GetDouble(), 0.5, 1.0)); // above chance, even while the scorer warms up
+        Assert.All(passes, p => Assert.InRange(p.GetProperty("mislabelled_to_clean_weight").GetDouble(), 0.0, 1.0));
         Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "easyhard-trainer-batches-*.npz"),
             path => File.GetLastWriteTimeUtc(path) > DateTime.UtcNow.AddMinutes(-10)); // the recording is removed after the replay
         var markdown = File.ReadAllText(Path.Combine(directory, "trainer.md"));
@@ -78,5 +83,6 @@ public sealed class TrainerBenchSmokeTests
         Assert.Contains("| weighted twin | the unweighted arm's batches |", markdown, StringComparison.Ordinal);
         Assert.Contains("Replayed: the unweighted arm's 3,000 records", markdown, StringComparison.Ordinal);
         Assert.Contains("| weights, mislabelled at 0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| pass | records | noise AUROC (mislabelled samples) | mislabelled / clean weight |", markdown, StringComparison.Ordinal);
     }
 }

@@ -29,8 +29,9 @@ status=0
 dotnet test EasyHard.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" --blame-hang-timeout 10m || status=$?
 
-# The Python client's tests (clients/python), with Debian's interpreter, which sees the packages installed above.
-/usr/bin/python3 -m pytest clients/python/tests -p no:cacheprovider -q --junitxml="$results/python-client.xml" || status=$?
+# The Python client's tests (clients/python) and the benchmarks' Python helpers' (src/Bench/python), with Debian's
+# interpreter, which sees the packages installed above.
+/usr/bin/python3 -m pytest clients/python/tests src/Bench/python/tests -p no:cacheprovider -q --junitxml="$results/python-client.xml" || status=$?
 
 # One closing line over all test projects, read from the TRX files and the pytest JUnit file.
 /usr/bin/python3 - "$results" <<'PY' || true

@@ -30,12 +30,16 @@ public static class TrainerBenchCommand
             Description = "Afterwards, train on the unweighted arm's batches again with EasyHard's weights, the clean posterior, a perfect detector's and the oracle's, this many trainer seeds each (0: no replay; about 45 s per arm and seed at 60,000 samples × 3 passes)",
             DefaultValueFactory = _ => 0,
         };
+        var recording = new Option<FileInfo?>("--recording")
+        {
+            Description = "Keep the unweighted arm's batches, in order, with EasyHard's weights and noise, in this .npz (src/Bench/python/trainer_replay.py trains on them again with other weights or other scorer settings)",
+        };
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, numpy and confluent_kafka", DefaultValueFactory = _ => PythonScript.DefaultInterpreter };
         var dataDirectory = BenchCommandOptions.FashionMnistDirectory();
         var output = BenchCommandOptions.Output("trainer.json and trainer.md");
         var command = new Command("trainer", "examples/pytorch_trainer.py through Kafka on noisy Fashion-MNIST: weights on, off, with label correction, and with feedback; clean-test accuracy and read throughput (extra --Section:Key=value overrides apply to the pipeline).")
         {
-            noise, count, seed, passes, format, batch, hidden, learningRate, idle, rounds, replaySeeds, python, dataDirectory, output,
+            noise, count, seed, passes, format, batch, hidden, learningRate, idle, rounds, replaySeeds, recording, python, dataDirectory, output,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
@@ -70,7 +74,7 @@ public static class TrainerBenchCommand
             var settings = new TrainerSettings(spec, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(passes),
                 SampleEncoder.ParseFormat(parse.GetValue(format)!), directory, parse.GetValue(python)!, script, readScript, parse.GetValue(batch),
                 parse.GetValue(hidden), parse.GetValue(learningRate), parse.GetValue(idle), parse.GetValue(rounds), [.. parse.UnmatchedTokens],
-                parse.GetValue(replaySeeds), replayScript);
+                parse.GetValue(replaySeeds), replayScript, parse.GetValue(recording)?.FullName);
             if (settings.Count < 1 || settings.StreamEpochs < 1 || settings.BatchSize < 1 || settings.Hidden < 1 || settings.ReadRounds < 1)
             {
                 Console.Error.WriteLine("--count, --passes, --batch-size, --hidden and --read-rounds must be at least 1.");
@@ -80,6 +84,12 @@ public static class TrainerBenchCommand
             if (settings.ReplaySeeds < 0)
             {
                 Console.Error.WriteLine("--replay-seeds must be 0 (no replay) or more.");
+                return 2;
+            }
+
+            if (settings.RecordingPath is { } kept && !Directory.Exists(Path.GetDirectoryName(kept)))
+            {
+                Console.Error.WriteLine($"--recording: the directory of {kept} does not exist.");
                 return 2;
             }
 

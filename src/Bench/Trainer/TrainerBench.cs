@@ -92,7 +92,10 @@ public static class TrainerBench
         }
         finally
         {
-            File.Delete(recording);
+            if (settings.RecordingPath is null)
+            {
+                File.Delete(recording);
+            }
         }
     }
 
@@ -100,8 +103,8 @@ public static class TrainerBench
     private sealed class StreamRun(TrainerSettings settings, EmbeddedKafkaCluster cluster, IReadOnlyList<LabelledSample> samples, SampleEncoder encoder,
         int maxBacklog, TextWriter log, List<string> problems)
     {
-        /// <summary>Where the unweighted arm records its batches when the run replays them.</summary>
-        public string Recording { get; } = Path.Combine(Path.GetTempPath(), $"easyhard-trainer-batches-{Guid.NewGuid():N}.npz");
+        /// <summary>Where the unweighted arm records its batches when the run replays or keeps them.</summary>
+        public string Recording { get; } = settings.RecordingPath ?? Path.Combine(Path.GetTempPath(), $"easyhard-trainer-batches-{Guid.NewGuid():N}.npz");
 
         public async Task<(List<TrainerArm> Arms, ReadThroughput? Read, ScorerLoad Load)> RunAsync(string phase, IReadOnlyList<Arm> arms, bool measureRead,
             CancellationToken cancellationToken)
@@ -308,7 +311,7 @@ public static class TrainerBench
             if (arm.PairedWeighted)
             {
                 arguments.Add("--paired-weighted");
-                if (settings.ReplaySeeds > 0)
+                if (settings.ReplaySeeds > 0 || settings.RecordingPath is not null)
                 {
                     arguments.AddRange(["--record", Recording]);
                 }

@@ -6,6 +6,7 @@ namespace EasyHard.Bench.Trainer;
 /// <param name="StreamEpochs">How many times the dataset goes through the pipeline (same ids, same order): a trainer reading the stream trains that many epochs, and from the second on the scorer sees the feedback of the first.</param>
 /// <param name="IdleSeconds">A trainer stops when nothing arrived for this long after the last pass.</param>
 /// <param name="ReplaySeeds">Trainer seeds per arm of the replay of the unweighted arm's batches (0: no replay).</param>
+/// <param name="RecordingPath">Where to keep the unweighted arm's recorded batches (null: a temporary file, recorded only for the replay and removed after it).</param>
 public sealed record TrainerSettings(
     NoiseSpec Noise,
     int Count,
@@ -23,7 +24,8 @@ public sealed record TrainerSettings(
     int ReadRounds,
     IReadOnlyList<string> ExtraConfig,
     int ReplaySeeds = 0,
-    string? ReplayScript = null)
+    string? ReplayScript = null,
+    string? RecordingPath = null)
 {
     public const int Classes = FashionMnist.Classes;
 

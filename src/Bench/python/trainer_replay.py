@@ -2,6 +2,12 @@
 against what knowing the mislabelled samples would be worth, on the very same batches.
 
     trainer_replay.py --recording FILE.npz --data-dir DIR [--seeds 3] [--seed 0] [--hidden 256] [--learning-rate 1e-3] [--ema-decay 0.999]
+                      [--arms unweighted "weights as read" ...] [--scored SCORED.jsonl]
+    trainer_replay.py --recording FILE.npz --data-dir DIR --export-stream STREAM.jsonl
+
+Other scorer settings on the same batches: --export-stream writes the recorded records, in order, as the JSON samples
+`easyhard replay --input STREAM.jsonl --output SCORED.jsonl [--Scorer:...]` scores; --scored then trains on that
+output's weights and noise instead of the recorded ones (`bench trainer --recording FILE.npz` keeps a recording).
 
 The recording (examples/pytorch_trainer.py --record) holds the batches in the order the trainer stepped on them: ids,
 given labels, EasyHard's weights and noise, and which came from the quarantine topic. Features and true labels come
@@ -13,13 +19,16 @@ those batches, one optimizer step each, on (w · CE).mean() with its own w:
 - weights: EasyHard's, a quarantined sample at 0 (the weighted twin);
 - clean posterior: 1 − noise alone;
 - weights, mislabelled at 0: EasyHard's weights with a perfect detector's zeros (what the ranking leaves on the table);
-- oracle: 1 on the samples whose label is right, 0 on the others.
+- oracle: 1 on the samples whose label is right, 0 on the others;
+- weights as read (only when --arms names it): EasyHard's weights, a quarantined sample at the weight it carries, as the
+  weighted arm of `bench trainer` trains.
 
 Beside them, per pass over the data (an id's first, second, ... record), how well EasyHard's noise ranks the
 mislabelled samples (AUROC) and their mean weight over the clean ones'. Prints READY, then one JSON line: each arm's
 clean-test accuracy per seed and their mean, and the passes.
 """
 import argparse
+import base64
 import json
 import os
 import sys
@@ -38,6 +47,7 @@ ARMS = {
     "weights, mislabelled at 0": lambda r: r["weights"] * ~r["quarantined"] * ~r["mislabelled"],
     "oracle": lambda r: (~r["mislabelled"]).astype(np.float32),
 }
+OPTIONAL_ARMS = {"weights as read": lambda r: r["weights"]}
 
 
 def load_recording(path, train_labels):
@@ -49,6 +59,35 @@ def load_recording(path, train_labels):
     recording["index"] = index
     recording["mislabelled"] = recording["labels"] != train_labels[index]
     return recording
+
+
+def export_stream(recording, train_x, path):
+    """The recorded records in order as JSON samples (id, little-endian float32 features, given label) for `easyhard replay`."""
+    features = train_x.numpy()
+    with open(path, "w") as out:
+        for sample_id, row, label in zip(recording["ids"], recording["index"], recording["labels"]):
+            out.write(json.dumps({"id": str(sample_id), "features_b64": base64.b64encode(features[row].astype("<f4").tobytes()).decode(),
+                                  "label": int(label)}) + "\n")
+
+
+def apply_scored(recording, path):
+    """Puts the weights, noise and quarantine of an `easyhard replay` output of the same records in the recorded ones' place."""
+    columns = {"weights": [], "noise": [], "quarantined": []}
+    ids = recording["ids"]
+    with open(path) as scored:
+        for line_number, line in enumerate(scored, 1):
+            row = json.loads(line)
+            if line_number > len(ids) or row["id"] != str(ids[line_number - 1]):
+                sys.exit(f"{path}:{line_number}: id {row['id']} is not the recording's record {line_number} "
+                         f"({ids[line_number - 1] if line_number <= len(ids) else 'past its end'}): score the stream --export-stream wrote")
+            columns["weights"].append(row["weight"])
+            columns["noise"].append(row["noise"])
+            columns["quarantined"].append(row["quarantined"])
+    if len(columns["weights"]) != len(ids):
+        sys.exit(f"{path} holds {len(columns['weights'])} scored records, the recording {len(ids)}")
+    recording["weights"] = np.asarray(columns["weights"], dtype=np.float32)
+    recording["noise"] = np.asarray(columns["noise"], dtype=np.float32)
+    recording["quarantined"] = np.asarray(columns["quarantined"], dtype=bool)
 
 
 def auroc(positive, scores):
@@ -116,15 +155,27 @@ def main():
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--ema-decay", type=float, default=0.999)
+    parser.add_argument("--arms", nargs="+", default=list(ARMS), help=f"arms to train, each one argument, of: {'; '.join([*ARMS, *OPTIONAL_ARMS])}")
+    parser.add_argument("--scored", help="train on this `easyhard replay` output's weights and noise (of the exported stream)")
+    parser.add_argument("--export-stream", help="write the recorded records as JSON samples for `easyhard replay`, then stop")
     args = parser.parse_args()
+    weighers = {**ARMS, **OPTIONAL_ARMS}
+    if unknown := [name for name in args.arms if name not in weighers]:
+        parser.error(f"--arms: unknown arm {unknown[0]!r}; known: {'; '.join(weighers)}")
     torch.set_num_threads(1)  # as the recorded trainer: the unweighted replay is then that arm, step for step
     print("READY", flush=True)
     train_x, train_labels = load_fashion_mnist(args.data_dir, "train")
     test_x, test_y = load_fashion_mnist(args.data_dir)
     recording = load_recording(args.recording, train_labels.numpy())
+    if args.export_stream:
+        export_stream(recording, train_x, args.export_stream)
+        print(json.dumps({"exported": int(len(recording["labels"])), "stream": args.export_stream}), flush=True)
+        return
+    if args.scored:
+        apply_scored(recording, args.scored)
     arms = []
-    for name, weigh in ARMS.items():
-        accuracies = [train(recording, weigh(recording), train_x, test_x, test_y, args.seed + k, args.hidden, args.learning_rate, args.ema_decay)
+    for name in args.arms:
+        accuracies = [train(recording, weighers[name](recording), train_x, test_x, test_y, args.seed + k, args.hidden, args.learning_rate, args.ema_decay)
                       for k in range(args.seeds)]
         arms.append({"name": name, "accuracies": accuracies, "mean_accuracy": float(np.mean(accuracies))})
     print(json.dumps({"records": int(len(recording["labels"])), "batches": int(len(recording["batch_sizes"])),

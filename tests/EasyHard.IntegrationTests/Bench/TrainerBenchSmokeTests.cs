@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using EasyHard.Bench.Commands;
+using EasyHard.Bench.Common;
+using EasyHard.Bench.Trainer;
+using EasyHard.Evaluation.Datasets;
+using EasyHard.IntegrationTests.CommandLine;
 
 namespace EasyHard.IntegrationTests.Bench;
 
@@ -85,4 +89,48 @@ public sealed class TrainerBenchSmokeTests
         Assert.Contains("| weights, mislabelled at 0 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| pass | records | noise AUROC (mislabelled samples) | mislabelled / clean weight |", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BenchTrainer_Recording_KeepsTheUnweightedArmsBatches_WhichAnotherScoringOfTheSameRecordsTrainsOn()
+    {
+        var directory = Directory.CreateTempSubdirectory("easyhard-bench-trainer-").FullName;
+        var recording = Path.Combine(directory, "batches.npz");
+        var root = new RootCommand { BenchCommand.Create() };
+
+        var exitCode = await root.Parse([
+            "bench", "trainer", "--count", "1500", "--passes", "2", "--read-rounds", "1", "--idle-seconds", "20", "--recording", recording, "--out", directory,
+        ]).InvokeAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.True(File.Exists(recording), "--recording keeps the unweighted arm's batches without a replay");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "trainer.json")));
+        var unweighted = json.RootElement.GetProperty("unweighted").GetProperty("test_accuracy").GetDouble();
+
+        // The recorded records, in order, as JSON samples; scored again by `easyhard replay` (another scorer run, here
+        // with a wider proxy); then the same batches trained on that scoring's weights.
+        var script = PythonScript.Find(TrainerSettings.DefaultReplayScript)!;
+        var stream = Path.Combine(directory, "stream.jsonl");
+        var scored = Path.Combine(directory, "scored.jsonl");
+        await using (var export = await StartReplayAsync(script, ["--recording", recording, "--export-stream", stream]))
+        {
+            Assert.Equal(3000, (await export.WaitAsync<JsonElement>(TimeSpan.FromMinutes(2), CancellationToken.None)).GetProperty("exported").GetInt64());
+        }
+
+        var replay = await CliProcess.RunAsync(["replay", "--input", stream, "--output", scored, "--Scorer:Proxy:HiddenSizes:0=256"], TimeSpan.FromMinutes(3));
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        Assert.Equal(3000, File.ReadLines(scored).Count());
+
+        await using var retrain = await StartReplayAsync(script,
+            ["--recording", recording, "--scored", scored, "--arms", "unweighted", "weights as read", "--seeds", "1"]);
+        var result = await retrain.WaitAsync<JsonElement>(TimeSpan.FromMinutes(5), CancellationToken.None);
+        var arms = result.GetProperty("arms").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("mean_accuracy").GetDouble());
+        Assert.Equal(["unweighted", "weights as read"], arms.Keys);
+        Assert.Equal(unweighted, arms["unweighted"], 4); // every weight 1 on the recorded batches is the recorded arm, whatever the scores
+        Assert.InRange(arms["weights as read"], 0.3, 1.0);
+        Assert.All(result.GetProperty("passes").EnumerateArray(), p => Assert.InRange(p.GetProperty("noise_auroc").GetDouble(), 0.5, 1.0)); // the new scores rank
+    }
+
+    private static Task<PythonScript> StartReplayAsync(string script, IEnumerable<string> arguments) =>
+        PythonScript.StartAsync("The replay", PythonScript.DefaultInterpreter, script, [.. arguments, "--data-dir", FashionMnist.DefaultDirectory],
+            TimeSpan.FromMinutes(1), CancellationToken.None);
 }

@@ -165,12 +165,12 @@ def main():
     torch.set_num_threads(1)  # as the recorded trainer: the unweighted replay is then that arm, step for step
     print("READY", flush=True)
     train_x, train_labels = load_fashion_mnist(args.data_dir, "train")
-    test_x, test_y = load_fashion_mnist(args.data_dir)
     recording = load_recording(args.recording, train_labels.numpy())
     if args.export_stream:
         export_stream(recording, train_x, args.export_stream)
         print(json.dumps({"exported": int(len(recording["labels"])), "stream": args.export_stream}), flush=True)
         return
+    test_x, test_y = load_fashion_mnist(args.data_dir)
     if args.scored:
         apply_scored(recording, args.scored)
     arms = []

@@ -11,6 +11,16 @@ public sealed class ProxyOptions
     /// <summary>Hidden layer widths of every MLP head.</summary>
     [Required, MinLength(1)] public int[] HiddenSizes { get; set; } = [128];
 
+    /// <summary>
+    /// Random 5×5 convolution filters whose rectified, pooled responses are appended to each image-shaped sample before
+    /// the proxy sees it (<c>Schema:ImageShape</c> set; ignored otherwise): an image prior for MLP heads on raw pixels.
+    /// The filters are fixed, so the heads stay out-of-sample; 0 turns it off.
+    /// </summary>
+    [Range(0, 256)] public int ImageFilters { get; set; } = 16;
+
+    /// <summary>Side of the square cells the filter responses are averaged over (28×28 pixels at 4: 7×7 per filter).</summary>
+    [Range(1, 64)] public int ImagePooling { get; set; } = 4;
+
     /// <summary>Number of heads E in the ensemble.</summary>
     [Range(1, 64)] public int EnsembleSize { get; set; } = 3;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EasyHard.Contracts;
 using EasyHard.Contracts.V1;
+using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Scorer;
 using EasyHard.Scorer.Scoring;
@@ -20,7 +21,9 @@ public static class EasyHardStream
     /// <summary>Scores of the first and last exposure, the proxy's running accuracy and steps, the engine's device.</summary>
     public sealed record Result(ExposureScores First, ExposureScores Last, double ProxyAccuracy, long ModelVersion, string Device);
 
-    public static Result Run(ScorerOptions options, IReadOnlyList<LabelledSample> samples, int dimension, int classes, int epochs, int seed, TextWriter progress)
+    /// <param name="image">The samples' image shape (<c>Schema:ImageShape</c>) where they are images: the engine then adds their image features.</param>
+    public static Result Run(ScorerOptions options, IReadOnlyList<LabelledSample> samples, int dimension, int classes, int epochs, int seed, TextWriter progress,
+        ImageShape? image = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(samples);
@@ -33,7 +36,7 @@ public static class EasyHardStream
         var random = new Random(seed);
         var order = Enumerable.Range(0, samples.Count).ToArray();
         var chunk = options.Batching.MaxBatchSize * BatchesPerCall;
-        using var engine = new ScoringEngine(options, dimension, classes);
+        using var engine = new ScoringEngine(options, dimension, classes, image: image);
         var rowOf = new Dictionary<string, int>(samples.Count, StringComparer.Ordinal);
         for (var i = 0; i < samples.Count; i++)
         {

@@ -79,7 +79,8 @@ public static class QualityBenchmark
         EndStage("load");
 
         // EasyHard: the pipeline's scoring core over the stream.
-        var stream = EasyHardStream.Run(scorerOptions, samples, train.Dimension, classes, settings.Epochs, settings.Seed, progress);
+        var stream = EasyHardStream.Run(scorerOptions, samples, train.Dimension, classes, settings.Epochs, settings.Seed, progress,
+            new ImageShape(1, FashionMnist.Side, FashionMnist.Side));
         EndStage("easyhard_stream");
 
         // Offline reference: K-fold cross-validated probabilities.

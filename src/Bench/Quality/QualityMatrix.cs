@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Scorer;
 using static TorchSharp.torch;
@@ -20,6 +21,13 @@ public static class QualityMatrix
 
     /// <summary>Side of a Fashion-MNIST image and the block size the small stream averages over (28 / 4 = 7).</summary>
     private const int SmallFactor = 4;
+
+    /// <summary>Every case's stream is Fashion-MNIST images, the small one averaged to a smaller side.</summary>
+    private static ImageShape ImageOf(MatrixCase c)
+    {
+        var side = c.Data == MatrixData.Small ? FashionMnist.Side / SmallFactor : FashionMnist.Side;
+        return new ImageShape(1, side, side);
+    }
 
     private const double LongTailRatio = 0.1;
 
@@ -51,7 +59,7 @@ public static class QualityMatrix
         var samples = data.WithLabels(noisy, IdPrefix);
         progress.WriteLine($"matrix case {c.Name}: {data.Count:N0} samples of {data.Dimension} features, realized noise {noisy.RealizedRate:P1}");
         var stopwatch = Stopwatch.StartNew();
-        var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress);
+        var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress, ImageOf(c));
         double streamSeconds = stopwatch.Elapsed.TotalSeconds;
         var key = (c.Data, c.Count, c.Noise);
         using var features = tensor(data.Features, [data.Count, data.Dimension]);

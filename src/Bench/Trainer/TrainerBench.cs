@@ -117,7 +117,7 @@ public static class TrainerBench
             // The scorer is told its trainers' groups, as a deployment would: where they set the pace it keeps full quality.
             var trainerGroups = arms.Select((arm, i) => $"--Scorer:Load:TrainerGroups:{i}={GroupOf(topics, arm)}");
             await using var pipeline = await BenchPipeline.StartAsync(cluster.BootstrapServers, topics, TrainerSettings.Dimension, TrainerSettings.Classes,
-                [$"--Scorer:Proxy:Seed={settings.Seed}", .. trainerGroups, .. settings.ExtraConfig], cancellationToken);
+                [$"--Scorer:Proxy:Seed={settings.Seed}", $"--Schema:ImageShape={FashionMnist.Side}x{FashionMnist.Side}", .. trainerGroups, .. settings.ExtraConfig], cancellationToken);
             var (scoredBefore, underLoadBefore) = (ScorerMetrics.SamplesScored.Value, ScorerMetrics.SamplesUnderLoad.Value);
             var batches = PipelineMetrics.For("scorer").BatchSize;
             var (batchesBefore, batchRecordsBefore) = (batches.Count, batches.Sum);

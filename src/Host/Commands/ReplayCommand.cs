@@ -1,5 +1,7 @@
 using System.CommandLine;
+using EasyHard.Core.Configuration;
 using EasyHard.Host.Replay;
+using Microsoft.Extensions.Configuration;
 using EasyHard.Scorer;
 
 namespace EasyHard.Host.Commands;
@@ -48,7 +50,20 @@ public static class ReplayCommand
             options.CheckpointPath = savedCheckpoint?.FullName ?? Path.Combine(Path.GetTempPath(), $"easyhard-replay-{Guid.NewGuid():N}.ckpt");
             options.CheckpointIntervalSeconds = 0;
 
-            var replay = new FileReplay(options, parse.GetValue(classes), parse.GetValue(dimension), Console.Error);
+            var imageShape = new ConfigurationBuilder().AddCommandLine([.. CommandOverrides.From(parse)]).Build()[$"{SampleSchemaOptions.SectionName}:{nameof(SampleSchemaOptions.ImageShape)}"];
+            ImageShape? image = null;
+            if (!string.IsNullOrEmpty(imageShape))
+            {
+                if (!ImageShape.TryParse(imageShape, out var shape))
+                {
+                    Console.Error.WriteLine($"Schema:ImageShape '{imageShape}' is not HxW or CxHxW (e.g. 28x28 or [1,28,28]).");
+                    return 2;
+                }
+
+                image = shape;
+            }
+
+            var replay = new FileReplay(options, parse.GetValue(classes), parse.GetValue(dimension), Console.Error, image);
             var result = replay.Run(inputFile.FullName, parse.GetValue(output)!.FullName, parse.GetValue(passes));
             Console.WriteLine($"replay: {result.Lines} lines, {result.Scored} scored, {result.Rejected} rejected (reported above), dimension {result.Dimension}, model version {result.ModelVersion} -> {parse.GetValue(output)!.FullName}");
             var rates = result.NoiseRate;

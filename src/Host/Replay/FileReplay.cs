@@ -17,7 +17,9 @@ namespace EasyHard.Host.Replay;
 /// cross-fitted ensemble (<c>Scorer:Proxy:Folds</c>) every sample of that pass is scored by heads that never trained on it,
 /// which is K-fold cross-validation of the file.
 /// </summary>
-public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors)
+/// <param name="image">The samples' <c>Schema:ImageShape</c>, where they are images: the proxy then sees their image features
+/// too (<c>Scorer:Proxy:ImageFilters</c>), as the pipeline's scorer does.</param>
+public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? dimension, TextWriter errors, ImageShape? image = null)
 {
     /// <param name="NoiseRate">The stream's label-noise rate as the scorer estimates it at the end: the rate <c>noise</c> is
     /// calibrated to and the estimates it weighs (<c>Scorer:Statistics:ConfidentRateShare</c>, <c>:JointRateShare</c>).</param>
@@ -34,7 +36,12 @@ public sealed class FileReplay(ScorerOptions scorerOptions, int classes, int? di
             Classes = classes,
             MaxRecordBytes = 64 * 1024 * 1024,
         });
-        using var engine = new ScoringEngine(scorerOptions, resolvedDimension, classes);
+        if (image is { } shape && shape.Size != resolvedDimension)
+        {
+            throw new InvalidDataException($"Schema:ImageShape holds {shape.Size} values but the samples of {inputPath} have {resolvedDimension} features.");
+        }
+
+        using var engine = new ScoringEngine(scorerOptions, resolvedDimension, classes, image: image);
         using var output = File.Create(outputPath);
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         var newline = "\n"u8.ToArray();

@@ -46,19 +46,24 @@ public sealed class ScoringEngine : IDisposable
     private readonly BatchPipeline pipeline;
     private readonly ModelExchange exchange;
     private long lastCheckpointTimestamp;
+    private readonly ImageFeatures? imageFeatures;
 
     /// <summary>Host constructor: dimension and classes come from the <c>Schema</c> section.</summary>
     public ScoringEngine(IOptions<ScorerOptions> options, IOptions<SampleSchemaOptions> schema, TimeProvider timeProvider, ILogger<ScoringEngine> logger, FeedbackStore feedback, TargetBuffer targets)
-        : this(options.Value, schema.Value.Dimension, schema.Value.Classes, timeProvider, logger, feedback, targets)
+        : this(options.Value, schema.Value.Dimension, schema.Value.Classes, timeProvider, logger, feedback, targets,
+            ImageShape.TryParse(schema.Value.ImageShape, out var image) ? image : null)
     {
     }
 
     /// <summary>
     /// Direct constructor (replay, benchmarks, tests). Restores <see cref="ScorerOptions.CheckpointPath"/> when the
     /// file exists; throws <see cref="InvalidOperationException"/> if it was written for another shape. Trainer losses
-    /// (<paramref name="feedback"/>) and the influence target set (<paramref name="targets"/>) are optional.
+    /// (<paramref name="feedback"/>) and the influence target set (<paramref name="targets"/>) are optional. With an
+    /// <paramref name="image"/> shape (<c>Schema:ImageShape</c>) and <c>Scorer:Proxy:ImageFilters</c> above 0 the proxy
+    /// sees each sample with its random convolutional features appended (<see cref="ImageFeatures"/>).
     /// </summary>
-    public ScoringEngine(ScorerOptions options, int dimension, int classes, TimeProvider? timeProvider = null, ILogger<ScoringEngine>? logger = null, FeedbackStore? feedback = null, TargetBuffer? targets = null)
+    public ScoringEngine(ScorerOptions options, int dimension, int classes, TimeProvider? timeProvider = null, ILogger<ScoringEngine>? logger = null, FeedbackStore? feedback = null, TargetBuffer? targets = null,
+        ImageShape? image = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
@@ -67,13 +72,15 @@ public sealed class ScoringEngine : IDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Dimension = dimension;
         Classes = classes;
+        imageFeatures = ImageFeaturesFor(options.Proxy, image, dimension);
+        dimension = ModelDimension;
         Device = ScorerDevice.Resolve(options.Device);
         var (headThreadCount, torchThreads) = HeadScheduler.ResolveThreads(options, onCpu: Device.type == DeviceType.CPU);
         ensemble = new ProxyEnsemble(dimension, classes, options.Proxy.HiddenSizes, options.Proxy.EnsembleSize, Choices.Name(options.Proxy.Optimizer), options.Proxy.LearningRate, options.Proxy.Seed, Device,
             new LearningRateSchedule(options.Proxy.LearningRate, options.Proxy.LearningRateStartFactor, options.Proxy.LearningRateDecaySteps));
         heads = new HeadScheduler(options.Proxy.EnsembleSize, headThreadCount, torchThreads);
         training = new HeadTraining(ensemble, options);
-        validator = new SampleValidator(dimension, classes);
+        validator = new SampleValidator(Dimension, classes);
         statistics = ClassStatistics.From(classes, options.Statistics);
         var reservoir = new CleanReservoir(options.Statistics.InfluenceReservoirSize, dimension);
         if (options.LookaheadConflict() is { } lookahead)
@@ -120,7 +127,11 @@ public sealed class ScoringEngine : IDisposable
         ScorerMetrics.DeviceMemory.Set(ensemble.TensorBytes() + (reference?.Ensemble.TensorBytes() ?? 0));
     }
 
+    /// <summary>Features per sample as it arrives.</summary>
     public int Dimension { get; }
+
+    /// <summary>Features per sample as the proxy sees it: <see cref="Dimension"/>, plus the image features where they are on.</summary>
+    public int ModelDimension => imageFeatures?.Dimension ?? Dimension;
 
     public int Classes { get; }
 
@@ -270,11 +281,13 @@ public sealed class ScoringEngine : IDisposable
             for (int start = 0; start < samples.Count; start += size)
             {
                 var batch = SamplePacking.Pack(samples, start, Math.Min(size, samples.Count - start), Dimension);
-                packed.Add(batch);
                 if (FirstNonFinite(batch.Features) is var at and >= 0)
                 {
+                    ArrayPool<float>.Shared.Return(batch.Features.Array!);
                     throw new ArgumentException($"Sample {start + (at / Dimension)} cannot be scored: non_finite_feature.", nameof(samples));
                 }
+
+                packed.Add((Lifted(batch.Features, batch.Labels.Length), batch.Labels));
             }
 
             lock (gate)
@@ -404,14 +417,16 @@ public sealed class ScoringEngine : IDisposable
     {
         lock (gate)
         {
-            var (features, _) = SamplePacking.Pack(samples, 0, samples.Count, Dimension);
+            var (packed, _) = SamplePacking.Pack(samples, 0, samples.Count, Dimension);
+            var features = Lifted(packed, samples.Count);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var x = HostTensor.Copy(features, samples.Count, Dimension).to(Device);
+            var x = HostTensor.Copy(features, samples.Count, ModelDimension).to(Device);
             ArrayPool<float>.Shared.Return(features.Array!);
             var (probabilities, _) = ensemble.Forward(x);
             return probabilities.mean([0]).cpu().data<float>().ToArray();
-        }    }
+        }
+    }
 
     private MicroBatch MicroBatchOf(IReadOnlyList<CanonicalSample> samples, int start, ArraySegment<float> features, long[] labels)
     {
@@ -424,6 +439,40 @@ public sealed class ScoringEngine : IDisposable
         }
 
         return new MicroBatch(samples, start, features, labels, ids, sampleFolds);
+    }
+
+    /// <summary>Packed features as the proxy sees them: with the image features appended (the packed block returned), or as they are.</summary>
+    private ArraySegment<float> Lifted(ArraySegment<float> features, int count)
+    {
+        if (imageFeatures is null)
+        {
+            return features;
+        }
+
+        try
+        {
+            return imageFeatures.Lift(features, count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(features.Array!);
+        }
+    }
+
+    /// <summary>The image features the options ask for; null where they are off or the samples are not images.</summary>
+    private static ImageFeatures? ImageFeaturesFor(ProxyOptions proxy, ImageShape? image, int dimension)
+    {
+        if (proxy.ImageFilters == 0 || image is not { } shape)
+        {
+            return null;
+        }
+
+        if (shape.Size != dimension)
+        {
+            throw new ArgumentException($"Schema:ImageShape {shape.Channels}x{shape.Height}x{shape.Width} holds {shape.Size} values but the samples have {dimension} features.", nameof(image));
+        }
+
+        return new ImageFeatures(shape, proxy.ImageFilters, proxy.ImagePooling, proxy.Seed);
     }
 
     private void SaveCheckpointCore()
@@ -439,5 +488,6 @@ public sealed class ScoringEngine : IDisposable
         reference?.Dispose();
         ensemble.Dispose();
         neighbours.Dispose();
+        imageFeatures?.Dispose();
     }
 }

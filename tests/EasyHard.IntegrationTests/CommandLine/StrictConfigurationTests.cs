@@ -99,6 +99,15 @@ public sealed class StrictConfigurationTests
     }
 
     [Fact]
+    public async Task Replay_MalformedImageShape_IsOneLineNamingTheKey()
+    {
+        var input = Path.GetTempFileName();
+        var result = await CliProcess.RunAsync(["replay", "--input", input, "--output", input + ".out", "--Schema:ImageShape=28by28"], Quick);
+
+        result.AssertShortError("Schema:ImageShape '28by28' is not HxW or CxHxW");
+    }
+
+    [Fact]
     public async Task Produce_MistypedOption_SuggestsTheOption()
     {
         var result = await CliProcess.RunAsync(["produce", "--bootstrap", "127.0.0.1:1", "--fromat", "json"], Quick);

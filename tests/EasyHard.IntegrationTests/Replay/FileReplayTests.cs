@@ -46,6 +46,33 @@ public sealed class FileReplayTests
     }
 
     [Fact]
+    public void Replay_WithAnImageShape_ScoresWithTheImageFeatures_AndRefusesAShapeThatIsNotTheSamples()
+    {
+        var directory = Directory.CreateTempSubdirectory("easyhard-replay-image-").FullName;
+        var input = Path.Combine(directory, "in.jsonl");
+        var data = SyntheticDataset.Generate(400, dimension: 16, classes: 10, seed: 5);
+        var samples = data.WithLabels(new NoiseInjector(NoiseSpec.None, 10, 5).Apply(data.Labels), "i");
+        var encoder = new SampleEncoder(SampleFormat.Json);
+        File.WriteAllLines(input, samples.Select(s => Encoding.UTF8.GetString(encoder.Encode(s).Payload)));
+        ScorerOptions Options(string name) => new()
+        {
+            CheckpointPath = Path.Combine(directory, name), CheckpointIntervalSeconds = 0, Statistics = { WarmupSamples = 100 },
+            Proxy = { ImageFilters = 4, ImagePooling = 2 },
+        };
+
+        var withImages = Options("images.ckpt");
+        var result = new FileReplay(withImages, classes: 10, dimension: null, TextWriter.Null, new(1, 4, 4)).Run(input, Path.Combine(directory, "images.jsonl"));
+        new FileReplay(Options("pixels.ckpt"), classes: 10, dimension: null, TextWriter.Null).Run(input, Path.Combine(directory, "pixels.jsonl"));
+
+        Assert.Equal(16, result.Dimension);
+        Assert.Equal(400, result.Scored);
+        Assert.NotEqual(File.ReadAllText(Path.Combine(directory, "pixels.jsonl")), File.ReadAllText(Path.Combine(directory, "images.jsonl")));
+        var refused = Assert.Throws<InvalidDataException>(() =>
+            new FileReplay(Options("wrong.ckpt"), classes: 10, dimension: null, TextWriter.Null, new(1, 5, 5)).Run(input, Path.Combine(directory, "wrong.jsonl")));
+        Assert.Contains("Schema:ImageShape holds 25 values but the samples of", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_TwoPasses_WritesTheSecondOnly_ScoredOutOfFold_AndDetectsNoiseBetterThanOnePass()
     {
         var directory = Directory.CreateTempSubdirectory("easyhard-replay-passes-").FullName;

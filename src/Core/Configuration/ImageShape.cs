@@ -10,6 +10,9 @@ public readonly record struct ImageShape(int Channels, int Height, int Width)
 {
     public long Size => (long)Channels * Height * Width;
 
+    /// <summary>The error for a <c>Schema:ImageShape</c> that <see cref="TryParse"/> does not read.</summary>
+    public static string Malformed(string text) => $"Schema:ImageShape '{text}' is not HxW or CxHxW (e.g. 28x28 or [1,28,28]).";
+
     /// <summary>Reads <c>HxW</c>, <c>CxHxW</c> or the bracketed list form <c>[C,H,W]</c>.</summary>
     public static bool TryParse(string? text, out ImageShape shape)
     {

@@ -53,8 +53,7 @@ public sealed class SampleSchemaOptions : IValidatableObject
         {
             if (!Configuration.ImageShape.TryParse(ImageShape, out var shape))
             {
-                yield return new ValidationResult(
-                    $"Schema:ImageShape '{ImageShape}' is not HxW or CxHxW (e.g. 28x28 or [1,28,28]).", [nameof(ImageShape)]);
+                yield return new ValidationResult(Configuration.ImageShape.Malformed(ImageShape), [nameof(ImageShape)]);
             }
             else if (shape.Size != Dimension)
             {

@@ -56,7 +56,7 @@ public static class ReplayCommand
             {
                 if (!ImageShape.TryParse(imageShape, out var shape))
                 {
-                    Console.Error.WriteLine($"Schema:ImageShape '{imageShape}' is not HxW or CxHxW (e.g. 28x28 or [1,28,28]).");
+                    Console.Error.WriteLine(ImageShape.Malformed(imageShape));
                     return 2;
                 }
 

@@ -18,8 +18,11 @@ public static class EasyHardStream
     /// <summary>Samples handed to the engine per call; a multiple of its micro-batch so the batching is unchanged.</summary>
     private const int BatchesPerCall = 16;
 
-    /// <summary>Scores of the first and last exposure, the proxy's running accuracy and steps, the engine's device.</summary>
-    public sealed record Result(ExposureScores First, ExposureScores Last, double ProxyAccuracy, long ModelVersion, string Device);
+    /// <summary>
+    /// Scores of the first and last exposure, the proxy's running accuracy and steps, the engine's device, and the
+    /// features per sample its proxy sees (with the image features, where they are on).
+    /// </summary>
+    public sealed record Result(ExposureScores First, ExposureScores Last, double ProxyAccuracy, long ModelVersion, string Device, int ModelDimension);
 
     /// <param name="image">The samples' image shape (<c>Schema:ImageShape</c>) where they are images: the engine then adds their image features.</param>
     public static Result Run(ScorerOptions options, IReadOnlyList<LabelledSample> samples, int dimension, int classes, int epochs, int seed, TextWriter progress,
@@ -76,7 +79,7 @@ public static class EasyHardStream
             progress.WriteLine($"  EasyHard stream: epoch {epoch}/{epochs} scored {order.Length:N0} samples, proxy accuracy {engine.ProxyAccuracy:F3}, {stopwatch.Elapsed.TotalSeconds:F0} s");
         }
 
-        return new Result(first!, scores, engine.ProxyAccuracy, engine.ModelVersion, engine.Device.ToString());
+        return new Result(first!, scores, engine.ProxyAccuracy, engine.ModelVersion, engine.Device.ToString(), engine.ModelDimension);
     }
 
     private static CanonicalSample ToCanonical(LabelledSample sample)

@@ -17,7 +17,7 @@ public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, 
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"## EasyHard quality matrix, seed {Seed}, {StartedAt:yyyy-MM-dd HH:mm} UTC, {WallSeconds:F0} s\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"Offline reference: {Folds}-fold cross-validated MLPs, {OfflineEpochs} epochs each, on the same data. Noise AUROC over every sample's last exposure.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Offline reference: {Folds}-fold cross-validated MLPs, {OfflineEpochs} epochs each, on the same data as the proxy sees it (with its image features, where they are on). Noise AUROC over every sample's last exposure.\n\n");
         var table = new MarkdownTable("case", "samples", "true rate", "EasyHard AUROC", "first exposure", "offline self-conf.", "best offline", "mean noise", "noise ECE", "quarantined", "difficulty ρ", "weight noisy / clean");
         foreach (var r in Rows)
         {
@@ -27,7 +27,7 @@ public sealed record MatrixReport(DateTimeOffset StartedAt, double WallSeconds, 
         }
 
         text.Append(table).Append('\n');
-        text.Append("Downstream: clean-test accuracy of fresh MLPs (the offline models' architecture and epochs, the mean of each arm's models) trained on the case's data under each weighting.\n\n");
+        text.Append("Downstream: clean-test accuracy of fresh MLPs (the offline models' hidden layers and epochs, on the samples as they arrive; the mean of each arm's models) trained on the case's data under each weighting.\n\n");
         var downstream = new MarkdownTable("case", "unweighted", "EasyHard weights", "weights + suggested labels", "suggested labels", "resampled stream", "oracle", "offline cleanlab pipeline");
         foreach (var r in Rows)
         {

@@ -5,6 +5,7 @@ using EasyHard.Core.Configuration;
 using EasyHard.Evaluation.Datasets;
 using EasyHard.Evaluation.Metrics;
 using EasyHard.Scorer;
+using EasyHard.Scorer.Proxy;
 using static TorchSharp.torch;
 
 namespace EasyHard.Bench.Quality;
@@ -79,12 +80,12 @@ public static class QualityBenchmark
         EndStage("load");
 
         // EasyHard: the pipeline's scoring core over the stream.
-        var stream = EasyHardStream.Run(scorerOptions, samples, train.Dimension, classes, settings.Epochs, settings.Seed, progress,
-            new ImageShape(1, FashionMnist.Side, FashionMnist.Side));
+        var image = new ImageShape(1, FashionMnist.Side, FashionMnist.Side);
+        var stream = EasyHardStream.Run(scorerOptions, samples, train.Dimension, classes, settings.Epochs, settings.Seed, progress, image);
         EndStage("easyhard_stream");
 
-        // Offline reference: K-fold cross-validated probabilities.
-        var outOfFold = CrossValidatedProbabilities(settings, trainFeatures, givenLabels, noisy.Given, train.Dimension, classes, progress, stage);
+        // Offline reference: K-fold cross-validated probabilities, from the samples as the proxy sees them.
+        var outOfFold = CrossValidatedProbabilities(settings, scorerOptions.Proxy, image, train, givenLabels, noisy.Given, progress, stage);
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
@@ -126,7 +127,7 @@ public static class QualityBenchmark
             stream.ProxyAccuracy,
             stream.ModelVersion);
         var report = new QualityReport(
-            Settings(settings, scorerOptions, train, test, noisy),
+            Settings(settings, scorerOptions, train, test, noisy, stream.ModelDimension),
             Machine(stream.Device),
             startedAt,
             Math.Round(total.Elapsed.TotalSeconds, 1),
@@ -143,11 +144,15 @@ public static class QualityBenchmark
     /// <summary>
     /// Out-of-fold probabilities: for each of K stratified folds, a fresh model trained on the other K−1 folds predicts
     /// the held-out one (cleanlab's <c>estimate_cv_predicted_probabilities</c>), so no sample is scored by a model that
-    /// saw it.
+    /// saw it. The models see the samples as the scorer's proxy does (<see cref="ProxyView"/>: with its image features
+    /// where they are on), so that EasyHard's one pass is held to K folds on equal inputs.
     /// </summary>
     internal static float[] CrossValidatedProbabilities(
-        QualitySettings settings, Tensor features, Tensor labels, int[] given, int dimension, int classes, TextWriter progress, Stopwatch stage)
+        QualitySettings settings, ProxyOptions proxy, ImageShape image, DenseDataset data, Tensor labels, int[] given, TextWriter progress, Stopwatch stage)
     {
+        var (view, dimension) = ProxyView.Of(proxy, image, data.Features, data.Dimension);
+        using var features = tensor(view, [data.Count, dimension]);
+        var classes = data.Classes;
         var folds = FoldSplit.Stratified(given, settings.Folds, settings.Seed);
         var outOfFold = new float[(long)given.Length * classes];
         for (var fold = 0; fold < settings.Folds; fold++)
@@ -267,8 +272,8 @@ public static class QualityBenchmark
         return count == 0 ? double.NaN : sum / count;
     }
 
-    private static ReportSettings Settings(QualitySettings settings, ScorerOptions scorer, DenseDataset train, DenseDataset test, NoisyLabels noisy) => new(
-        train.Name, train.Dimension, train.Classes, train.Count, test.Count, settings.Noise.ToString(), noisy.RealizedRate, noisy.IsNoisy.LongCount(n => n), settings.Seed,
+    private static ReportSettings Settings(QualitySettings settings, ScorerOptions scorer, DenseDataset train, DenseDataset test, NoisyLabels noisy, int proxyDimension) => new(
+        train.Name, train.Dimension, proxyDimension, train.Classes, train.Count, test.Count, settings.Noise.ToString(), noisy.RealizedRate, noisy.IsNoisy.LongCount(n => n), settings.Seed,
         settings.Epochs, settings.Folds, settings.TrainEpochs, settings.Hidden, settings.LearningRate, settings.BatchSize, settings.KeepFraction,
         new ScorerSettings(scorer.Proxy.HiddenSizes, scorer.Proxy.EnsembleSize, Choices.Name(scorer.Proxy.Optimizer), scorer.Proxy.LearningRate, scorer.Batching.MaxBatchSize,
             scorer.Proxy.TrainMinibatchSize, scorer.Statistics.WarmupSamples, scorer.Proxy.BootstrapRate, scorer.Proxy.Seed),

@@ -59,14 +59,15 @@ public static class QualityMatrix
         var samples = data.WithLabels(noisy, IdPrefix);
         progress.WriteLine($"matrix case {c.Name}: {data.Count:N0} samples of {data.Dimension} features, realized noise {noisy.RealizedRate:P1}");
         var stopwatch = Stopwatch.StartNew();
-        var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress, ImageOf(c));
+        var image = ImageOf(c);
+        var stream = EasyHardStream.Run(scorerOptions, samples, data.Dimension, data.Classes, c.Epochs, settings.Seed, progress, image);
         double streamSeconds = stopwatch.Elapsed.TotalSeconds;
         var key = (c.Data, c.Count, c.Noise);
         using var features = tensor(data.Features, [data.Count, data.Dimension]);
         using var given = tensor(noisy.Given.Select(l => (long)l).ToArray());
         if (!offlineCache.TryGetValue(key, out var offline))
         {
-            var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, features, given, noisy.Given, data.Dimension, data.Classes, progress, stopwatch);
+            var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, scorerOptions.Proxy, image, data, given, noisy.Given, progress, stopwatch);
             offline = (probabilities, QualityBenchmark.Offline(probabilities, noisy, data.Classes));
             offlineCache[key] = offline;
         }

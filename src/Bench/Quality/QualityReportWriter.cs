@@ -41,7 +41,7 @@ public static class QualityReportWriter
         var first = report.EasyHard.FirstEpoch;
         var offline = report.Offline;
         var cj = offline.ConfidentJoint;
-        var architecture = Architecture(s.Dimension, s.Hidden, s.Classes);
+        var architecture = Architecture(s.ProxyDimension, s.Hidden, s.Classes);
         var lastLabel = s.Epochs == 1 ? "EasyHard `noise` (1 epoch)" : $"EasyHard `noise`, last exposure (epoch {s.Epochs})";
         var md = new StringBuilder();
         void Line(FormattableString text) => md.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -49,9 +49,9 @@ public static class QualityReportWriter
         Line($"## EasyHard quality: {s.Dataset}, {s.Count:N0} samples, noise {s.Noise}, seed {s.Seed}");
         Line($"");
         Line($"Realized noise rate {s.RealizedNoiseRate:P2} ({s.NoisySamples:N0} labels changed).");
-        Line($"EasyHard: the pipeline's scoring engine, {s.Scorer.EnsembleSize} × {Architecture(s.Dimension, s.Scorer.HiddenSizes, s.Classes)} {s.Scorer.Optimizer} heads, {s.Epochs} epoch(s) of the stream; scores of every sample's last exposure.");
-        Line($"Offline reference: {s.Folds}-fold cross-validated probabilities of a fresh {architecture} MLP (Adam, lr {s.LearningRate}, batch {s.BatchSize}, {s.TrainEpochs} epochs).");
-        Line($"Downstream: the same MLP trained {s.TrainEpochs} epochs on the noisy data, accuracy on {s.TestCount:N0} clean test samples, the mean of {s.DownstreamRepeats} fresh models per arm (initialisations and batch orders).");
+        Line($"EasyHard: the pipeline's scoring engine, {s.Scorer.EnsembleSize} × {Architecture(s.ProxyDimension, s.Scorer.HiddenSizes, s.Classes)} {s.Scorer.Optimizer} heads, {s.Epochs} epoch(s) of the stream; scores of every sample's last exposure.");
+        Line($"Offline reference: {s.Folds}-fold cross-validated probabilities of a fresh {architecture} MLP (Adam, lr {s.LearningRate}, batch {s.BatchSize}, {s.TrainEpochs} epochs){InputsOf(s)}.");
+        Line($"Downstream: a {Architecture(s.Dimension, s.Hidden, s.Classes)} MLP trained {s.TrainEpochs} epochs on the noisy data, accuracy on {s.TestCount:N0} clean test samples, the mean of {s.DownstreamRepeats} fresh models per arm (initialisations and batch orders).");
         Line($"{m.ProcessorCount} cores ({m.Architecture}, {m.TorchThreads} torch threads), scorer on {m.ScorerDevice}; {report.DurationSeconds:F0} s wall, {report.CpuSeconds:F0} s CPU.");
         Line($"");
 
@@ -108,6 +108,10 @@ public static class QualityReportWriter
     }
 
     private static string Architecture(int dimension, IReadOnlyList<int> hidden, int classes) => string.Join("-", new[] { dimension }.Concat(hidden).Append(classes));
+
+    /// <summary>Where the proxy sees more than the pixels, the reference is given the same view: equal inputs.</summary>
+    private static string InputsOf(ReportSettings s) =>
+        s.ProxyDimension == s.Dimension ? string.Empty : $" on the samples as the proxy sees them ({s.Dimension} pixels and {s.ProxyDimension - s.Dimension} image features)";
 
     private static string FirstEpoch(ExposureFigures? first, Func<ExposureFigures, string> format) =>
         first is null ? string.Empty : $" (epoch 1: {format(first)})";

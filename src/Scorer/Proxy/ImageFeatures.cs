@@ -49,6 +49,22 @@ internal sealed class ImageFeatures : IDisposable
         filters = Filters(filterCount, shape.Channels, seed);
     }
 
+    /// <summary>The image features the options ask for; null where they are off or the samples are not images.</summary>
+    public static ImageFeatures? For(ProxyOptions proxy, ImageShape? image, int dimension)
+    {
+        if (proxy.ImageFilters == 0 || image is not { } shape)
+        {
+            return null;
+        }
+
+        if (shape.Size != dimension)
+        {
+            throw new ArgumentException($"Schema:ImageShape {shape.Channels}x{shape.Height}x{shape.Width} holds {shape.Size} values but the samples have {dimension} features.", nameof(image));
+        }
+
+        return new ImageFeatures(shape, proxy.ImageFilters, proxy.ImagePooling, proxy.Seed);
+    }
+
     /// <summary>Features per sample as it arrives (the image).</summary>
     public int InputDimension { get; }
 

@@ -72,7 +72,7 @@ public sealed class ScoringEngine : IDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Dimension = dimension;
         Classes = classes;
-        imageFeatures = ImageFeaturesFor(options.Proxy, image, dimension);
+        imageFeatures = ImageFeatures.For(options.Proxy, image, dimension);
         dimension = ModelDimension;
         Device = ScorerDevice.Resolve(options.Device);
         var (headThreadCount, torchThreads) = HeadScheduler.ResolveThreads(options, onCpu: Device.type == DeviceType.CPU);
@@ -457,22 +457,6 @@ public sealed class ScoringEngine : IDisposable
         {
             ArrayPool<float>.Shared.Return(features.Array!);
         }
-    }
-
-    /// <summary>The image features the options ask for; null where they are off or the samples are not images.</summary>
-    private static ImageFeatures? ImageFeaturesFor(ProxyOptions proxy, ImageShape? image, int dimension)
-    {
-        if (proxy.ImageFilters == 0 || image is not { } shape)
-        {
-            return null;
-        }
-
-        if (shape.Size != dimension)
-        {
-            throw new ArgumentException($"Schema:ImageShape {shape.Channels}x{shape.Height}x{shape.Width} holds {shape.Size} values but the samples have {dimension} features.", nameof(image));
-        }
-
-        return new ImageFeatures(shape, proxy.ImageFilters, proxy.ImagePooling, proxy.Seed);
     }
 
     private void SaveCheckpointCore()

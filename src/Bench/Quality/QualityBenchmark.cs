@@ -89,6 +89,11 @@ public static class QualityBenchmark
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
+        // A second reference, other folds and initialisations: how far two offline runs agree on difficulty.
+        var secondOutOfFold = CrossValidatedProbabilities(settings with { Seed = settings.Seed + 1 }, scorerOptions.Proxy, image, train, givenLabels, noisy.Given, progress, stage);
+        var offlineDifficultyAgreement = Spearman.Compute(SelfConfidenceNoise(outOfFold, noisy.Given, classes), SelfConfidenceNoise(secondOutOfFold, noisy.Given, classes));
+        EndStage("offline_second_reference");
+
         // Downstream: fresh models under each weighting, scored on the clean test split.
         using var arms = new DownstreamArms(settings, trainFeatures, givenLabels, test, progress);
         var allRows = Enumerable.Range(0, train.Count).ToArray();
@@ -137,6 +142,7 @@ public static class QualityBenchmark
             offline,
             downstream,
             influence,
+            offlineDifficultyAgreement,
             QualityTargets.Check(settings.Noise, easyHard, offline, downstream, influence, noisy.RealizedRate));
         return report;
     }

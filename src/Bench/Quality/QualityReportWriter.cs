@@ -79,7 +79,7 @@ public static class QualityReportWriter
 
         Line($"| scores | EasyHard | reference |");
         Line($"|---|---|---|");
-        Line($"| difficulty: Spearman ρ with offline 1 − p(given) | {F4(last.DifficultySpearman)}{FirstEpoch(first, f => F4(f.DifficultySpearman))} | 1 |");
+        Line($"| difficulty: Spearman ρ with offline 1 − p(given) | {F4(last.DifficultySpearman)}{FirstEpoch(first, f => F4(f.DifficultySpearman))} | a second offline run (other folds and initialisations): {F4(report.OfflineDifficultyAgreement)} |");
         Line($"| calibration: mean `noise` | {F3(last.MeanNoise)}{FirstEpoch(first, f => F3(f.MeanNoise))} | true rate {F3(s.RealizedNoiseRate)}; confident-joint estimate {F3(cj.EstimatedNoiseRate)} |");
         Line($"| calibration: expected calibration error of `noise` (10 bins) | {F3(last.NoiseCalibrationError)}{FirstEpoch(first, f => F3(f.NoiseCalibrationError))} | 0: `noise` = p means a share p of such labels is wrong |");
         Line($"| mean weight, noisy / clean samples | {F3(last.MeanWeightNoisy)} / {F3(last.MeanWeightClean)}{FirstEpoch(first, f => $"{F3(f.MeanWeightNoisy)} / {F3(f.MeanWeightClean)}")} | oracle 0 / 1 |");

@@ -35,10 +35,13 @@ public sealed class QualityBenchSmokeTests
         Assert.Equal("symmetric:0.4", settings.GetProperty("noise").GetString());
         Assert.InRange(settings.GetProperty("realized_noise_rate").GetDouble(), 0.35, 0.45);
         Assert.Equal(500, settings.GetProperty("scorer").GetProperty("warmup_samples").GetInt32());
+        // Fashion-MNIST images: the proxy and the offline reference see the pixels and 16 filters' 7 × 7 pooled cells.
+        Assert.Equal(784, settings.GetProperty("dimension").GetInt32());
+        Assert.Equal(784 + (16 * 7 * 7), settings.GetProperty("proxy_dimension").GetInt32());
         Assert.True(report.GetProperty("machine").GetProperty("processor_count").GetInt32() >= 1);
         Assert.True(report.GetProperty("duration_seconds").GetDouble() > 0);
         Assert.Equal(
-            ["load", "easyhard_stream", "offline_cross_validation", "downstream", "influence"],
+            ["load", "easyhard_stream", "offline_cross_validation", "offline_second_reference", "downstream", "influence"],
             report.GetProperty("stage_seconds").EnumerateObject().Select(p => p.Name));
 
         var easyHard = report.GetProperty("easyhard");
@@ -60,6 +63,8 @@ public sealed class QualityBenchSmokeTests
         Assert.InRange(offline.GetProperty("self_confidence").GetProperty("auroc").GetDouble(), 0.7, 1.0);
         Assert.InRange(offline.GetProperty("normalized_margin").GetProperty("auroc").GetDouble(), 0.7, 1.0);
         Assert.InRange(offline.GetProperty("cv_accuracy_true").GetDouble(), 0.3, 1.0);
+        // Two offline runs rank difficulty alike, if not identically.
+        Assert.InRange(report.GetProperty("offline_difficulty_agreement").GetDouble(), 0.5, 1.0);
         var confidentJoint = offline.GetProperty("confident_joint");
         Assert.InRange(confidentJoint.GetProperty("ranked_auroc").GetDouble(), 0.7, 1.0);
         Assert.InRange(confidentJoint.GetProperty("set").GetProperty("precision").GetDouble(), 0.5, 1.0);
@@ -103,6 +108,8 @@ public sealed class QualityBenchSmokeTests
             "| diagnostic: 50 % kept by signed influence",
         ];
         Assert.All(rows, row => Assert.Contains(row, markdown, StringComparison.Ordinal));
+        Assert.Contains("MLP (Adam, lr 0.001, batch 128, 2 epochs) on the samples as the proxy sees them (784 pixels and 784 image features)", markdown, StringComparison.Ordinal);
+        Assert.Contains("a second offline run (other folds and initialisations): ", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class ReferenceMlp : IDisposable
 
         layers.Add(("output", nn.Linear(input, classes)));
         model = nn.Sequential(layers);
-        optimizer = optim.Adam(model.parameters(), learningRate);
+        optimizer = new Scorer.Proxy.Optimizers.Adam(model.parameters(), learningRate);
     }
 
     /// <summary>

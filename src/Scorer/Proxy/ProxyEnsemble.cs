@@ -69,7 +69,7 @@ internal sealed class ProxyEnsemble : IDisposable
         optimizer = OptimizerName switch
         {
             "sgd" => optim.SGD(parameters, learningRate, momentum: 0.9),
-            _ => optim.Adam(parameters, learningRate),
+            _ => new Optimizers.Adam(parameters, learningRate),
         };
 
         // The optimizer's live state and options objects, the states in the order of the parameters (checkpoints load

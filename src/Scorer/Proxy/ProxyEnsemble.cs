@@ -68,7 +68,7 @@ internal sealed class ProxyEnsemble : IDisposable
         parameters = [.. Parameters()];
         optimizer = OptimizerName switch
         {
-            "sgd" => optim.SGD(parameters, learningRate, momentum: 0.9),
+            "sgd" => new Optimizers.SGD(parameters, learningRate, momentum: 0.9),
             _ => new Optimizers.Adam(parameters, learningRate),
         };
 

@@ -5,7 +5,7 @@ using HeldScalarAdam = EasyHard.Scorer.Proxy.Optimizers.Adam;
 
 namespace EasyHard.Scorer.Tests;
 
-public sealed class AdamTests
+public sealed class OptimizersTests
 {
     [Fact]
     public void Step_MatchesTorchSharpsAdam_ParameterForParameter_AndStateForState()
@@ -35,6 +35,31 @@ public sealed class AdamTests
         var theirState = (TorchSharp.Modules.Adam.State)reference.state_dict().State[0];
         Assert.Equal(25, ourState.step);
         Assert.True(ourState.ApproximatelyEquals(theirState));
+    }
+
+    [Fact]
+    public void Sgd_MatchesTorchSharpsSgd_WithMomentum()
+    {
+        using var generator = new Generator(5);
+        using var initial = randn([4, 3], generator: generator);
+        using var inputs = randn([8, 4], generator: generator);
+        var ours = nn.Parameter(initial.clone());
+        var theirs = nn.Parameter(initial.clone());
+        using var held = new EasyHard.Scorer.Proxy.Optimizers.SGD([ours], 0.05, momentum: 0.9);
+        using var reference = optim.SGD([theirs], 0.05, momentum: 0.9);
+
+        for (int step = 0; step < 25; step++)
+        {
+            foreach (var (parameter, optimizer) in new (Parameter, OptimizerHelper)[] { (ours, held), (theirs, reference) })
+            {
+                optimizer.zero_grad();
+                using var loss = inputs.matmul(parameter).sin().sum();
+                loss.backward();
+                optimizer.step();
+            }
+        }
+
+        Assert.True(ours.allclose(theirs, rtol: 0, atol: 0), $"the parameters after 25 steps differ by {(ours - theirs).abs().max().item<float>()}");
     }
 
     [Fact]

@@ -8,58 +8,28 @@ namespace EasyHard.Scorer.Tests;
 public sealed class OptimizersTests
 {
     [Fact]
-    public void Step_MatchesTorchSharpsAdam_ParameterForParameter_AndStateForState()
+    public void Adam_MatchesTorchSharpsAdam_ParameterForParameter_AndStateForState()
     {
-        using var generator = new Generator(3);
-        using var initial = randn([5, 4], generator: generator);
-        using var inputs = randn([16, 5], generator: generator);
-        var ours = nn.Parameter(initial.clone());
-        var theirs = nn.Parameter(initial.clone());
+        var (ours, theirs, inputs) = Twins(seed: 3, rows: 5, columns: 4, samples: 16);
         using var held = new HeldScalarAdam([ours], 0.01);
         using var reference = optim.Adam([theirs], 0.01);
 
-        for (int step = 0; step < 25; step++)
-        {
-            using var scale = tensor(1f + (step * 0.1f));
-            foreach (var (parameter, optimizer) in new (Parameter, OptimizerHelper)[] { (ours, held), (theirs, reference) })
-            {
-                optimizer.zero_grad();
-                using var loss = inputs.matmul(parameter).tanh().mul(scale).pow(2).mean();
-                loss.backward();
-                optimizer.step();
-            }
-        }
+        TrainAlike(ours, held, theirs, reference, (parameter, step) => inputs.matmul(parameter).tanh().mul(1f + (step * 0.1f)).pow(2).mean());
 
-        Assert.True(ours.allclose(theirs, rtol: 0, atol: 0), $"the parameters after 25 steps differ by {(ours - theirs).abs().max().item<float>()} of {theirs.abs().max().item<float>()}");
         var ourState = (TorchSharp.Modules.Adam.State)held.state_dict().State[0];
         var theirState = (TorchSharp.Modules.Adam.State)reference.state_dict().State[0];
-        Assert.Equal(25, ourState.step);
+        Assert.Equal(Steps, ourState.step);
         Assert.True(ourState.ApproximatelyEquals(theirState));
     }
 
     [Fact]
     public void Sgd_MatchesTorchSharpsSgd_WithMomentum()
     {
-        using var generator = new Generator(5);
-        using var initial = randn([4, 3], generator: generator);
-        using var inputs = randn([8, 4], generator: generator);
-        var ours = nn.Parameter(initial.clone());
-        var theirs = nn.Parameter(initial.clone());
+        var (ours, theirs, inputs) = Twins(seed: 5, rows: 4, columns: 3, samples: 8);
         using var held = new EasyHard.Scorer.Proxy.Optimizers.SGD([ours], 0.05, momentum: 0.9);
         using var reference = optim.SGD([theirs], 0.05, momentum: 0.9);
 
-        for (int step = 0; step < 25; step++)
-        {
-            foreach (var (parameter, optimizer) in new (Parameter, OptimizerHelper)[] { (ours, held), (theirs, reference) })
-            {
-                optimizer.zero_grad();
-                using var loss = inputs.matmul(parameter).sin().sum();
-                loss.backward();
-                optimizer.step();
-            }
-        }
-
-        Assert.True(ours.allclose(theirs, rtol: 0, atol: 0), $"the parameters after 25 steps differ by {(ours - theirs).abs().max().item<float>()}");
+        TrainAlike(ours, held, theirs, reference, (parameter, _) => inputs.matmul(parameter).sin().sum());
     }
 
     [Fact]
@@ -92,6 +62,33 @@ public sealed class OptimizersTests
 
         Assert.True(ours.allclose(theirs, rtol: 0, atol: 0), "after the checkpoint the steps differ");
         Assert.Equal(2, ((TorchSharp.Modules.Adam.State)held.state_dict().State[0]).step);
+    }
+
+    private const int Steps = 25;
+
+    /// <summary>Two parameters with the same random values, and random inputs for them.</summary>
+    private static (Parameter Ours, Parameter Theirs, Tensor Inputs) Twins(ulong seed, long rows, long columns, long samples)
+    {
+        using var generator = new Generator(seed);
+        using var initial = randn([rows, columns], generator: generator);
+        return (nn.Parameter(initial.clone()), nn.Parameter(initial.clone()), randn([samples, rows], generator: generator));
+    }
+
+    /// <summary><see cref="Steps"/> steps of each optimizer on the same loss; the parameters must end bit for bit equal.</summary>
+    private static void TrainAlike(Parameter ours, OptimizerHelper held, Parameter theirs, OptimizerHelper reference, Func<Parameter, int, Tensor> loss)
+    {
+        for (int step = 0; step < Steps; step++)
+        {
+            foreach (var (parameter, optimizer) in new (Parameter, OptimizerHelper)[] { (ours, held), (theirs, reference) })
+            {
+                optimizer.zero_grad();
+                using var value = loss(parameter, step);
+                value.backward();
+                optimizer.step();
+            }
+        }
+
+        Assert.True(ours.allclose(theirs, rtol: 0, atol: 0), $"the parameters after {Steps} steps differ by {(ours - theirs).abs().max().item<float>()}");
     }
 
     private static void Train(Parameter parameter, OptimizerHelper optimizer)

@@ -85,12 +85,14 @@ public static class QualityBenchmark
         EndStage("easyhard_stream");
 
         // Offline reference: K-fold cross-validated probabilities, from the samples as the proxy sees them.
-        var outOfFold = CrossValidatedProbabilities(settings, scorerOptions.Proxy, image, train, givenLabels, noisy.Given, progress, stage);
+        var (referenceFeatures, referenceDimension) = ReferenceInputs(scorerOptions.Proxy, image, train);
+        using var referenceInputs = referenceFeatures;
+        var outOfFold = CrossValidatedProbabilities(settings, referenceInputs, givenLabels, noisy.Given, referenceDimension, classes, progress, stage);
         var offline = Offline(outOfFold, noisy, classes);
         EndStage("offline_cross_validation");
 
         // A second reference, other folds and initialisations: how far two offline runs agree on difficulty.
-        var secondOutOfFold = CrossValidatedProbabilities(settings with { Seed = settings.Seed + 1 }, scorerOptions.Proxy, image, train, givenLabels, noisy.Given, progress, stage);
+        var secondOutOfFold = CrossValidatedProbabilities(settings with { Seed = settings.Seed + 1 }, referenceInputs, givenLabels, noisy.Given, referenceDimension, classes, progress, stage);
         var offlineDifficultyAgreement = Spearman.Compute(SelfConfidenceNoise(outOfFold, noisy.Given, classes), SelfConfidenceNoise(secondOutOfFold, noisy.Given, classes));
         EndStage("offline_second_reference");
 
@@ -150,15 +152,11 @@ public static class QualityBenchmark
     /// <summary>
     /// Out-of-fold probabilities: for each of K stratified folds, a fresh model trained on the other K−1 folds predicts
     /// the held-out one (cleanlab's <c>estimate_cv_predicted_probabilities</c>), so no sample is scored by a model that
-    /// saw it. The models see the samples as the scorer's proxy does (<see cref="ProxyView"/>: with its image features
-    /// where they are on), so that EasyHard's one pass is held to K folds on equal inputs.
+    /// saw it. The models are given <see cref="ReferenceInputs"/>.
     /// </summary>
     internal static float[] CrossValidatedProbabilities(
-        QualitySettings settings, ProxyOptions proxy, ImageShape image, DenseDataset data, Tensor labels, int[] given, TextWriter progress, Stopwatch stage)
+        QualitySettings settings, Tensor features, Tensor labels, int[] given, int dimension, int classes, TextWriter progress, Stopwatch stage)
     {
-        var (view, dimension) = ProxyView.Of(proxy, image, data.Features, data.Dimension);
-        using var features = tensor(view, [data.Count, dimension]);
-        var classes = data.Classes;
         var folds = FoldSplit.Stratified(given, settings.Folds, settings.Seed);
         var outOfFold = new float[(long)given.Length * classes];
         for (var fold = 0; fold < settings.Folds; fold++)
@@ -177,6 +175,17 @@ public static class QualityBenchmark
         }
 
         return outOfFold;
+    }
+
+    /// <summary>
+    /// The offline reference's inputs, [samples, dimension]: the samples as the scorer's proxy sees them
+    /// (<see cref="ProxyView"/>: with its image features where they are on), so that EasyHard's one pass is held to K
+    /// folds on equal inputs. The caller owns the tensor.
+    /// </summary>
+    internal static (Tensor Features, int Dimension) ReferenceInputs(ProxyOptions proxy, ImageShape image, DenseDataset data)
+    {
+        var (view, dimension) = ProxyView.Of(proxy, image, data.Features, data.Dimension);
+        return (tensor(view, [data.Count, dimension]), dimension);
     }
 
     /// <summary>Distinct, reproducible seeds for the models and shuffles of one run.</summary>

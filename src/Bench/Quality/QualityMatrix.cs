@@ -67,7 +67,9 @@ public static class QualityMatrix
         using var given = tensor(noisy.Given.Select(l => (long)l).ToArray());
         if (!offlineCache.TryGetValue(key, out var offline))
         {
-            var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, scorerOptions.Proxy, image, data, given, noisy.Given, progress, stopwatch);
+            var (referenceFeatures, referenceDimension) = QualityBenchmark.ReferenceInputs(scorerOptions.Proxy, image, data);
+            using var referenceInputs = referenceFeatures;
+            var probabilities = QualityBenchmark.CrossValidatedProbabilities(settings, referenceInputs, given, noisy.Given, referenceDimension, data.Classes, progress, stopwatch);
             offline = (probabilities, QualityBenchmark.Offline(probabilities, noisy, data.Classes));
             offlineCache[key] = offline;
         }

@@ -96,11 +96,18 @@ public sealed partial class EmbeddedKafkaProcessTests(ITestOutputHelper output)
             // Nothing reads yet: the producer stops at its backlog instead of writing into the retention.
             await Eventually.WaitUntilAsync(() => Task.FromResult(producer.Output.Contains("not yet read by ingest", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(60), () => $"the producer holds back:\n{producer.RecentOutput}");
+            // The producer's last batches may still be in flight when it says so: wait for the brokers to show them.
             var written = 0L;
-            for (var partition = 0; partition < 8; partition++)
+            await Eventually.WaitUntilAsync(async () =>
             {
-                written += (await setup.WatermarksAsync("training-samples", partition)).High;
-            }
+                written = 0;
+                for (var partition = 0; partition < 8; partition++)
+                {
+                    written += (await setup.WatermarksAsync("training-samples", partition)).High;
+                }
+
+                return written >= 2000;
+            }, TimeSpan.FromSeconds(30), () => $"the brokers show {written} records written");
 
             Assert.InRange(written, 2000, 2000 + 256);
             Assert.Contains("retention: the mock cluster keeps at most 5 MiB", producer.Output);
